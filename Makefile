@@ -1,0 +1,57 @@
+# Respite: `make run` starts the platform on the local stack, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export UV_PYTHON_DOWNLOADS := never
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock scripts/bootstrap
+	@scripts/bootstrap
+
+setup: $(VENV)/.synced  ## install uv (if missing) and the locked environment
+
+run: setup  ## run the whole platform on this machine (PORT=8000); Ctrl-C stops it
+	$(BIN)/python -m respite_infra.local --port $(PORT)
+
+test: setup lint  ## lint, type-check and run every test suite
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-unit: setup  ## pure logic, no AWS
+	$(BIN)/pytest -q tests/unit $(PYTEST_ARGS)
+
+test-integration: setup  ## against a moto server
+	$(BIN)/pytest -q tests/integration $(PYTEST_ARGS)
+
+test-infra: setup  ## CDK synthesis and assertions
+	$(BIN)/pytest -q tests/infra $(PYTEST_ARGS)
+
+test-e2e: setup  ## the local stack over HTTP
+	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
+
+lint: setup  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	for app in services/*/app.py infra/app.py; do $(BIN)/mypy $$app || exit 1; done
+
+format: setup  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup  ## benchmarks; each prints its figures
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+synth: setup  ## synthesise the CDK app into infra/cdk.out (STAGE=dev|prod)
+	cd infra && ../$(BIN)/python app.py $(if $(STAGE),--stage $(STAGE),)
+
+clean:  ## remove generated files (keeps .venv)
+	rm -rf infra/cdk.out build .pytest_cache .mypy_cache .ruff_cache test-artifacts
