@@ -1,0 +1,176 @@
+"""The HTTP edge shared by every Chalice app: RFC 9457 problems, request bodies, the caller.
+
+Chalice turns any exception of a view into a 500 and its own errors (400, 405, 415) into
+`{"Code": ..., "Message": ...}`. `problem_responses` (registered as HTTP middleware by every app)
+renders `Problem`s and rewrites Chalice's own errors, so every error a client sees is
+`application/problem+json` and never carries request data.
+"""
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from chalice.app import ChaliceUnhandledError, Request, Response
+from pydantic import BaseModel, ValidationError
+
+PROBLEM_JSON = "application/problem+json"
+MAX_BODY_BYTES = 256 * 1024
+
+logger = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    410: "Gone",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+@dataclass(frozen=True)
+class InvalidParam:
+    name: str  # a JSON pointer-ish path: "person.national_number"
+    reason: str
+
+
+class Problem(ChaliceUnhandledError):
+    """An RFC 9457 problem; raise it from a view. `detail` must never contain personal data."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        invalid_params: Sequence[InvalidParam] = (),
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind or _TITLES.get(status, "error").lower().replace(" ", "-")
+        self.invalid_params = list(invalid_params)
+        self.extra = dict(extra or {})
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://respite.example/problems/{self.kind}",
+            "title": _TITLES.get(self.status, "Error"),
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.invalid_params:
+            body["invalid_params"] = [{"name": p.name, "reason": p.reason} for p in self.invalid_params]
+        body.update(self.extra)
+        return body
+
+    def response(self) -> Response:
+        return Response(
+            body=json.dumps(self.body()), status_code=self.status, headers={"Content-Type": PROBLEM_JSON}
+        )
+
+
+def problem_responses(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Chalice HTTP middleware: every error leaves as `application/problem+json`."""
+    try:
+        response = get_response(event)
+    except Problem as problem:
+        return problem.response()
+    except Exception:
+        logger.exception("unhandled error")  # the traceback names code, never the request body
+        return Problem(500, "The request could not be completed.").response()
+    if response.status_code >= 400 and not _is_problem(response):
+        return _chalice_error_as_problem(response)
+    return response
+
+
+def _is_problem(response: Response) -> bool:
+    return any(k.lower() == "content-type" and v == PROBLEM_JSON for k, v in response.headers.items())
+
+
+def _chalice_error_as_problem(response: Response) -> Response:
+    body = response.body if isinstance(response.body, dict) else {}
+    detail = {
+        400: "The request is malformed.",
+        405: "This method is not allowed on this resource.",
+        415: "Send the body as application/json.",
+    }.get(response.status_code, str(body.get("Message", "The request could not be completed.")))
+    problem = Problem(response.status_code, detail).response()
+    for name, value in response.headers.items():
+        if name.lower() == "allow":
+            problem.headers["Allow"] = value
+    return problem
+
+
+def parse_body[M: BaseModel](request: Request | None, model: type[M]) -> M:
+    """The request body as `model`: 400 for malformed JSON, 413 when too large, 422 naming each field."""
+    if request is None:
+        raise Problem(400, "There is no request to read.")
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise Problem(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/json"):
+        raise Problem(415, "Send the body as application/json.")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        if any(e["type"] == "json_invalid" for e in error.errors()):
+            raise Problem(400, "The body is not valid JSON.", kind="malformed-json") from None
+        raise Problem(
+            422,
+            "The body does not describe a valid request.",
+            kind="validation",
+            invalid_params=invalid_params(error),
+        ) from None
+
+
+def invalid_params(error: ValidationError) -> list[InvalidParam]:
+    """Field paths and reasons of a validation error, without the offending values."""
+    return [
+        InvalidParam(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
+        for e in error.errors(include_input=False, include_url=False)
+    ]
+
+
+def json_response(body: BaseModel | Mapping[str, Any], status: int = 200, **headers: str) -> Response:
+    text = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
+    return Response(body=text, status_code=status, headers={"Content-Type": "application/json", **headers})
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    AGENCY_ADMIN = "agency_admin"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, from the verified token's claims; the agency never comes from the body."""
+
+    user_id: str
+    agency_id: str
+    role: Role
+
+
+def caller(request: Request | None) -> Caller:
+    context = request.context if request is not None else {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    try:
+        return Caller(
+            user_id=str(claims["sub"]),
+            agency_id=str(claims["custom:agency_id"]),
+            role=Role(claims["custom:role"]),
+        )
+    except (KeyError, ValueError):
+        raise Problem(401, "A caseworker token is required.") from None

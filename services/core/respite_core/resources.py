@@ -1,0 +1,64 @@
+"""The names of the platform's AWS resources, and how a running function finds them.
+
+The wiring catalogue (infra) says what each resource is; this module only names them, because
+the services run without the catalogue: a function learns the physical name of a resource from
+one environment variable per resource, set by CDK in AWS and by the local stack on this machine.
+"""
+
+import os
+from enum import StrEnum
+
+
+class TableName(StrEnum):
+    DOSSIERS = "dossiers"  # the shared table: one partition per dossier, plus lookup items
+    KEY_STORE = "key-store"  # wrapped per-dossier data keys, apart from the data they open
+    DIRECTORY = "directory"  # agencies and offices
+    FEED = "feed"  # caseworkers' in-app notifications
+    ACCESS_LOG = "access-log"  # append-only: who read or changed which dossier, and erasure receipts
+    IDEMPOTENCY = "idempotency"  # Powertools idempotency records
+
+
+class QueueName(StrEnum):
+    DOSSIER_EVENTS_FAILED = "dossier-events-failed"  # on-failure destination of the stream consumers
+
+
+class BucketName(StrEnum):
+    DOCUMENTS = "documents"  # signed consent forms, attachments
+
+
+class KeyName(StrEnum):
+    DOSSIER_DATA = "dossier-data"  # KMS key that wraps every per-dossier data key
+
+
+class SecretName(StrEnum):
+    PSEUDONYM_KEY = "pseudonym-key"  # HMAC key of the national-number index
+
+
+type ResourceName = TableName | QueueName | BucketName | KeyName | SecretName
+
+_KIND = {
+    TableName: "TABLE",
+    QueueName: "QUEUE",
+    BucketName: "BUCKET",
+    KeyName: "KEY",
+    SecretName: "SECRET",
+}
+
+
+def env_var(resource: ResourceName) -> str:
+    """`RESPITE_TABLE_DOSSIERS`: the variable that carries one resource's physical name."""
+    return f"RESPITE_{_KIND[type(resource)]}_{resource.value.upper().replace('-', '_')}"
+
+
+def physical_name(stage: str, resource: ResourceName) -> str:
+    """The name a resource has in an account: `respite-<stage>-<name>`."""
+    return f"respite-{stage}-{resource.value}"
+
+
+def locate(resource: ResourceName) -> str:
+    """The physical name (or, for keys and queues, the id/URL) of a resource, from the environment."""
+    try:
+        return os.environ[env_var(resource)]
+    except KeyError:
+        missing = env_var(resource)
+        raise LookupError(f"{missing} is not set: this function is not wired to {resource}") from None

@@ -1,0 +1,1 @@
+"""Data access of the kernel: the only kernel modules that touch boto3."""

@@ -1,0 +1,48 @@
+"""Every partition and sort key of every table, built here and nowhere else.
+
+The dossier table is single-table: one partition per dossier (`DOSSIER#<id>`) holds the dossier,
+the sealed person, the consent evidence, claims and messages, so the dossier view is one Query.
+Lookups that must not reveal a national number use its keyed hash (`PERSON#<pseudonym>`).
+"""
+
+DOSSIER_META = "META"
+DOSSIER_PERSON = "PERSON"
+DOSSIER_CONSENT = "CONSENT"
+
+
+def dossier(dossier_id: str) -> str:
+    return f"DOSSIER#{dossier_id}"
+
+
+def agency(agency_id: str) -> str:
+    return f"AGENCY#{agency_id}"
+
+
+def office(office_id: str) -> str:
+    return f"OFFICE#{office_id}"
+
+
+def person(pseudonym: str) -> str:
+    """The registration of one person at one agency: PK person(pseudonym), SK agency(agency_id)."""
+    return f"PERSON#{pseudonym}"
+
+
+def agency_dossier_listing(opened_at_iso: str, dossier_id: str) -> str:
+    """GSI1 sort key of a dossier under its agency: newest last, ids break ties."""
+    return f"DOSSIER#{opened_at_iso}#{dossier_id}"
+
+
+def feed(agency_id: str) -> str:
+    return f"FEED#{agency_id}"
+
+
+def feed_item(item_id: str) -> str:
+    return f"ITEM#{item_id}"
+
+
+def directory_entry() -> str:
+    return "PROFILE"
+
+
+def data_key(dossier_id: str) -> str:
+    return f"KEY#{dossier_id}"

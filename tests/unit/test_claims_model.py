@@ -1,0 +1,134 @@
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
+
+
+def claim_fields(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "claim_id": "01JCLA1M",
+        "dossier_id": "01JD0SS1ER",
+        "office_id": "office-42",
+        "office_reference": "2025/0815",
+        "principal": 120_000,
+        "interest": 4_550,
+        "costs": 9_875,
+        "paid": 20_000,
+        "title": {"kind": "judgment", "description": "Vredegerecht Gent, 3 March 2025"},
+        "creditor_class": "ordinary",
+        "principal_creditor": "Water-link",
+    }
+    fields.update(changes)
+    return fields
+
+
+def test_a_valid_claim_computes_what_is_outstanding() -> None:
+    claim = Claim.model_validate(claim_fields())
+    assert claim.total == 134_425
+    assert claim.outstanding == 114_425
+    assert claim.currency == "EUR"
+    assert claim.title == Title(kind=TitleKind.JUDGMENT, description="Vredegerecht Gent, 3 March 2025")
+    assert claim.creditor_class is CreditorClass.ORDINARY
+    assert claim.enforcement.continues_during_standstill is False
+
+
+def test_fully_paid_claim_has_nothing_outstanding() -> None:
+    assert Claim.model_validate(claim_fields(paid=134_425)).outstanding == 0
+
+
+AMOUNT_FIELDS = ["principal", "interest", "costs", "paid"]
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+@pytest.mark.parametrize("bad", [-1, 100.0, 99.5, True, False, "100", None, "1.00"])
+def test_amounts_must_be_non_negative_int_cents(field: str, bad: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(claim_fields(**{field: bad}))
+    assert [error["loc"] for error in caught.value.errors()] == [(field,)]
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+def test_amounts_reject_floats_in_json_too(field: str) -> None:
+    claim = Claim.model_validate(claim_fields())
+    text = claim.model_dump_json().replace(f'"{field}":{getattr(claim, field)}', f'"{field}":1.0')
+    with pytest.raises(ValidationError):
+        Claim.model_validate_json(text)
+
+
+def test_paid_more_than_owed_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="paid exceeds"):
+        Claim.model_validate(claim_fields(paid=134_426))
+
+
+@pytest.mark.parametrize("currency", ["USD", "eur", "€", ""])
+def test_only_euros(currency: str) -> None:
+    with pytest.raises(ValidationError):
+        Claim.model_validate(claim_fields(currency=currency))
+    assert Claim.model_validate(claim_fields(currency="EUR")).currency == "EUR"
+
+
+def test_dump_and_load_round_trip_including_the_computed_outstanding() -> None:
+    claim = Claim.model_validate(claim_fields())
+    dumped = claim.model_dump()
+    assert dumped["outstanding"] == 114_425
+    assert Claim.model_validate(dumped) == claim
+    assert Claim.model_validate_json(claim.model_dump_json()) == claim
+
+
+@pytest.mark.parametrize("outstanding", [114_424, 114_425.0, "114425", None])
+def test_a_given_outstanding_must_agree_with_the_amounts(outstanding: object) -> None:
+    with pytest.raises(ValidationError, match="outstanding must equal"):
+        Claim.model_validate(claim_fields(outstanding=outstanding))
+
+
+def test_unknown_fields_and_changes_are_refused() -> None:
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        Claim.model_validate(claim_fields(vat=0))
+    claim = Claim.model_validate(claim_fields())
+    with pytest.raises(ValidationError):
+        claim.paid = 0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": {"kind": "promise"}}, "title"),
+        ({"creditor_class": "secured"}, "creditor_class"),
+        ({"principal_creditor": " "}, "principal_creditor"),
+        ({"office_reference": ""}, "office_reference"),
+        ({"claim_id": "claim 1"}, "claim_id"),
+    ],
+)
+def test_other_fields_are_validated(changes: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(claim_fields(**changes))
+    assert caught.value.errors()[0]["loc"][0] == field
+
+
+@pytest.mark.parametrize(
+    ("enforcement", "continues"),
+    [
+        (Enforcement(), False),
+        (Enforcement(garnishment_laid=True), True),
+        (Enforcement(public_sale_announced_on=date(2025, 5, 20)), True),
+        (Enforcement(public_sale_announced_on=date(2025, 5, 20), garnishment_laid=True), True),
+    ],
+)
+def test_announced_sale_or_laid_garnishment_continues_during_standstill(
+    enforcement: Enforcement, continues: bool
+) -> None:
+    assert enforcement.continues_during_standstill is continues
+    claim = Claim.model_validate(claim_fields(enforcement=enforcement.model_dump()))
+    assert claim.enforcement.continues_during_standstill is continues
+
+
+def test_preferential_claim_without_title() -> None:
+    claim = Claim.model_validate(
+        claim_fields(creditor_class="preferential", title={"kind": "none"}, interest=0, costs=0, paid=0)
+    )
+    assert claim.creditor_class is CreditorClass.PREFERENTIAL
+    assert claim.title.kind is TitleKind.NONE
+    assert claim.outstanding == claim.principal
