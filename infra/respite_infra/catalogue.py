@@ -1,0 +1,273 @@
+"""The wiring catalogue: every table, queue, bucket, key, secret, function, event source, schedule and
+HTTP API of Respite, declared once.
+
+The CDK stacks (`respite_infra.cdk`) and the local stack (`respite_infra.local`) both read
+`CATALOGUE`, so what runs on this machine is what deploys. A service never imports this module:
+it finds its resources through the environment variables named in `respite_core.resources`.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from respite_core.resources import BucketName, KeyName, QueueName, ResourceName, SecretName, TableName
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Access(StrEnum):
+    READ = "read"
+    WRITE = "write"  # read and write
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: TableName
+    owner: str  # the service that owns the table's schema
+    purpose: str  # for the record of processing
+    personal_data: bool
+    indexes: tuple[Index, ...] = ()
+    stream: bool = False  # NEW_AND_OLD_IMAGES when on
+    ttl_attribute: str | None = "expires_at"
+    pitr_days: int = 35  # point-in-time recovery window: every backup copy lives this long
+    partition_key: str = "PK"
+    sort_key: str = "SK"
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: QueueName
+    owner: str
+    purpose: str
+    max_receive_count: int = 5  # then the message moves to the queue's DLQ
+    visibility_timeout_s: int = 180  # >= 6 x the consumer's timeout, as AWS advises
+    retention_days: int = 4
+    dlq_retention_days: int = 14
+
+    @property
+    def dlq_name(self) -> str:
+        return f"{self.name.value}-dlq"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: BucketName
+    owner: str
+    purpose: str
+    personal_data: bool
+    expire_after_days: int | None = None  # lifecycle backstop; erasure deletes objects first
+
+
+@dataclass(frozen=True)
+class Key:
+    name: KeyName
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Secret:
+    name: SecretName
+    purpose: str
+    length_bytes: int = 32
+
+
+@dataclass(frozen=True)
+class Function:
+    """A plain Lambda handler (queue or stream consumer, scheduled job) of one service."""
+
+    name: str
+    service: str
+    handler: str  # "package.module.function"
+    uses: tuple[tuple[ResourceName, Access], ...]
+    timeout_s: int = 30
+    memory_mb: int = 512
+
+
+@dataclass(frozen=True)
+class StreamConsumer:
+    function: Function
+    table: TableName
+    on_failure: QueueName  # receives the failed batch's stream coordinates, as Lambda's OnFailure does
+    batch_size: int = 100
+    retry_attempts: int = 3  # bounded: a poison record must not block its shard for 24 h
+    event_names: tuple[str, ...] = ("INSERT", "MODIFY", "REMOVE")  # event filter
+
+
+@dataclass(frozen=True)
+class QueueConsumer:
+    function: Function
+    queue: QueueName
+    batch_size: int = 10
+
+
+@dataclass(frozen=True)
+class Schedule:
+    function: Function
+    expression: str  # EventBridge: "rate(5 minutes)" or "cron(...)"
+    every_s: int  # the period the local scheduler uses
+
+
+@dataclass(frozen=True)
+class HttpApi:
+    """A Chalice app, mounted at `/<prefix>` behind the one gateway (locally) or custom domain (AWS)."""
+
+    service: str
+    prefix: str
+    uses: tuple[tuple[ResourceName, Access], ...]
+
+    @property
+    def app_path(self) -> Path:
+        return REPO_ROOT / "services" / self.service / "app.py"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    tables: tuple[Table, ...]
+    queues: tuple[Queue, ...]
+    buckets: tuple[Bucket, ...]
+    keys: tuple[Key, ...]
+    secrets: tuple[Secret, ...]
+    apis: tuple[HttpApi, ...]
+    stream_consumers: tuple[StreamConsumer, ...] = ()
+    queue_consumers: tuple[QueueConsumer, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+    services: tuple[str, ...] = field(default=("consent", "claims", "notifications", "retention"))
+
+    def functions(self) -> Iterator[Function]:
+        yield from (consumer.function for consumer in self.stream_consumers)
+        yield from (consumer.function for consumer in self.queue_consumers)
+        yield from (schedule.function for schedule in self.schedules)
+
+    def resources(self) -> Iterator[ResourceName]:
+        yield from (t.name for t in self.tables)
+        yield from (q.name for q in self.queues)
+        yield from (b.name for b in self.buckets)
+        yield from (k.name for k in self.keys)
+        yield from (s.name for s in self.secrets)
+
+    def table(self, name: TableName) -> Table:
+        return next(t for t in self.tables if t.name == name)
+
+    def queue(self, name: QueueName) -> Queue:
+        return next(q for q in self.queues if q.name == name)
+
+
+# --- the platform -------------------------------------------------------------------------------
+
+DOSSIERS = Table(
+    TableName.DOSSIERS,
+    owner="consent",
+    purpose="dossiers: the person (encrypted), consent evidence, claims, messages, totals",
+    personal_data=True,
+    indexes=(
+        # an agency's dossiers, newest first: GSI1PK = AGENCY#<id>, GSI1SK = DOSSIER#<opened>#<id>
+        Index("GSI1", "GSI1PK", "GSI1SK"),
+    ),
+    stream=True,
+)
+
+TABLES = (
+    DOSSIERS,
+    Table(
+        TableName.KEY_STORE,
+        owner="consent",
+        purpose="wrapped per-dossier data keys (crypto-shredding)",
+        personal_data=False,
+        ttl_attribute=None,
+        pitr_days=1,  # the one residual copy of a destroyed key: keep its window short
+    ),
+    Table(
+        TableName.DIRECTORY,
+        owner="consent",
+        purpose="agencies and offices: names, contact addresses, flags",
+        personal_data=False,
+        ttl_attribute=None,
+    ),
+    Table(
+        TableName.FEED,
+        owner="notifications",
+        purpose="caseworkers' in-app notifications (no personal data: dossier ids and event kinds)",
+        personal_data=False,
+    ),
+    Table(
+        TableName.ACCESS_LOG,
+        owner="consent",
+        purpose="append-only access log and erasure receipts (no personal data)",
+        personal_data=False,
+        ttl_attribute=None,
+    ),
+    Table(
+        TableName.IDEMPOTENCY,
+        owner="core",
+        purpose="idempotency records of writes and consumed messages",
+        personal_data=False,
+        ttl_attribute="expiration",  # the attribute Powertools' idempotency layer writes
+        partition_key="id",
+        sort_key="",
+    ),
+)
+
+DOSSIER_EVENTS_FAILED = Queue(
+    QueueName.DOSSIER_EVENTS_FAILED,
+    owner="core",
+    purpose="stream batches a consumer gave up on (coordinates only, no record content)",
+)
+
+FEED_FROM_DOSSIER_EVENTS = Function(
+    name="notifications-dossier-events",
+    service="notifications",
+    handler="respite_notifications.consumers.dossier_events.handler",
+    uses=((TableName.FEED, Access.WRITE), (TableName.IDEMPOTENCY, Access.WRITE)),
+)
+
+CATALOGUE = Catalogue(
+    tables=TABLES,
+    queues=(DOSSIER_EVENTS_FAILED,),
+    buckets=(
+        Bucket(
+            BucketName.DOCUMENTS,
+            owner="consent",
+            purpose="signed consent forms and reply attachments (encrypted)",
+            personal_data=True,
+            expire_after_days=400,
+        ),
+    ),
+    keys=(Key(KeyName.DOSSIER_DATA, purpose="wraps per-dossier data keys"),),
+    secrets=(Secret(SecretName.PSEUDONYM_KEY, purpose="HMAC key of the pseudonymous national-number index"),),
+    apis=(
+        HttpApi(
+            service="consent",
+            prefix="consent",
+            uses=(
+                (TableName.DOSSIERS, Access.WRITE),
+                (TableName.KEY_STORE, Access.WRITE),
+                (TableName.DIRECTORY, Access.READ),
+                (TableName.ACCESS_LOG, Access.WRITE),
+                (TableName.IDEMPOTENCY, Access.WRITE),
+                (KeyName.DOSSIER_DATA, Access.WRITE),
+                (SecretName.PSEUDONYM_KEY, Access.READ),
+            ),
+        ),
+        HttpApi(
+            service="notifications",
+            prefix="notifications",
+            uses=((TableName.FEED, Access.WRITE),),
+        ),
+    ),
+    stream_consumers=(
+        StreamConsumer(
+            FEED_FROM_DOSSIER_EVENTS,
+            table=TableName.DOSSIERS,
+            on_failure=QueueName.DOSSIER_EVENTS_FAILED,
+            event_names=("INSERT",),
+        ),
+    ),
+)

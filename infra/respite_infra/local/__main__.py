@@ -1,0 +1,93 @@
+"""`python -m respite_infra.local`: run the platform on this machine until Ctrl-C (what `make run` does)."""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from respite_infra.local.seed import CASEWORKERS, DEMO_PASSWORD
+from respite_infra.local.stack import LocalStack, Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="respite-local", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RESPITE_PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("RESPITE_MOTO_PORT", "0")))
+    parser.add_argument("--ttl-every", type=float, default=5.0, help="seconds between TTL emulator sweeps")
+    parser.add_argument("--no-seed", action="store_true", help="start without demo data")
+    parser.add_argument(
+        "--ready-file", type=Path, help="write the stack's URLs and credentials here (JSON) once up"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("RESPITE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s %(message)s"
+    )
+
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+
+    stack = LocalStack(
+        Settings(port=args.port, moto_port=args.moto_port, ttl_every_s=args.ttl_every, seed=not args.no_seed)
+    )
+    try:
+        stack.start()
+        base = f"http://127.0.0.1:{args.port}"
+        if args.ready_file:
+            args.ready_file.write_text(json.dumps(ready_description(stack, base), indent=2))
+        print(banner(stack, base), flush=True)
+        stopping.wait()
+        print("\nStopping Respite…", flush=True)
+    finally:
+        stack.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
+    return {
+        "base_url": base,
+        "aws_endpoint": stack.moto.endpoint if stack.moto else None,
+        "environment": stack.environment,
+        "caseworkers": [
+            {"username": c.username, "agency_id": c.agency_id, "role": c.role} for c in CASEWORKERS
+        ],
+        "password": DEMO_PASSWORD,
+        "office_clients": [vars(o) for o in stack.office_credentials],
+    }
+
+
+def banner(stack: LocalStack, base: str) -> str:
+    apis = "\n".join(f"  {base}/{prefix}/" for prefix in (stack.gateway.prefixes if stack.gateway else []))
+    users = "\n".join(f"  {c.username:28} {c.role:13} {c.agency_id}" for c in CASEWORKERS)
+    offices = "\n".join(f"  {o.office_id:20} client_id={o.client_id}" for o in stack.office_credentials)
+    return f"""
+Respite is running on the local stack.
+
+  health        {base}/health
+  embedded AWS  {stack.moto.endpoint if stack.moto else "?"}   (moto; AWS_ENDPOINT_URL for boto3 / aws cli)
+APIs:
+{apis}
+Caseworkers (password {DEMO_PASSWORD}):
+{users}
+Office systems (OAuth2 client credentials):
+{offices}
+
+Try it:
+  TOKEN=$(curl -s -X POST {base}/local/sign-in -H 'content-type: application/json' \\
+      -d '{{"username": "anna@ocmw-gent.example", "password": "{DEMO_PASSWORD}"}}' \\
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id_token"])')
+  curl -s -X POST {base}/consent/dossiers -H "Authorization: Bearer $TOKEN" \\
+      -H 'content-type: application/json' -d @docs/examples/register-dossier.json
+  curl -s {base}/notifications/feed -H "Authorization: Bearer $TOKEN"
+
+Ctrl-C stops everything.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Demo data for the local stack: two agencies, three offices, caseworkers for each agency."""
+
+from respite_core.domain import Agency, Office
+from respite_core.store.directory import Directory
+from respite_infra.local.identity import Caseworker
+
+DEMO_PASSWORD = "Respite-demo-2026!"  # noqa: S105 - local demo users only; never deployed
+
+AGENCIES = (
+    Agency.model_validate(
+        {
+            "agency_id": "ocmw-gent",
+            "name": "OCMW Gent",
+            "kind": "ocmw",
+            "country": "BE",
+            "language": "nl",
+            "contact_email": "schuldbemiddeling@ocmw-gent.example",
+        }
+    ),
+    Agency.model_validate(
+        {
+            "agency_id": "shv-utrecht",
+            "name": "Gemeente Utrecht Schuldhulpverlening",
+            "kind": "shv",
+            "country": "NL",
+            "language": "nl",
+            "contact_email": "schuldhulp@utrecht.example",
+        }
+    ),
+)
+
+OFFICES = (
+    Office.model_validate(
+        {
+            "office_id": "vanhove",
+            "name": "Gerechtsdeurwaarders Van Hove",
+            "kind": "bailiff",
+            "country": "BE",
+            "registration_number": "0403170701",
+            "language": "nl",
+            "contact_emails": ["dossiers@vanhove.example"],
+        }
+    ),
+    Office.model_validate(
+        {
+            "office_id": "lambert",
+            "name": "Étude Lambert, huissiers de justice",
+            "kind": "bailiff",
+            "country": "BE",
+            "registration_number": "0876543270",
+            "language": "fr",
+            "contact_emails": ["etude@lambert.example"],
+            "vtlb_required": False,
+        }
+    ),
+    Office.model_validate(
+        {
+            "office_id": "waterbedrijf-noord",
+            "name": "Waterbedrijf Noord",
+            "kind": "creditor",
+            "country": "NL",
+            "registration_number": "12345678",
+            "language": "nl",
+            "contact_emails": ["incasso@wbnoord.example"],
+            "utility": True,
+            "public": False,
+            "vtlb_required": True,
+        }
+    ),
+)
+
+CASEWORKERS = (
+    Caseworker("anna@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "caseworker"),
+    Caseworker("bram@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "agency_admin"),
+    Caseworker("sanne@utrecht.example", DEMO_PASSWORD, "shv-utrecht", "caseworker"),
+    Caseworker("olga@respite.example", DEMO_PASSWORD, "respite-operations", "operator"),
+)
+
+
+def seed_directory() -> None:
+    directory = Directory()
+    for agency in AGENCIES:
+        directory.put_agency(agency)
+    for office in OFFICES:
+        directory.put_office(office)

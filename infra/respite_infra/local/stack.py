@@ -1,0 +1,207 @@
+"""The whole platform on this machine: moto as the embedded AWS, resources from the wiring catalogue,
+every API behind one gateway port, pumps for every event source, the scheduler and the TTL emulator.
+"""
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from respite_infra.catalogue import CATALOGUE, Catalogue
+from respite_infra.local.environment import aws_environment
+from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route
+from respite_infra.local.handlers import resolve
+from respite_infra.local.identity import (
+    CaseworkerPool,
+    add_caseworker,
+    add_office_client,
+    create_caseworker_pool,
+    sign_in,
+)
+from respite_infra.local.moto_process import MotoServer
+from respite_infra.local.provision import provision
+from respite_infra.local.pumps import SqsPump, StreamPump
+from respite_infra.local.scheduler import Scheduler
+from respite_infra.local.seed import CASEWORKERS, OFFICES, seed_directory
+from respite_infra.local.ttl import TtlEmulator, TtlMarks, ttl_tables
+
+logger = logging.getLogger(__name__)
+
+REGION = "eu-west-1"
+USER_POOL_ENV = "RESPITE_USER_POOL_CASEWORKERS"
+
+
+@dataclass
+class Settings:
+    port: int = 8000
+    moto_port: int = 0  # 0: any free port
+    stage: str = "local"
+    ttl_every_s: float = 5.0
+    seed: bool = True
+
+
+@dataclass
+class OfficeCredentials:
+    office_id: str
+    client_id: str
+    client_secret: str
+
+
+@dataclass
+class LocalStack:
+    settings: Settings
+    catalogue: Catalogue = CATALOGUE
+    moto: MotoServer | None = None
+    gateway: Gateway | None = None
+    pool: CaseworkerPool | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+    pumps: list[SqsPump | StreamPump] = field(default_factory=list)
+    scheduler: Scheduler | None = None
+    ttl: TtlEmulator | None = None
+    office_credentials: list[OfficeCredentials] = field(default_factory=list)
+    started_at: float = 0.0
+
+    def start(self) -> None:
+        self.started_at = time.monotonic()
+        self.moto = MotoServer(self.settings.moto_port or None)
+        self.moto.start()
+        self.environment = aws_environment(self.moto.endpoint, REGION)
+        os.environ.update(self.environment)  # the in-process handlers are "Lambda functions" of this stack
+        session = boto3.Session(region_name=REGION)
+        self.environment |= provision(self.catalogue, self.settings.stage, session)
+        cognito = session.client("cognito-idp")
+        self.pool = create_caseworker_pool(cognito, self.settings.stage, self.moto.endpoint, REGION)
+        self.environment[USER_POOL_ENV] = self.pool.pool_arn
+        os.environ.update(self.environment)
+        if self.settings.seed:
+            self._seed(cognito)
+        self._start_event_sources(session)
+        self.gateway = Gateway(
+            list(self.catalogue.apis),
+            TokenVerifier(self.pool.issuer),
+            port=self.settings.port,
+            extra_routes=self._local_routes(cognito),
+        )
+        self.gateway.start()
+
+    def _seed(self, cognito: Any) -> None:
+        assert self.pool is not None
+        seed_directory()
+        for caseworker in CASEWORKERS:
+            add_caseworker(cognito, self.pool, caseworker)
+        self.office_credentials = [
+            OfficeCredentials(office.office_id, *add_office_client(cognito, self.pool, office.office_id))
+            for office in OFFICES
+        ]
+
+    def _start_event_sources(self, session: boto3.Session) -> None:
+        sqs, dynamodb, streams = (
+            session.client("sqs"),
+            session.client("dynamodb"),
+            session.client("dynamodbstreams"),
+        )
+        marks = TtlMarks()
+        for stream_consumer in self.catalogue.stream_consumers:
+            self.pumps.append(
+                StreamPump(
+                    stream_consumer,
+                    self._name(stream_consumer.table),
+                    resolve(stream_consumer.function.handler),
+                    streams,
+                    dynamodb,
+                    sqs,
+                    self._name(stream_consumer.on_failure),
+                    marks,
+                )
+            )
+        for queue_consumer in self.catalogue.queue_consumers:
+            self.pumps.append(
+                SqsPump(
+                    queue_consumer,
+                    self.catalogue.queue(queue_consumer.queue),
+                    self._name(queue_consumer.queue),
+                    resolve(queue_consumer.function.handler),
+                    sqs,
+                )
+            )
+        for pump in self.pumps:
+            pump.start()
+        self.scheduler = Scheduler([(s, resolve(s.function.handler)) for s in self.catalogue.schedules])
+        self.scheduler.start()
+        self.ttl = TtlEmulator(ttl_tables(self.catalogue, self.settings.stage), dynamodb, marks)
+        self.ttl.start(self.settings.ttl_every_s)
+
+    def _name(self, resource: Any) -> str:
+        from respite_core.resources import env_var
+
+        return self.environment[env_var(resource)]
+
+    def _local_routes(self, cognito: Any) -> Mapping[str, ExtraRoute]:
+        return {
+            "/health": json_route(self.health),
+            "/local/sign-in": self._sign_in_route(cognito),
+        }
+
+    def _sign_in_route(self, cognito: Any) -> ExtraRoute:
+        """What a front end does with the Cognito SDK; here so that curl can get a token."""
+        import json
+
+        def route(method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+            assert self.pool is not None
+            problem = {"Content-Type": "application/problem+json"}
+            if method != "POST":
+                return 405, problem, b'{"title": "Method not allowed", "status": 405}'
+            try:
+                credentials = json.loads(body or b"{}")
+                tokens = sign_in(
+                    cognito, self.pool, str(credentials["username"]), str(credentials["password"])
+                )
+            except (ValueError, KeyError, TypeError):
+                detail = {"title": "Bad request", "status": 400, "detail": "Send {username, password}."}
+                return 400, problem, json.dumps(detail).encode()
+            except cognito.exceptions.NotAuthorizedException:
+                detail = {"title": "Unauthorized", "status": 401, "detail": "Wrong username or password."}
+                return 401, problem, json.dumps(detail).encode()
+            except cognito.exceptions.UserNotFoundException:
+                detail = {"title": "Unauthorized", "status": 401, "detail": "Wrong username or password."}
+                return 401, problem, json.dumps(detail).encode()
+            return 200, {"Content-Type": "application/json"}, json.dumps(tokens).encode()
+
+        return route
+
+    def health(self) -> dict[str, Any]:
+        components: dict[str, dict[str, Any]] = {
+            "aws": {"ok": self.moto is not None and self.moto.is_running(), "endpoint": self._endpoint()},
+            "gateway": {
+                "ok": self.gateway is not None,
+                "apis": self.gateway.prefixes if self.gateway else [],
+            },
+            "scheduler": {"ok": self.scheduler is not None and self.scheduler.is_running()},
+            "ttl_emulator": {"ok": self.ttl is not None and self.ttl.is_running()},
+        }
+        for pump in self.pumps:
+            components[f"pump:{pump.name}"] = {"ok": pump.is_running()}
+        return {
+            "ok": all(c["ok"] for c in components.values()),
+            "components": components,
+            "uptime_s": round(time.monotonic() - self.started_at, 1),
+        }
+
+    def _endpoint(self) -> str | None:
+        return self.moto.endpoint if self.moto else None
+
+    def stop(self) -> None:
+        if self.gateway:
+            self.gateway.stop()
+        for pump in self.pumps:
+            pump.stop()
+        if self.scheduler:
+            self.scheduler.stop()
+        if self.ttl:
+            self.ttl.stop()
+        if self.moto:
+            self.moto.stop()
