@@ -1,0 +1,1 @@
+"""Queue and stream consumers: plain Lambda handlers using Powertools."""

@@ -1,0 +1,1 @@
+"""respite_retention."""

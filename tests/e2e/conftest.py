@@ -1,0 +1,115 @@
+"""Starts the local stack (`python -m respite_infra.local`) on free ports, as `make run` does."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+START_TIMEOUT_S = 90
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    base_url: str
+    aws_endpoint: str
+    environment: dict[str, str]
+    password: str
+    office_clients: list[dict[str, str]]
+    process: subprocess.Popen[bytes]
+
+    def sign_in(self, username: str) -> str:
+        response = requests.post(
+            f"{self.base_url}/local/sign-in",
+            json={"username": username, "password": self.password},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return str(response.json()["id_token"])
+
+    def aws(self, service: str) -> Any:
+        return boto3.client(  # type: ignore[call-overload]
+            service,
+            endpoint_url=self.aws_endpoint,
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def table_items(self, env_var: str) -> list[dict[str, Any]]:
+        client = self.aws("dynamodb")
+        pages = client.get_paginator("scan").paginate(TableName=self.environment[env_var])
+        return [item for page in pages for item in page["Items"]]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    ready = tmp_path_factory.mktemp("stack") / "ready.json"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "respite_infra.local",
+            "--port",
+            str(port),
+            "--ttl-every",
+            "1",
+            "--ready-file",
+            str(ready),
+        ],
+        env={**os.environ, "RESPITE_LOG_LEVEL": "WARNING"},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not ready.exists():
+        if process.poll() is not None:
+            pytest.fail(f"the local stack exited with {process.returncode} before it was ready")
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail("the local stack was not ready within 90 s")
+        time.sleep(0.2)
+    info = json.loads(ready.read_text())
+    running = RunningStack(
+        base_url=info["base_url"],
+        aws_endpoint=info["aws_endpoint"],
+        environment=info["environment"],
+        password=info["password"],
+        office_clients=info["office_clients"],
+        process=process,
+    )
+    yield running
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+
+
+def wait_for(probe: Any, timeout_s: float = 15.0, every_s: float = 0.2) -> Any:
+    """Poll `probe()` until it returns something truthy (the pumps are asynchronous)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            return result
+        time.sleep(every_s)

@@ -1,0 +1,514 @@
+"""The CDK stack synthesised from the wiring catalogue (no CDK CLI, no AWS: `Template.from_stack`)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Annotations, Match, Template
+
+from respite_core.resources import QueueName, ResourceName, TableName, env_var, physical_name
+from respite_infra.catalogue import (
+    CATALOGUE,
+    Access,
+    Catalogue,
+    Function,
+    HttpApi,
+    Queue,
+    QueueConsumer,
+    Schedule,
+    StreamConsumer,
+    Table,
+)
+from respite_infra.cdk import RespiteStack, cdk_context, check_catalogue
+from respite_infra.cdk.apis import API_HANDLER, api_function_name
+from respite_infra.cdk.settings import construct_id
+
+STAGE = "dev"
+type Resources = dict[str, dict[str, Any]]
+
+
+def synth(catalogue: Catalogue, stage: str, code_root: Path) -> tuple[RespiteStack, Template]:
+    app = cdk.App(context=cdk_context())  # the feature flags of cdk.json, as app.py uses them
+    stack = RespiteStack(app, f"respite-{stage}", catalogue=catalogue, stage=stage, code_root=code_root)
+    return stack, Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def code_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lambda-code")
+
+
+@pytest.fixture(scope="module")
+def template(code_root: Path) -> Template:
+    return synth(CATALOGUE, STAGE, code_root)[1]
+
+
+def of_type(template: Template, type_: str) -> Resources:
+    return {k: dict(v) for k, v in template.find_resources(type_).items()}
+
+
+def named(template: Template, type_: str, prop: str, name: str) -> tuple[str, dict[str, Any]]:
+    """The one resource of `type_` whose property `prop` is `name`: (logical id, properties)."""
+    matches = [
+        (k, r["Properties"]) for k, r in of_type(template, type_).items() if r["Properties"].get(prop) == name
+    ]
+    assert len(matches) == 1, f"{len(matches)} {type_} with {prop} = {name}"
+    return matches[0]
+
+
+def arn_of(logical_id: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def lambda_function(template: Template, name: str) -> tuple[str, dict[str, Any]]:
+    return named(template, "AWS::Lambda::Function", "FunctionName", physical_name_of(name))
+
+
+def physical_name_of(function_name: str) -> str:
+    return f"respite-{STAGE}-{function_name}"
+
+
+def wired() -> list[tuple[str, str, tuple[tuple[ResourceName, Access], ...]]]:
+    """(function name, service, uses) of every function the catalogue makes, API handlers included."""
+    functions = {f.name: (f.name, f.service, f.uses) for f in CATALOGUE.functions()}
+    return [*functions.values(), *((api_function_name(a), a.service, a.uses) for a in CATALOGUE.apis)]
+
+
+def policy_statements(template: Template, function_props: dict[str, Any]) -> list[dict[str, Any]]:
+    role = function_props["Role"]["Fn::GetAtt"][0]
+    return [
+        statement
+        for policy in of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def actions_on(statements: list[dict[str, Any]], resource: object) -> set[str]:
+    actions: set[str] = set()
+    for statement in statements:
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+        if resource in resources and statement["Effect"] == "Allow":
+            action = statement["Action"]
+            actions.update(action if isinstance(action, list) else [action])
+    return actions
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def the_at_rest_key(template: Template) -> str:
+    (alias,) = [
+        a["Properties"]
+        for a in of_type(template, "AWS::KMS::Alias").values()
+        if a["Properties"]["AliasName"] == f"alias/respite-{STAGE}-at-rest"
+    ]
+    logical_id: str = alias["TargetKeyId"]["Fn::GetAtt"][0]
+    return logical_id
+
+
+@pytest.mark.parametrize("table", CATALOGUE.tables, ids=lambda t: t.name.value)
+def test_every_table_exists_as_catalogued(template: Template, table: Table) -> None:
+    _, props = named(template, "AWS::DynamoDB::Table", "TableName", physical_name(STAGE, table.name))
+    key_schema = [{"AttributeName": table.partition_key, "KeyType": "HASH"}]
+    if table.sort_key:
+        key_schema.append({"AttributeName": table.sort_key, "KeyType": "RANGE"})
+    assert props["KeySchema"] == key_schema
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert all(a["AttributeType"] == "S" for a in props["AttributeDefinitions"])
+    assert [(i["IndexName"], i["KeySchema"]) for i in props.get("GlobalSecondaryIndexes", [])] == [
+        (
+            index.name,
+            [
+                {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+            ],
+        )
+        for index in table.indexes
+    ]
+    if table.stream:
+        assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    else:
+        assert "StreamSpecification" not in props
+    if table.ttl_attribute:
+        assert props["TimeToLiveSpecification"] == {"AttributeName": table.ttl_attribute, "Enabled": True}
+    else:
+        assert "TimeToLiveSpecification" not in props
+    assert props["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True,
+        "RecoveryPeriodInDays": table.pitr_days,
+    }
+    assert props["SSESpecification"] == {
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+        "KMSMasterKeyId": arn_of(the_at_rest_key(template)),
+    }
+
+
+def test_dev_tables_are_destroyed_with_the_stack(template: Template) -> None:
+    for table in of_type(template, "AWS::DynamoDB::Table").values():
+        assert table["DeletionPolicy"] == "Delete"
+        assert table["Properties"]["DeletionProtectionEnabled"] is False
+
+
+def test_keys_rotate_and_have_their_aliases(template: Template) -> None:
+    aliases = {
+        a["Properties"]["AliasName"]: a["Properties"] for a in of_type(template, "AWS::KMS::Alias").values()
+    }
+    expected = {f"alias/{physical_name(STAGE, k.name)}" for k in CATALOGUE.keys} | {
+        f"alias/respite-{STAGE}-at-rest"
+    }
+    assert set(aliases) == expected
+    keys = of_type(template, "AWS::KMS::Key")
+    assert len(keys) == len(expected)
+    for alias in aliases.values():
+        assert keys[alias["TargetKeyId"]["Fn::GetAtt"][0]]["Properties"]["EnableKeyRotation"] is True
+
+
+def test_secrets_are_generated_and_encrypted(template: Template) -> None:
+    for secret in CATALOGUE.secrets:
+        _, props = named(template, "AWS::SecretsManager::Secret", "Name", physical_name(STAGE, secret.name))
+        assert props["GenerateSecretString"]["PasswordLength"] == 2 * secret.length_bytes  # hex
+        assert props["KmsKeyId"] == arn_of(the_at_rest_key(template))
+
+
+def test_every_bucket_is_private_encrypted_and_tls_only(template: Template) -> None:
+    buckets = of_type(template, "AWS::S3::Bucket")
+    assert len(buckets) == len(CATALOGUE.buckets)
+    policies = of_type(template, "AWS::S3::BucketPolicy")
+    for bucket in CATALOGUE.buckets:
+        (logical_id, resource) = next(
+            (k, r)
+            for k, r in buckets.items()
+            if physical_name(STAGE, bucket.name) in json.dumps(r["Properties"]["BucketName"])
+        )
+        props = resource["Properties"]
+        assert props["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }
+        (encryption,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert encryption["ServerSideEncryptionByDefault"] == {
+            "SSEAlgorithm": "aws:kms",
+            "KMSMasterKeyID": arn_of(the_at_rest_key(template)),
+        }
+        assert "VersioningConfiguration" not in props  # erasure: a DeleteObject must be final
+        expirations = [r.get("ExpirationInDays") for r in props["LifecycleConfiguration"]["Rules"]]
+        assert bucket.expire_after_days in expirations
+        (policy,) = [p for p in policies.values() if p["Properties"]["Bucket"] == {"Ref": logical_id}]
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        )
+
+
+# --- messaging ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("queue", CATALOGUE.queues, ids=lambda q: q.name.value)
+def test_every_queue_has_its_dlq_and_is_encrypted(template: Template, queue: Queue) -> None:
+    at_rest = arn_of(the_at_rest_key(template))
+    dlq_id, dlq = named(template, "AWS::SQS::Queue", "QueueName", f"respite-{STAGE}-{queue.dlq_name}")
+    queue_id, props = named(template, "AWS::SQS::Queue", "QueueName", physical_name(STAGE, queue.name))
+    assert props["RedrivePolicy"] == {
+        "deadLetterTargetArn": arn_of(dlq_id),
+        "maxReceiveCount": queue.max_receive_count,
+    }
+    assert props["VisibilityTimeout"] == queue.visibility_timeout_s
+    assert props["MessageRetentionPeriod"] == queue.retention_days * 86400
+    assert dlq["MessageRetentionPeriod"] == queue.dlq_retention_days * 86400
+    assert props["KmsMasterKeyId"] == at_rest == dlq["KmsMasterKeyId"]
+    for logical_id in (queue_id, dlq_id):  # enforce_ssl
+        template.has_resource_properties(
+            "AWS::SQS::QueuePolicy",
+            {
+                "Queues": [{"Ref": logical_id}],
+                "PolicyDocument": {
+                    "Statement": Match.array_with(
+                        [
+                            Match.object_like(
+                                {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                            )
+                        ]
+                    )
+                },
+            },
+        )
+
+
+# --- functions ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("consumer", CATALOGUE.stream_consumers, ids=lambda c: c.function.name)
+def test_every_stream_consumer_is_mapped_with_bounded_retries(
+    template: Template, consumer: StreamConsumer
+) -> None:
+    function_id, _ = lambda_function(template, consumer.function.name)
+    table_id, _ = named(template, "AWS::DynamoDB::Table", "TableName", physical_name(STAGE, consumer.table))
+    queue_id, _ = named(template, "AWS::SQS::Queue", "QueueName", physical_name(STAGE, consumer.on_failure))
+    (mapping,) = [
+        m["Properties"]
+        for m in of_type(template, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [table_id, "StreamArn"]}
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+    assert mapping["BatchSize"] == consumer.batch_size
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert mapping["MaximumRetryAttempts"] == consumer.retry_attempts
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": arn_of(queue_id)}}
+    (pattern,) = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": list(consumer.event_names)}
+
+
+def expected_locator(template: Template, resource: ResourceName) -> object:
+    """What a function's environment variable for `resource` must hold in the template."""
+    name = physical_name(STAGE, resource)
+    match env_var(resource).split("_")[1]:
+        case "TABLE":
+            return {"Ref": named(template, "AWS::DynamoDB::Table", "TableName", name)[0]}
+        case "QUEUE":
+            return {"Ref": named(template, "AWS::SQS::Queue", "QueueName", name)[0]}  # Ref = URL
+        case "KEY":
+            alias = named(template, "AWS::KMS::Alias", "AliasName", f"alias/{name}")[1]
+            return alias["TargetKeyId"]
+        case "SECRET":
+            return name
+        case kind:
+            assert kind == "BUCKET"
+            (bucket_id,) = [
+                k
+                for k, r in of_type(template, "AWS::S3::Bucket").items()
+                if name in json.dumps(r["Properties"]["BucketName"])
+            ]
+            return {"Ref": bucket_id}
+
+
+@pytest.mark.parametrize(("name", "service", "uses"), wired(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_function_runs_python_313_on_arm_with_tracing_and_its_environment(
+    template: Template, name: str, service: str, uses: tuple[tuple[ResourceName, Access], ...]
+) -> None:
+    _, props = lambda_function(template, name)
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    env = props["Environment"]["Variables"]
+    assert env["RESPITE_STAGE"] == STAGE
+    assert env["POWERTOOLS_SERVICE_NAME"] == service
+    for resource, _access in uses:
+        assert env[env_var(resource)] == expected_locator(template, resource), env_var(resource)
+    # Nothing it does not use: its stage, Powertools' settings and one variable per used resource.
+    assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE"} | {env_var(r) for r, _ in uses}
+    log_group = of_type(template, "AWS::Logs::LogGroup")[props["LoggingConfig"]["LogGroup"]["Ref"]]
+    assert log_group["Properties"]["RetentionInDays"] == 30
+
+
+def test_catalogued_function_timeouts_and_memory(template: Template) -> None:
+    for function in CATALOGUE.functions():
+        _, props = lambda_function(template, function.name)
+        assert (props["Timeout"], props["MemorySize"]) == (function.timeout_s, function.memory_mb)
+        assert props["Handler"] == function.handler
+    for api in CATALOGUE.apis:
+        assert lambda_function(template, api_function_name(api))[1]["Handler"] == API_HANDLER
+
+
+@pytest.mark.parametrize(("name", "service", "uses"), wired(), ids=lambda v: v if isinstance(v, str) else "")
+def test_grants_follow_uses_and_access(
+    template: Template, name: str, service: str, uses: tuple[tuple[ResourceName, Access], ...]
+) -> None:
+    _, props = lambda_function(template, name)
+    statements = policy_statements(template, props)
+    for resource, access in uses:
+        target = expected_locator(template, resource)
+        match env_var(resource).split("_")[1]:
+            case "TABLE":
+                assert isinstance(target, dict)
+                actions = actions_on(statements, arn_of(target["Ref"]))
+                assert "dynamodb:GetItem" in actions
+                assert ("dynamodb:PutItem" in actions) is (access is Access.WRITE), resource
+            case "KEY":
+                actions = actions_on(statements, target)
+                assert "kms:Decrypt" in actions
+                assert ("kms:GenerateDataKey" in actions) is (access is Access.WRITE), resource
+            case "SECRET":
+                assert isinstance(target, str)
+                secret_id = named(template, "AWS::SecretsManager::Secret", "Name", target)[0]
+                actions = actions_on(statements, {"Ref": secret_id})
+                assert "secretsmanager:GetSecretValue" in actions
+                assert ("secretsmanager:PutSecretValue" in actions) is (access is Access.WRITE), resource
+
+
+def test_a_function_gets_no_grant_on_a_table_it_does_not_use(template: Template) -> None:
+    tables = {r["Properties"]["TableName"]: k for k, r in of_type(template, "AWS::DynamoDB::Table").items()}
+    for name, _service, uses in wired():
+        statements = policy_statements(template, lambda_function(template, name)[1])
+        used = {physical_name(STAGE, r) for r, _ in uses}
+        for table_name, logical_id in tables.items():
+            if table_name not in used:
+                assert not actions_on(statements, arn_of(logical_id)), (name, table_name)
+
+
+# --- APIs -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("api", CATALOGUE.apis, ids=lambda a: a.prefix)
+def test_every_api_is_a_traced_logged_rest_api_with_a_url_output(template: Template, api: HttpApi) -> None:
+    api_id, _ = named(template, "AWS::ApiGateway::RestApi", "Name", f"respite-{STAGE}-{api.prefix}")
+    (stage,) = [
+        s["Properties"]
+        for s in of_type(template, "AWS::ApiGateway::Stage").values()
+        if s["Properties"]["RestApiId"] == {"Ref": api_id}
+    ]
+    assert stage["TracingEnabled"] is True
+    assert "DestinationArn" in stage["AccessLogSetting"]
+    assert not any(m.get("DataTraceEnabled") for m in stage.get("MethodSettings", []))
+    outputs = template.find_outputs(f"{construct_id(api.prefix)}ApiUrl")
+    assert len(outputs) == 1
+    assert api_id in json.dumps(outputs)
+
+
+def test_one_api_gateway_account_role_for_all_apis(template: Template) -> None:
+    template.resource_count_is("AWS::ApiGateway::Account", 1)
+
+
+def test_the_code_of_a_service_is_staged_once_with_the_kernel(code_root: Path, template: Template) -> None:
+    services = {f.service for f in CATALOGUE.functions()} | {a.service for a in CATALOGUE.apis}
+    assert {p.name for p in code_root.iterdir()} == services
+    for service in services:
+        assert {p.name for p in (code_root / service).iterdir()} <= {
+            "respite_core",
+            f"respite_{service}",
+            "app.py",
+        }
+
+
+# --- a synthetic catalogue: queue consumer, schedule, production stage -----------------------------
+
+FEED = Table(TableName.FEED, owner="notifications", purpose="test", personal_data=False)
+WORK = Queue(QueueName.DOSSIER_EVENTS_FAILED, owner="core", purpose="test", visibility_timeout_s=120)
+CONSUMER = Function(
+    name="retention-work",
+    service="retention",
+    handler="respite_retention.does_not_exist.handler",
+    uses=((TableName.FEED, Access.READ),),
+    timeout_s=20,
+)
+SWEEPER = Function(
+    name="retention-sweep",
+    service="retention",
+    handler="respite_retention.__init__.handler",
+    uses=((TableName.FEED, Access.WRITE), (QueueName.DOSSIER_EVENTS_FAILED, Access.WRITE)),
+)
+SMALL = Catalogue(
+    tables=(FEED,),
+    queues=(WORK,),
+    buckets=(),
+    keys=(),
+    secrets=(),
+    apis=(),
+    queue_consumers=(QueueConsumer(CONSUMER, queue=QueueName.DOSSIER_EVENTS_FAILED, batch_size=25),),
+    schedules=(Schedule(SWEEPER, expression="rate(15 minutes)", every_s=900),),
+)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[RespiteStack, Template]:
+    return synth(SMALL, "prod", tmp_path_factory.mktemp("small-code"))
+
+
+def test_a_queue_consumer_reports_batch_item_failures(small: tuple[RespiteStack, Template]) -> None:
+    _, template = small
+    function_id, _ = named(template, "AWS::Lambda::Function", "FunctionName", "respite-prod-retention-work")
+    queue_id, _ = named(template, "AWS::SQS::Queue", "QueueName", "respite-prod-dossier-events-failed")
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": function_id},
+            "EventSourceArn": arn_of(queue_id),
+            "BatchSize": 25,
+            "MaximumBatchingWindowInSeconds": 1,  # SQS needs a window for batches above 10
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+    )
+
+
+def test_a_schedule_is_a_rule_targeting_its_function(small: tuple[RespiteStack, Template]) -> None:
+    _, template = small
+    function_id, props = named(
+        template, "AWS::Lambda::Function", "FunctionName", "respite-prod-retention-sweep"
+    )
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": "rate(15 minutes)",
+            "State": "ENABLED",
+            "Targets": [Match.object_like({"Arn": arn_of(function_id)})],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "FunctionName": arn_of(function_id),
+            "Principal": "events.amazonaws.com",
+            "Action": "lambda:InvokeFunction",
+        },
+    )
+    env = props["Environment"]["Variables"]
+    assert env["RESPITE_QUEUE_DOSSIER_EVENTS_FAILED"] == {"Ref": queue_id_of(template)}
+    actions = actions_on(policy_statements(template, props), arn_of(queue_id_of(template)))
+    assert "sqs:SendMessage" in actions
+    assert "sqs:DeleteMessage" not in actions  # writing to a queue is sending, not consuming
+
+
+def queue_id_of(template: Template) -> str:
+    return named(template, "AWS::SQS::Queue", "QueueName", "respite-prod-dossier-events-failed")[0]
+
+
+def test_production_retains_data_and_protects_tables(small: tuple[RespiteStack, Template]) -> None:
+    stack, template = small
+    assert stack.termination_protection is True
+    for type_ in ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::KMS::Key", "AWS::Logs::LogGroup"):
+        for resource in of_type(template, type_).values():
+            assert resource["DeletionPolicy"] == "Retain", type_
+    for table in of_type(template, "AWS::DynamoDB::Table").values():
+        assert table["Properties"]["DeletionProtectionEnabled"] is True
+    template.resource_count_is("AWS::ApiGateway::RestApi", 0)
+    template.resource_count_is("AWS::ApiGateway::Account", 0)
+
+
+def test_a_handler_without_its_module_is_warned_about(small: tuple[RespiteStack, Template]) -> None:
+    stack, _ = small
+    Annotations.from_stack(stack).has_warning(
+        "/respite-prod/Functions/RetentionWork", Match.string_like_regexp("does_not_exist")
+    )
+
+
+# --- the catalogue is checked before anything is built --------------------------------------------
+
+
+def test_an_inconsistent_catalogue_is_refused() -> None:
+    bad_consumer = StreamConsumer(
+        Function(name="x", service="nowhere", handler="m.h", uses=((TableName.DOSSIERS, Access.READ),)),
+        table=TableName.FEED,  # declared, but without a stream
+        on_failure=QueueName.DOSSIER_EVENTS_FAILED,  # not declared
+        event_names=("DELETE",),
+    )
+    catalogue = Catalogue(
+        tables=(FEED,), queues=(), buckets=(), keys=(), secrets=(), apis=(), stream_consumers=(bad_consumer,)
+    )
+    with pytest.raises(ValueError, match="inconsistent") as refused:
+        check_catalogue(catalogue)
+    message = str(refused.value)
+    for expected in ("has no stream", "not declared", "nowhere", "'dossiers'", "event names"):
+        assert expected in message
+
+
+def test_the_platform_catalogue_is_consistent() -> None:
+    check_catalogue(CATALOGUE)
