@@ -83,3 +83,27 @@ def test_a_reader_never_sees_a_write_of_a_cancelled_transaction(aws: boto3.Sessi
         thread.join()
 
     assert seen == {"TAKEN"}
+
+
+def test_a_write_failing_half_way_leaves_nothing_behind(aws: boto3.Session, stage: str) -> None:
+    table = provision(CATALOGUE, stage, aws)[env_var(TableName.DOSSIERS)]
+    dynamodb = aws.client("dynamodb")
+    dynamodb.put_item(TableName=table, Item={"PK": {"S": "KEPT"}, "SK": {"S": "META"}, "n": {"N": "1"}})
+    overwrite: Any = {
+        "Put": {"TableName": table, "Item": {"PK": {"S": "KEPT"}, "SK": {"S": "META"}, "n": {"N": "2"}}}
+    }
+    malformed: Any = {
+        "Update": {
+            "TableName": table,
+            "Key": {"PK": {"S": "OTHER"}, "SK": {"S": "META"}},
+            "UpdateExpression": "SET total = total + :one",  # `total` does not exist yet: a validation error
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+
+    with pytest.raises(dynamodb.exceptions.ClientError):
+        dynamodb.transact_write_items(TransactItems=[put(table, "NEW"), overwrite, malformed])
+
+    items = {i["PK"]["S"]: i for i in dynamodb.scan(TableName=table)["Items"]}
+    assert set(items) == {"KEPT"}
+    assert items["KEPT"]["n"] == {"N": "1"}

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         "--ready-file", type=Path, help="write the stack's URLs and credentials here (JSON) once up"
     )
     args = parser.parse_args(argv)
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("RESPITE_LOG_LEVEL", "WARNING"))
     logging.basicConfig(
         level=os.environ.get("RESPITE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s %(message)s"
     )
@@ -37,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.start()
         base = f"http://127.0.0.1:{args.port}"
-        if args.ready_file:
-            args.ready_file.write_text(json.dumps(ready_description(stack, base), indent=2))
+        if args.ready_file:  # written whole, then renamed: a reader never sees half of it
+            partial = args.ready_file.with_suffix(".partial")
+            partial.write_text(json.dumps(ready_description(stack, base), indent=2))
+            partial.replace(args.ready_file)
         print(banner(stack, base), flush=True)
         stopping.wait()
         print("\nStopping Respite…", flush=True)

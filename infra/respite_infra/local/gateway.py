@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -25,6 +26,9 @@ from chalice.local import LocalGateway, LocalGatewayException
 from respite_infra.catalogue import HttpApi
 
 logger = logging.getLogger(__name__)
+
+# Chalice warns that it cannot check Cognito tokens locally; this gateway verifies them before Chalice
+warnings.filterwarnings("ignore", message="CognitoUserPoolAuthorizer is not a supported in local mode")
 
 PROBLEM_JSON = "application/problem+json"
 MAX_REQUEST_BYTES = 60 * 1024 * 1024  # API Gateway's payload limit is 10 MB; apps enforce their own

@@ -1,10 +1,12 @@
 """moto's server, with DynamoDB transactions made all-or-nothing as they are in AWS.
 
-moto applies a transaction's writes one by one and, when a condition fails, puts back deep copies of
-the whole tables. Meanwhile its stream already carries records of writes that never happened (a
-pump can read them), and a write of another request to the same tables in between is lost. Here
-every condition is checked first, under one lock with the writes, and nothing is applied unless
-all hold — the behaviour the platform's "nothing half-written" promise relies on.
+moto deep-copies every table a transaction touches (items and stream records: the cost grows with
+the table), applies the writes one by one and, when a condition fails, puts the copies back.
+Meanwhile its stream already carries records of writes that never happened (a pump can read them),
+and a write of another request to the same tables in between is lost. Here every condition is
+checked first, under one lock with the writes, and nothing is applied unless all hold — the
+behaviour the platform's "nothing half-written" promise relies on. Should a write still fail
+half-way (a malformed update), the items touched so far are put back as they were.
 """
 
 import sys
@@ -50,16 +52,59 @@ def _failed_conditions(backend: DynamoDBBackend, transact_items: list[dict[str, 
     return reasons if any(code is not None for code, _, _ in reasons) else []
 
 
+def _well_formed(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> bool:
+    """One operation per entry, one entry per item, at most 100: else moto's own checks answer."""
+    if len(transact_items) > 100 or any(len(entry) != 1 for entry in transact_items):
+        return False
+    targets = set()
+    for entry in transact_items:
+        operation, request = next(iter(entry.items()))
+        if operation not in ("Put", "Delete", "Update", "ConditionCheck"):
+            return False
+        targets.add((request["TableName"], repr(sorted(_key_of(backend, operation, request).items()))))
+    return len(targets) == len(transact_items)
+
+
+def _apply(backend: DynamoDBBackend, operation: str, request: dict[str, Any]) -> None:
+    table = request["TableName"]
+    names, values = request.get("ExpressionAttributeNames"), request.get("ExpressionAttributeValues")
+    if operation == "Put":
+        backend.put_item(table, request["Item"])
+    elif operation == "Delete":
+        backend.delete_item(table, request["Key"])
+    elif operation == "Update":
+        backend.update_item(table, request["Key"], request["UpdateExpression"], names or {}, values or {})
+
+
+def _restore(backend: DynamoDBBackend, table: str, key: dict[str, Any], before: Any) -> None:
+    if before is None:
+        backend.delete_item(table, key)
+    else:
+        backend.put_item(table, before.to_json()["Attributes"])
+
+
 def make_transactions_atomic() -> None:
-    apply_all = DynamoDBBackend.transact_write_items
+    moto_transaction = DynamoDBBackend.transact_write_items
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
         with _transactions:
-            if len(transact_items) <= 100:  # moto's own checks answer the malformed cases
-                failed = _failed_conditions(self, transact_items)
-                if failed:
-                    raise TransactionCanceledException(failed)
-            apply_all(self, transact_items)
+            if not _well_formed(self, transact_items):
+                moto_transaction(self, transact_items)
+                return
+            failed = _failed_conditions(self, transact_items)
+            if failed:
+                raise TransactionCanceledException(failed)
+            touched: list[tuple[str, dict[str, Any], Any]] = []
+            try:
+                for entry in transact_items:
+                    operation, request = next(iter(entry.items()))
+                    key = _key_of(self, operation, request)
+                    touched.append((request["TableName"], key, self.get_item(request["TableName"], key)))
+                    _apply(self, operation, request)
+            except Exception:
+                for table, key, before in reversed(touched):
+                    _restore(self, table, key, before)
+                raise
 
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
