@@ -1,0 +1,79 @@
+"""The Respite CDK app: one `RespiteStack` (`respite-<stage>`) synthesised from the wiring catalogue.
+
+The CDK CLI is optional. Synthesis is plain Python:
+
+    cd infra && ../.venv/bin/python app.py              # stage dev  -> infra/cdk.out
+    cd infra && ../.venv/bin/python app.py -c stage=prod   # or --stage prod (make synth STAGE=prod)
+
+writes the cloud assembly to `$CDK_OUTDIR` if set, else to `infra/cdk.out` (`make synth` calls it
+this way). With the CLI installed, `cdk synth|diff|deploy -c stage=prod` from `infra/` runs the same
+app (cdk.json: `"app": "python app.py"`, with the project's venv active); the CLI sets CDK_OUTDIR
+and CDK_DEFAULT_ACCOUNT/REGION. Both ways use the feature flags of cdk.json's `context`, so they
+give the same template. Without CDK_DEFAULT_ACCOUNT/REGION the stack is environment-agnostic.
+
+Stages: `dev` (default) and `prod` (`-c stage=prod`): prod retains tables, buckets, keys, queues,
+secrets and logs when the stack is deleted, and turns on deletion and termination protection.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+
+from respite_infra.catalogue import CATALOGUE
+from respite_infra.cdk import STAGES, RespiteStack, cdk_context
+from respite_infra.cdk.settings import INFRA_DIR
+
+DEFAULT_STAGE = "dev"
+
+
+def _parse(argv: Sequence[str]) -> dict[str, str]:
+    """`-c key=value` pairs, as the CDK CLI takes them (the CLI itself passes none to the app)."""
+    parser = argparse.ArgumentParser(description="Synthesise the Respite CDK app.")
+    parser.add_argument("-c", "--context", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--stage", choices=STAGES, help="short for -c stage=STAGE (make synth STAGE=prod)")
+    args = parser.parse_args(argv)
+    context: dict[str, str] = {}
+    for pair in args.context:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            parser.error(f"context must be KEY=VALUE, got {pair!r}")
+        context[key] = value
+    if args.stage:
+        context["stage"] = args.stage
+    return context
+
+
+def build_app(argv: Sequence[str] = ()) -> cdk.App:
+    # Context given on the CDK CLI's command line (CDK_CONTEXT_JSON) wins over this one.
+    app = cdk.App(
+        outdir=os.environ.get("CDK_OUTDIR") or str(INFRA_DIR / "cdk.out"),
+        context={**cdk_context(), **_parse(argv)},
+    )
+    stage = str(app.node.try_get_context("stage") or DEFAULT_STAGE)
+    if stage not in STAGES:
+        raise SystemExit(f"unknown stage {stage!r}: use -c stage={'|'.join(STAGES)}")
+    RespiteStack(
+        app,
+        f"respite-{stage}",
+        catalogue=CATALOGUE,
+        stage=stage,
+        code_root=None,
+        env=cdk.Environment(
+            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
+        ),
+    )
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    app = build_app(sys.argv[1:] if argv is None else argv)
+    assembly = app.synth()
+    if "CDK_OUTDIR" not in os.environ:  # run without the CLI: say where the assembly went
+        print(f"synthesised {', '.join(s.stack_name for s in assembly.stacks)} to {assembly.directory}")
+
+
+if __name__ == "__main__":
+    main()

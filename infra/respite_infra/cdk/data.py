@@ -1,0 +1,143 @@
+"""Data at rest: the platform's KMS key, the tables, buckets, catalogue keys and secrets."""
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from respite_core.resources import BucketName, KeyName, SecretName, TableName, physical_name
+from respite_infra.catalogue import Bucket, Catalogue, Key, Secret, Table
+from respite_infra.cdk.settings import StageSettings, construct_id
+
+# Hex digits only, so `2 * length_bytes` characters carry exactly `length_bytes` random bytes
+# (a 62-symbol alphabet would need ~1.35 characters a byte and is easier to get wrong).
+_NOT_HEX = "ghijklmnopqrstuvwxyz"
+
+
+class DataStores(Construct):
+    """Every stateful resource of the catalogue but the queues (`messaging.Messaging`).
+
+    One customer-managed key (`at_rest_key`) encrypts tables, buckets, queues and secrets; each
+    catalogue `Key` is a KMS key of its own that the application uses directly (envelope
+    encryption of per-dossier data keys).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, catalogue: Catalogue, settings: StageSettings) -> None:
+        super().__init__(scope, id)
+        self._settings = settings
+        self.at_rest_key = kms.Key(
+            self,
+            "AtRestKey",
+            alias=f"alias/{settings.name('at-rest')}",
+            description=f"Respite {settings.stage}: encryption at rest of tables, queues, buckets, secrets",
+            enable_key_rotation=True,
+            removal_policy=settings.removal_policy,
+        )
+        self.tables: dict[TableName, dynamodb.Table] = {t.name: self._table(t) for t in catalogue.tables}
+        self.buckets: dict[BucketName, s3.Bucket] = {b.name: self._bucket(b) for b in catalogue.buckets}
+        self.keys: dict[KeyName, kms.Key] = {k.name: self._key(k) for k in catalogue.keys}
+        self.secrets: dict[SecretName, secretsmanager.Secret] = {
+            s.name: self._secret(s) for s in catalogue.secrets
+        }
+
+    def _table(self, table: Table) -> dynamodb.Table:
+        string = dynamodb.AttributeType.STRING
+        resource = dynamodb.Table(
+            self,
+            f"{construct_id(table.name.value)}Table",
+            table_name=physical_name(self._settings.stage, table.name),
+            partition_key=dynamodb.Attribute(name=table.partition_key, type=string),
+            sort_key=dynamodb.Attribute(name=table.sort_key, type=string) if table.sort_key else None,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if table.stream else None,
+            time_to_live_attribute=table.ttl_attribute,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True,
+                # Every backup copy lives this long: the residual window of an erasure.
+                recovery_period_in_days=table.pitr_days,
+            ),
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.at_rest_key,
+            deletion_protection=self._settings.production,
+            removal_policy=self._settings.removal_policy,
+        )
+        for index in table.indexes:
+            resource.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=dynamodb.Attribute(name=index.partition_key, type=string),
+                sort_key=dynamodb.Attribute(name=index.sort_key, type=string) if index.sort_key else None,
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+        return resource
+
+    def _bucket(self, bucket: Bucket) -> s3.Bucket:
+        lifecycle = [
+            s3.LifecycleRule(
+                id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=cdk.Duration.days(1)
+            )
+        ]
+        if bucket.expire_after_days is not None:
+            # A backstop only: erasure deletes a dossier's objects itself.
+            lifecycle.append(
+                s3.LifecycleRule(id="expire", expiration=cdk.Duration.days(bucket.expire_after_days))
+            )
+        # Bucket names are global: the account and region keep two deployments of a stage apart.
+        # Functions learn the name from their environment, as for every resource.
+        name = f"{physical_name(self._settings.stage, bucket.name)}-{cdk.Aws.ACCOUNT_ID}-{cdk.Aws.REGION}"
+        return s3.Bucket(
+            self,
+            f"{construct_id(bucket.name.value)}Bucket",
+            bucket_name=name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.at_rest_key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            # Versioning OFF, deliberately. Erasure must remove every copy of an object: with
+            # versioning on, a DeleteObject only adds a delete marker and the old versions stay
+            # until each is deleted by version id (or a noncurrent-version lifecycle rule runs),
+            # so one erasure would become "list every version, delete each" plus a window. Off,
+            # a DeleteObject is final. Objects are written once under unique (ULID) keys and never
+            # overwritten, so versioning would protect little; PITR-like recovery of documents is
+            # not a requirement, erasure is.
+            versioned=False,
+            lifecycle_rules=lifecycle,
+            removal_policy=self._settings.removal_policy,
+            # Outside production a stack deletion empties the bucket first (a custom resource).
+            auto_delete_objects=not self._settings.production,
+            # TODO(hardening): server access logs to a log bucket (cdk-nag AwsSolutions-S1).
+        )
+
+    def _key(self, key: Key) -> kms.Key:
+        return kms.Key(
+            self,
+            f"{construct_id(key.name.value)}Key",
+            alias=f"alias/{physical_name(self._settings.stage, key.name)}",
+            description=f"Respite {self._settings.stage}: {key.purpose}",
+            enable_key_rotation=True,
+            removal_policy=self._settings.removal_policy,
+        )
+
+    def _secret(self, secret: Secret) -> secretsmanager.Secret:
+        return secretsmanager.Secret(
+            self,
+            f"{construct_id(secret.name.value)}Secret",
+            secret_name=physical_name(self._settings.stage, secret.name),
+            description=f"Respite {self._settings.stage}: {secret.purpose}",
+            encryption_key=self.at_rest_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=2 * secret.length_bytes,  # hex: two characters a byte
+                exclude_uppercase=True,
+                exclude_punctuation=True,
+                exclude_characters=_NOT_HEX,
+                require_each_included_type=False,
+                include_space=False,
+            ),
+            removal_policy=self._settings.removal_policy,
+            # TODO(hardening): rotation (cdk-nag AwsSolutions-SMG4) needs a rotation function that
+            # re-keys the pseudonymous index: a key rotation here is a data migration.
+        )

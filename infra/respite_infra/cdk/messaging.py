@@ -1,0 +1,60 @@
+"""The catalogue's queues, each with its dead-letter queue."""
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from respite_core.resources import QueueName, physical_name
+from respite_infra.catalogue import Catalogue, Queue
+from respite_infra.cdk.settings import StageSettings, construct_id
+
+
+class Messaging(Construct):
+    """One SQS queue per catalogue `Queue`, and its DLQ `<name>-dlq`, both encrypted with `key`."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, catalogue: Catalogue, settings: StageSettings, key: kms.IKey
+    ) -> None:
+        super().__init__(scope, id)
+        self._settings = settings
+        self._key = key
+        self.queues: dict[QueueName, sqs.Queue] = {}
+        self.dead_letter_queues: dict[QueueName, sqs.Queue] = {}
+        for queue in catalogue.queues:
+            self.queues[queue.name], self.dead_letter_queues[queue.name] = self._queue(queue)
+
+    def _queue(self, queue: Queue) -> tuple[sqs.Queue, sqs.Queue]:
+        name = physical_name(self._settings.stage, queue.name)
+        base = construct_id(queue.name.value)
+        dlq = self._encrypted(f"{base}Dlq", f"{name}-dlq", retention_days=queue.dlq_retention_days)
+        main = self._encrypted(
+            f"{base}Queue",
+            name,
+            retention_days=queue.retention_days,
+            visibility_timeout=cdk.Duration.seconds(queue.visibility_timeout_s),
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=queue.max_receive_count, queue=dlq),
+        )
+        return main, dlq
+
+    def _encrypted(
+        self,
+        id: str,
+        queue_name: str,
+        *,
+        retention_days: int,
+        visibility_timeout: cdk.Duration | None = None,
+        dead_letter_queue: sqs.DeadLetterQueue | None = None,
+    ) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            id,
+            queue_name=queue_name,
+            retention_period=cdk.Duration.days(retention_days),
+            visibility_timeout=visibility_timeout,
+            dead_letter_queue=dead_letter_queue,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self._key,
+            enforce_ssl=True,
+            removal_policy=self._settings.removal_policy,
+        )

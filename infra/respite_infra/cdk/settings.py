@@ -1,0 +1,65 @@
+"""What depends on the stage, how constructs are named, and the app's CDK context."""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_logs as logs
+
+INFRA_DIR = Path(__file__).resolve().parents[2]
+CDK_JSON = INFRA_DIR / "cdk.json"
+
+STAGES = ("dev", "prod")
+PRODUCTION = "prod"
+_STAGE = re.compile(r"^[a-z][a-z0-9]{1,9}$")  # becomes part of every physical name
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """The few things that differ between a production stage and every other stage."""
+
+    stage: str
+
+    def __post_init__(self) -> None:
+        if not _STAGE.fullmatch(self.stage):
+            raise ValueError(f"stage must match {_STAGE.pattern}, got {self.stage!r}")
+
+    @property
+    def production(self) -> bool:
+        return self.stage == PRODUCTION
+
+    @property
+    def removal_policy(self) -> cdk.RemovalPolicy:
+        """RETAIN in production (a stack deletion never takes data with it), DESTROY elsewhere."""
+        return cdk.RemovalPolicy.RETAIN if self.production else cdk.RemovalPolicy.DESTROY
+
+    @property
+    def log_retention(self) -> logs.RetentionDays:
+        # Logs carry no personal data (DESIGN.md, Privacy); a month covers an incident's analysis.
+        return logs.RetentionDays.ONE_MONTH
+
+    def name(self, suffix: str) -> str:
+        """`respite-<stage>-<suffix>`, the same shape as `respite_core.resources.physical_name`."""
+        return f"respite-{self.stage}-{suffix}"
+
+
+def construct_id(name: str) -> str:
+    """`key-store` -> `KeyStore`: construct ids (and so logical ids) from catalogue names.
+
+    Logical ids are part of what is deployed: renaming a construct replaces its resource, and a
+    resource with a fixed physical name (every table) cannot be replaced in place. Keep them stable.
+    """
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def cdk_context(path: Path = CDK_JSON) -> dict[str, Any]:
+    """The `context` of cdk.json (the feature flags `cdk init` of this aws-cdk-lib recommends).
+
+    The CDK CLI passes it to the app itself; `app.py` run without the CLI, and the tests, pass it
+    to `cdk.App(context=...)`, so every way of synthesising gives the same template.
+    """
+    context: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    return context

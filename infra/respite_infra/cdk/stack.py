@@ -1,0 +1,149 @@
+"""`RespiteStack`: one stage of the platform, synthesised from a wiring catalogue."""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from respite_core.resources import ResourceName
+from respite_infra.catalogue import REPO_ROOT, Catalogue, Function
+from respite_infra.cdk.apis import Apis, api_function_name
+from respite_infra.cdk.data import DataStores
+from respite_infra.cdk.functions import Functions, ServiceCode
+from respite_infra.cdk.messaging import Messaging
+from respite_infra.cdk.settings import StageSettings
+from respite_infra.cdk.wiring import Wiring
+
+DEFAULT_CODE_ROOT = REPO_ROOT / "build" / "lambda"
+
+_LAMBDA_NAME_MAX = 64
+_SCHEDULE = re.compile(r"^(rate|cron)\(.+\)$")
+_STREAM_EVENTS = frozenset({"INSERT", "MODIFY", "REMOVE"})
+
+
+class RespiteStack(cdk.Stack):
+    """Everything a catalogue declares, for one stage.
+
+    `catalogue`: any `Catalogue` (the platform's `CATALOGUE`, or a small one in a test); it is
+        checked first (`check_catalogue`) and nothing in here knows the platform's own names.
+    `stage`: `dev`, `prod`, ... (`prod` retains data on deletion and turns on deletion protection).
+    `code_root`: where each service's code is staged (`<code_root>/<service>/`) before it becomes
+        an asset; None stages into `<repo>/build/lambda`.
+
+    The parts are public for tests and later stacks: `data` (key, tables, buckets, keys,
+    secrets), `messaging` (queues, DLQs), `functions` (consumers, schedules) and `apis`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        catalogue: Catalogue,
+        stage: str,
+        code_root: Path | None = None,
+        env: cdk.Environment | None = None,
+    ) -> None:
+        settings = StageSettings(stage)
+        check_catalogue(catalogue, stage=stage)
+        super().__init__(
+            scope,
+            id,
+            env=env,
+            description=f"Respite ({stage}): debt-help data exchange between agencies and creditor offices",
+            termination_protection=settings.production,
+        )
+        self.settings = settings
+        self.catalogue = catalogue
+        cdk.Tags.of(self).add("project", "respite")
+        cdk.Tags.of(self).add("respite:stage", stage)
+
+        code = ServiceCode(code_root if code_root is not None else DEFAULT_CODE_ROOT)
+        self.data = DataStores(self, "Data", catalogue=catalogue, settings=settings)
+        self.messaging = Messaging(
+            self, "Messaging", catalogue=catalogue, settings=settings, key=self.data.at_rest_key
+        )
+        self.wiring = Wiring(settings=settings, data=self.data, messaging=self.messaging)
+        self.functions = Functions(
+            self,
+            "Functions",
+            catalogue=catalogue,
+            settings=settings,
+            data=self.data,
+            messaging=self.messaging,
+            wiring=self.wiring,
+            code=code,
+        )
+        self.apis = Apis(self, "Apis", catalogue=catalogue, settings=settings, wiring=self.wiring, code=code)
+
+
+def check_catalogue(catalogue: Catalogue, *, stage: str = "prod") -> None:
+    """Raise `ValueError` listing every inconsistency that would make a broken or odd stack."""
+    problems: list[str] = []
+    # Keyed by kind too: the names are StrEnums, so a table and a queue named alike compare equal.
+    declared = {_key(r) for r in catalogue.resources()}
+    problems += _duplicates("resource", (_key(r) for r in catalogue.resources()))
+    problems += _duplicates("API prefix", (a.prefix for a in catalogue.apis))
+
+    functions: dict[str, Function] = {}
+    for function in catalogue.functions():
+        if functions.setdefault(function.name, function) != function:
+            problems.append(f"two different functions are named {function.name!r}")
+    for api in catalogue.apis:
+        if api_function_name(api) in functions:
+            problems.append(f"function {api_function_name(api)!r} clashes with the API /{api.prefix}")
+
+    wired = [(f"function {f.name}", f.service, f.uses) for f in functions.values()]
+    wired += [(f"API /{a.prefix}", a.service, a.uses) for a in catalogue.apis]
+    for what, service, uses in wired:
+        if service not in catalogue.services:
+            problems.append(f"{what}: service {service!r} is not in the catalogue's services")
+        for resource, _access in uses:
+            if _key(resource) not in declared:
+                problems.append(f"{what} uses {resource!r}, which the catalogue does not declare")
+        problems += _duplicates(f"{what}: used resource", (_key(r) for r, _ in uses))
+    for name, function in functions.items():
+        if len(f"respite-{stage}-{name}") > _LAMBDA_NAME_MAX:
+            problems.append(f"function {name!r}: name too long for Lambda")
+        if not 1 <= function.timeout_s <= 900 or not 128 <= function.memory_mb <= 10240:
+            problems.append(f"function {name!r}: timeout or memory out of Lambda's range")
+
+    tables = {t.name: t for t in catalogue.tables}
+    queues = {q.name: q for q in catalogue.queues}
+    for stream in catalogue.stream_consumers:
+        what = f"stream consumer {stream.function.name}"
+        if stream.table not in tables:
+            problems.append(f"{what}: table {stream.table!r} is not declared")
+        elif not tables[stream.table].stream:
+            problems.append(f"{what}: table {stream.table!r} has no stream")
+        if stream.on_failure not in queues:
+            problems.append(f"{what}: on-failure queue {stream.on_failure!r} is not declared")
+        if not stream.event_names or not set(stream.event_names) <= _STREAM_EVENTS:
+            problems.append(f"{what}: event names must be some of {sorted(_STREAM_EVENTS)}")
+        if not 0 <= stream.retry_attempts <= 10_000 or not 1 <= stream.batch_size <= 10_000:
+            problems.append(f"{what}: retry attempts or batch size out of range")
+    for consumer in catalogue.queue_consumers:
+        what = f"queue consumer {consumer.function.name}"
+        if consumer.queue not in queues:
+            problems.append(f"{what}: queue {consumer.queue!r} is not declared")
+        elif queues[consumer.queue].visibility_timeout_s < consumer.function.timeout_s:
+            # Lambda refuses such a mapping; AWS advises 6x the timeout (the catalogue's default).
+            problems.append(f"{what}: visibility timeout of {consumer.queue!r} is below the function timeout")
+        if not 1 <= consumer.batch_size <= 10_000:
+            problems.append(f"{what}: batch size out of range")
+    for schedule in catalogue.schedules:
+        if not _SCHEDULE.fullmatch(schedule.expression):
+            problems.append(f"schedule of {schedule.function.name}: not rate(...) or cron(...)")
+    if problems:
+        raise ValueError("the catalogue is inconsistent:\n- " + "\n- ".join(problems))
+
+
+def _key(resource: ResourceName) -> str:
+    return f"{type(resource).__name__}.{resource.value}"
+
+
+def _duplicates(what: str, names: Iterable[object]) -> list[str]:
+    return [f"{what} {name!r} is declared {n} times" for name, n in Counter(names).items() if n > 1]
