@@ -16,7 +16,7 @@ from respite_core.domain import Dossier
 from respite_notifications.feed import dossier_registered
 from respite_notifications.store import FeedStore
 
-logger = Logger()
+logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
