@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -57,43 +58,49 @@ class RunningStack:
         return [item for page in pages for item in page["Items"]]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    ready = tmp_path_factory.mktemp("stack") / "ready.json"
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "respite_infra.local",
-            "--port",
-            str(port),
-            "--ttl-every",
-            "1",
-            "--ready-file",
-            str(ready),
-        ],
+def launch(ready: Path, port: int, *options: str, stdout: int | None = None) -> subprocess.Popen[bytes]:
+    """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`."""
+    command = [sys.executable, "-m", "respite_infra.local", "--port", str(port), "--ready-file", str(ready)]
+    return subprocess.Popen(
+        [*command, *options],
         env={**os.environ, "RESPITE_LOG_LEVEL": "WARNING"},
+        stdout=stdout,
         start_new_session=True,
     )
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], ready: Path) -> dict[str, Any]:
+    """The stack's description (URLs, credentials) once it is up; fails the test after 90 s."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while not ready.exists():
         if process.poll() is not None:
             pytest.fail(f"the local stack exited with {process.returncode} before it was ready")
         if time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
             pytest.fail("the local stack was not ready within 90 s")
         time.sleep(0.2)
-    info = json.loads(ready.read_text())
-    running = RunningStack(
-        base_url=info["base_url"],
-        aws_endpoint=info["aws_endpoint"],
-        environment=info["environment"],
-        password=info["password"],
-        office_clients=info["office_clients"],
-        process=process,
-    )
-    yield running
+    return dict(json.loads(ready.read_text()))
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    ready = tmp_path_factory.mktemp("stack") / "ready.json"
+    process = launch(ready, free_port(), "--ttl-every", "1")
+    try:
+        info = wait_until_ready(process, ready)
+        yield RunningStack(
+            base_url=info["base_url"],
+            aws_endpoint=info["aws_endpoint"],
+            environment=info["environment"],
+            password=info["password"],
+            office_clients=info["office_clients"],
+            process=process,
+        )
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as a person would; SIGKILL for the whole group if that does not end it."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:

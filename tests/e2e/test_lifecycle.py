@@ -1,17 +1,14 @@
 """`make run`'s process: up with every component healthy, and Ctrl-C leaves nothing behind."""
 
-import json
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import requests
 
-from tests.e2e.conftest import START_TIMEOUT_S, free_port
+from tests.e2e.conftest import free_port, launch, stop, wait_until_ready
 
 
 def processes_mentioning(text: str) -> list[int]:
@@ -30,37 +27,22 @@ def accepts_connections(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def moto_port_of(description: dict[str, object]) -> int:
+    return int(str(description["aws_endpoint"]).rsplit(":", 1)[1])
+
+
 def test_ctrl_c_stops_the_gateway_and_the_embedded_aws(tmp_path: Path) -> None:
     ready, port = tmp_path / "ready.json", free_port()
-    stack = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "respite_infra.local",
-            "--port",
-            str(port),
-            "--no-seed",
-            "--ready-file",
-            str(ready),
-        ],
-        stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
+    stack = launch(ready, port, "--no-seed", stdout=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not ready.exists():
-            assert stack.poll() is None, "the stack exited before it was ready"
-            assert time.monotonic() < deadline, "not ready within 90 s"
-            time.sleep(0.2)
-        moto_port = int(json.loads(ready.read_text())["aws_endpoint"].rsplit(":", 1)[1])
+        moto_port = moto_port_of(wait_until_ready(stack, ready))
         assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
         assert processes_mentioning(f"-p {moto_port}"), "moto runs as a child process"
 
         stack.send_signal(signal.SIGINT)
         output, _ = stack.communicate(timeout=30)
     finally:
-        if stack.poll() is None:
-            os.killpg(stack.pid, signal.SIGKILL)
+        stop(stack)
 
     assert stack.returncode == 0
     assert b"Stopped." in output
@@ -71,29 +53,14 @@ def test_ctrl_c_stops_the_gateway_and_the_embedded_aws(tmp_path: Path) -> None:
 
 def test_the_embedded_aws_dies_with_a_killed_stack(tmp_path: Path) -> None:
     """Even `kill -9` of the stack leaves no moto behind (PR_SET_PDEATHSIG)."""
-    ready, port = tmp_path / "ready.json", free_port()
-    stack = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "respite_infra.local",
-            "--port",
-            str(port),
-            "--no-seed",
-            "--ready-file",
-            str(ready),
-        ],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not ready.exists():
-        assert time.monotonic() < deadline, "not ready within 90 s"
-        time.sleep(0.2)
-    moto_port = int(json.loads(ready.read_text())["aws_endpoint"].rsplit(":", 1)[1])
-
-    stack.kill()
-    stack.wait(timeout=10)
+    ready = tmp_path / "ready.json"
+    stack = launch(ready, free_port(), "--no-seed", stdout=subprocess.DEVNULL)
+    try:
+        moto_port = moto_port_of(wait_until_ready(stack, ready))
+        stack.kill()
+        stack.wait(timeout=10)
+    finally:
+        stop(stack)
 
     deadline = time.monotonic() + 10
     while processes_mentioning(f"-p {moto_port}") and time.monotonic() < deadline:

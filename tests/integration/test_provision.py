@@ -86,7 +86,7 @@ def test_every_resource_of_the_catalogue_is_created_and_located(aws: boto3.Sessi
     secretsmanager = aws.client("secretsmanager")
     for secret in CATALOGUE.secrets:
         name = environment[env_var(secret.name)]
-        assert name == f"respite/{stage}/{secret.name.value}"
+        assert name == f"respite-{stage}-{secret.name.value}"
         value = secretsmanager.get_secret_value(SecretId=name)["SecretString"]
         assert len(bytes.fromhex(value)) == secret.length_bytes
 

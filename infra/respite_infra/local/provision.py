@@ -269,7 +269,7 @@ def create_key(kms: KMSClient, key: Key, stage: str) -> str:
 
 
 def secret_name(stage: str, secret: Secret) -> str:
-    return f"respite/{stage}/{secret.name.value}"
+    return physical_name(stage, secret.name)  # the name CDK gives it too
 
 
 def create_secret(secretsmanager: SecretsManagerClient, secret: Secret, stage: str) -> str:
