@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from respite_core.resources import BucketName, KeyName, QueueName, ResourceName, SecretName, TableName
+from respite_core.resources import (
+    BucketName,
+    KeyName,
+    QueueName,
+    ResourceName,
+    SecretName,
+    TableName,
+    UserPoolName,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,6 +88,20 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class UserPool:
+    """Who signs in: people with a role at an agency, and office systems (OAuth2 client credentials).
+
+    `custom:agency_id` and `custom:role` are set by administrators only; the web client may not
+    write them. The APIs take the agency and the role from these claims, never from a request.
+    """
+
+    name: UserPoolName
+    purpose: str
+    custom_attributes: tuple[str, ...] = ("agency_id", "role")
+    office_scopes: tuple[str, ...] = ("office.read", "office.write")  # resource server "respite"
+
+
+@dataclass(frozen=True)
 class Function:
     """A plain Lambda handler (queue or stream consumer, scheduled job) of one service."""
 
@@ -122,6 +144,7 @@ class HttpApi:
     service: str
     prefix: str
     uses: tuple[tuple[ResourceName, Access], ...]
+    authorizer: UserPoolName | None = UserPoolName.CASEWORKERS  # verifies tokens for routes that need one
 
     @property
     def app_path(self) -> Path:
@@ -136,6 +159,7 @@ class Catalogue:
     keys: tuple[Key, ...]
     secrets: tuple[Secret, ...]
     apis: tuple[HttpApi, ...]
+    user_pools: tuple[UserPool, ...] = ()
     stream_consumers: tuple[StreamConsumer, ...] = ()
     queue_consumers: tuple[QueueConsumer, ...] = ()
     schedules: tuple[Schedule, ...] = ()
@@ -241,6 +265,9 @@ CATALOGUE = Catalogue(
         ),
     ),
     keys=(Key(KeyName.DOSSIER_DATA, purpose="wraps per-dossier data keys"),),
+    user_pools=(
+        UserPool(UserPoolName.CASEWORKERS, purpose="caseworkers, agency admins, operators; office systems"),
+    ),
     secrets=(Secret(SecretName.PSEUDONYM_KEY, purpose="HMAC key of the pseudonymous national-number index"),),
     apis=(
         HttpApi(

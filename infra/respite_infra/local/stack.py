@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 
+from respite_core.resources import UserPoolName, env_var
 from respite_infra.catalogue import CATALOGUE, Catalogue
 from respite_infra.local.environment import aws_environment
 from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route
@@ -32,7 +33,7 @@ from respite_infra.local.ttl import TtlEmulator, TtlMarks, ttl_tables
 logger = logging.getLogger(__name__)
 
 REGION = "eu-west-1"
-USER_POOL_ENV = "RESPITE_USER_POOL_CASEWORKERS"
+USER_POOL_ENV = env_var(UserPoolName.CASEWORKERS)
 
 
 @dataclass

@@ -8,6 +8,7 @@ renders `Problem`s and rewrites Chalice's own errors, so every error a client se
 
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,8 @@ from typing import Any
 
 from chalice.app import ChaliceUnhandledError, Request, Response
 from pydantic import BaseModel, ValidationError
+
+from respite_core.resources import UserPoolName, env_var
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024
@@ -174,3 +177,116 @@ def caller(request: Request | None) -> Caller:
         )
     except (KeyError, ValueError):
         raise Problem(401, "A caseworker token is required.") from None
+
+
+# --- operations: every route declared once, for Chalice, for role checks and for OpenAPI -----------
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation of an API, as OpenAPI documents it."""
+
+    method: str
+    path: str  # Chalice's form: "/dossiers/{dossier_id}"
+    summary: str
+    description: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    responses: Mapping[int, type[BaseModel] | None]  # the success statuses and their bodies
+    problems: tuple[int, ...]  # the error statuses it answers with a problem
+    roles: tuple[Role, ...]  # who may call it (empty: anyone, no token)
+    idempotent: bool  # honours an Idempotency-Key header
+    response_type: str = "application/json"
+
+
+DEFAULT_PROBLEMS = (400, 401, 403)
+
+
+class Api:
+    """A Chalice app whose routes are declared as `Operation`s.
+
+    `operation(...)` registers the Chalice route (with the Cognito authorizer when roles are
+    required), checks the caller's role (403), and records the operation for the OpenAPI document.
+    """
+
+    def __init__(self, name: str, *, title: str, description: str) -> None:
+        from chalice.app import Chalice, CognitoUserPoolAuthorizer
+
+        self.name = name  # also the path prefix behind the gateway / custom domain
+        self.title = title
+        self.description = description
+        self.app = Chalice(app_name=f"respite-{name}")
+        self.app.register_middleware(problem_responses, "http")
+        self.operations: list[Operation] = []
+        self._authorizer = CognitoUserPoolAuthorizer(
+            "caseworkers", provider_arns=[os.environ.get(env_var(UserPoolName.CASEWORKERS), "unset")]
+        )
+
+    def operation(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        responses: Mapping[int, type[BaseModel] | None],
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        problems: Sequence[int] = (),
+        roles: Sequence[Role] = tuple(Role),
+        idempotent: bool = False,
+        response_type: str = "application/json",
+    ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+        def register(view: Callable[..., Response]) -> Callable[..., Response]:
+            doc = (view.__doc__ or summary).strip()
+            body_problems = (413, 415, 422) if body else ()
+            all_problems = {*problems, *(DEFAULT_PROBLEMS if roles else ()), *body_problems}
+            self.operations.append(
+                Operation(
+                    method=method,
+                    path=path,
+                    summary=summary,
+                    description=doc,
+                    body=body,
+                    query=query,
+                    responses=dict(responses),
+                    problems=tuple(sorted(all_problems)),
+                    roles=tuple(roles),
+                    idempotent=idempotent,
+                    response_type=response_type,
+                )
+            )
+            allowed = frozenset(roles)
+
+            def checked(**path_parameters: str) -> Response:
+                if allowed and caller(self.app.current_request).role not in allowed:
+                    raise Problem(403, "Your role may not do this.")
+                return view(**path_parameters)
+
+            checked.__name__ = view.__name__
+            checked.__doc__ = view.__doc__
+            self.app.route(
+                path,
+                methods=[method],
+                authorizer=self._authorizer if roles else None,
+                content_types=["application/json"] if body else None,
+            )(checked)
+            return view
+
+        return register
+
+    @property
+    def request(self) -> Request:
+        request = self.app.current_request
+        if request is None:
+            raise Problem(400, "There is no request to read.")
+        return request
+
+
+def query_params[M: BaseModel](request: Request | None, model: type[M]) -> M:
+    """The query string as `model`: 422 naming each bad parameter."""
+    params: dict[str, str] = dict((request.query_params if request is not None else None) or {})
+    try:
+        return model.model_validate(params)
+    except ValidationError as error:
+        detail = "The query parameters are not valid."
+        raise Problem(422, detail, kind="validation", invalid_params=invalid_params(error)) from None

@@ -34,7 +34,11 @@ class SecretName(StrEnum):
     PSEUDONYM_KEY = "pseudonym-key"  # HMAC key of the national-number index
 
 
-type ResourceName = TableName | QueueName | BucketName | KeyName | SecretName
+class UserPoolName(StrEnum):
+    CASEWORKERS = "caseworkers"  # caseworkers, agency admins, operators; office systems' app clients
+
+
+type ResourceName = TableName | QueueName | BucketName | KeyName | SecretName | UserPoolName
 
 _KIND = {
     TableName: "TABLE",
@@ -42,6 +46,7 @@ _KIND = {
     BucketName: "BUCKET",
     KeyName: "KEY",
     SecretName: "SECRET",
+    UserPoolName: "USER_POOL",
 }
 
 
