@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
+.PHONY: help setup openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test-infra: setup  ## CDK synthesis and assertions
 
 test-e2e: setup  ## the local stack over HTTP
 	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
+
+openapi: setup  ## regenerate docs/openapi.json from the APIs' declarations
+	$(BIN)/python -m respite_infra.openapi
 
 lint: setup  ## ruff and mypy
 	$(BIN)/ruff check .
