@@ -279,6 +279,7 @@ CATALOGUE = Catalogue(
                 (TableName.DIRECTORY, Access.READ),
                 (TableName.ACCESS_LOG, Access.WRITE),
                 (TableName.IDEMPOTENCY, Access.WRITE),
+                (BucketName.DOCUMENTS, Access.WRITE),
                 (KeyName.DOSSIER_DATA, Access.WRITE),
                 (SecretName.PSEUDONYM_KEY, Access.READ),
             ),

@@ -1,35 +1,111 @@
-"""The consent API: what a caseworker's front end calls (behind API Gateway and Cognito)."""
+"""The consent API: what a caseworker's front end calls (behind API Gateway and Cognito).
+
+Every route reads the same way: who is calling (from the verified token), what they ask (parsed
+and validated), what the dossier logic decides, what the store writes, what is answered.
+"""
 
 import os
+from datetime import timedelta
+from itertools import islice
 
-from chalice.app import Chalice, CognitoUserPoolAuthorizer, Response
+from chalice.app import Response
 
-from respite_consent.models import DossierRegistered, RegisterDossier
-from respite_consent.registration import ConsentNotProven, open_dossier
-from respite_consent.store import AlreadyRegistered, DossierStore
-from respite_core.api import Problem, caller, json_response, parse_body, problem_responses
-from respite_core.ids import new_id, utc_now
-
-app = Chalice(app_name="respite-consent")
-app.register_middleware(problem_responses, "http")
-
-caseworkers = CognitoUserPoolAuthorizer(
-    "caseworkers", provider_arns=[os.environ.get("RESPITE_USER_POOL_CASEWORKERS", "unset")]
+from respite_consent import dossiers
+from respite_consent.models import CloseDossier as CloseRequest
+from respite_consent.models import (
+    ConfirmFormUpload,
+    ConsentRecord,
+    ConsentWithdrawn,
+    DossierClosed,
+    DossierPage,
+    DossierRegistered,
+    DossierTransferred,
+    DossierView,
+    FormUpload,
+    ListDossiers,
+    OverviewQuery,
+    ReadDossier,
+    RegisterDossier,
+    RequestFormUpload,
+    SignedForm,
+    StatusOverview,
+    TransferDossier,
 )
+from respite_consent.registration import ConsentNotProven, open_dossier
+from respite_consent.store import (
+    MAX_FORM_BYTES,
+    AlreadyRegistered,
+    ChangedMeanwhile,
+    DossierPartition,
+    DossierStore,
+    InvalidCursor,
+    InvalidForm,
+)
+from respite_core.access_log import Action, Purpose, entry
+from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
+from respite_core.domain import Dossier, IllegalTransition
+from respite_core.ids import new_id, utc_now
+from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.directory import Directory
+
+api = Api(
+    "consent",
+    title="Respite consent API",
+    description="Register people in debt help with their consent, and manage their dossiers.",
+)
+app = api.app
+
+AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
+FORM_UPLOAD_EXPIRES = timedelta(minutes=15)
+NOT_FOUND = "No dossier with this id at your agency."
 
 
-@app.route("/dossiers", methods=["POST"], authorizer=caseworkers, content_types=["application/json"])
+def retention() -> timedelta:
+    return timedelta(days=int(os.environ.get("RESPITE_RETENTION_DAYS", dossiers.DEFAULT_RETENTION.days)))
+
+
+def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:
+    """The caller's agency's dossier, or 404 — the same answer as for a dossier that does not exist."""
+    dossier = store.dossier(dossier_id)
+    if dossier is None or dossier.agency_id != who.agency_id:
+        raise Problem(404, NOT_FOUND)
+    return dossier
+
+
+def own_partition(store: DossierStore, who: Caller, dossier_id: str) -> DossierPartition:
+    partition = store.partition(dossier_id)
+    if partition is None or partition.dossier.agency_id != who.agency_id:
+        raise Problem(404, NOT_FOUND)
+    return partition
+
+
+def illegal(error: IllegalTransition) -> Problem:
+    return Problem(409, str(error), kind="illegal-transition")
+
+
+@api.operation(
+    "POST",
+    "/dossiers",
+    summary="Register a person with their consent",
+    body=RegisterDossier,
+    responses={201: DossierRegistered},
+    problems=(409,),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
 def register_dossier() -> Response:
-    """Register a person with their consent; their dossier opens."""
-    request = app.current_request
-    registering = caller(request)
-    command = parse_body(request, RegisterDossier)
+    """Registers a person who asked for debt help, with the evidence of their consent, and opens their
+    dossier at the caller's agency. The same person twice at one agency is a 409 naming the dossier."""
+    who = caller(api.request)
+    command = parse_body(api.request, RegisterDossier)
+    now = utc_now()
     try:
-        new = open_dossier(command, registering, dossier_id=new_id(), now=utc_now())
+        new = open_dossier(command, who, dossier_id=new_id(), now=now)
     except ConsentNotProven as error:
         raise Problem(422, str(error), kind="consent-not-proven") from None
+    log = entry(who, new.dossier.dossier_id, Action.REGISTERED, Purpose.CASE_WORK, entry_id=new_id(), at=now)
     try:
-        DossierStore().register(new)
+        DossierStore().register(new, log)
     except AlreadyRegistered as existing:
         raise Problem(
             409,
@@ -45,3 +121,294 @@ def register_dossier() -> Response:
         opened_at=dossier.opened_at,
     )
     return json_response(registered, 201, Location=f"/consent/dossiers/{dossier.dossier_id}")
+
+
+@api.operation(
+    "GET",
+    "/dossiers",
+    summary="List the agency's dossiers",
+    query=ListDossiers,
+    responses={200: DossierPage},
+    problems=(422,),
+    roles=AGENCY_STAFF,
+)
+def list_dossiers() -> Response:
+    """The caller's agency's dossiers, newest first, without personal data; filter by state and by a
+    deadline (a reply due or the standstill ending) within N days."""
+    who = caller(api.request)
+    wanted = query_params(api.request, ListDossiers)
+    today = utc_now().date()
+
+    def matches(dossier: Dossier) -> bool:
+        if wanted.state is not None and dossier.state is not wanted.state:
+            return False
+        days = wanted.deadline_within_days
+        return days is None or dossiers.is_due_within(dossier, today, days)
+
+    try:
+        found = list(
+            islice(
+                ((d, c) for d, c in DossierStore().listing(who.agency_id, wanted.cursor) if matches(d)),
+                wanted.limit + 1,
+            )
+        )
+    except InvalidCursor as error:
+        raise Problem(400, str(error), kind="invalid-cursor") from None
+    page = found[: wanted.limit]
+    more = len(found) > wanted.limit
+    body = DossierPage(
+        dossiers=[dossiers.summary(d) for d, _ in page], next_cursor=page[-1][1] if more and page else None
+    )
+    return json_response(body)
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}",
+    summary="One dossier: the person, claims, totals, deadlines, messages",
+    query=ReadDossier,
+    responses={200: DossierView},
+    problems=(404, 410, 422),
+    roles=AGENCY_STAFF,
+)
+def read_dossier(dossier_id: str) -> Response:
+    """The whole dossier from one query: the person (decrypted), claims grouped by creditor and class,
+    totals, the standstill's end, pending replies with their deadlines, and the message history.
+    The read is written to the access log (who, when, which dossier, why) before anything is served."""
+    who = caller(api.request)
+    purpose = query_params(api.request, ReadDossier).purpose
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id)
+    if partition.sealed_person is None or partition.consent is None:
+        raise Problem(410, "This dossier's personal data is erased.", kind="erased")
+    now = utc_now()
+    store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, entry_id=new_id(), at=now))
+    try:
+        person = store.open_person(dossier_id, partition.sealed_person)
+    except DataKeyDestroyed:
+        raise Problem(
+            410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
+        ) from None
+    contents = dossiers.DossierContents(
+        partition.dossier, person, partition.consent, partition.claims, partition.messages
+    )
+    return json_response(dossiers.view(contents, now.date()))
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/consent",
+    summary="The evidence of the person's consent",
+    responses={200: ConsentRecord},
+    problems=(404, 410),
+    roles=AGENCY_STAFF,
+)
+def consent_proof(dossier_id: str) -> Response:
+    """Which consent text (version, language, hash), given how, captured by whom and when, the signed
+    form if one was added, and the withdrawal. Logged with the purpose `consent_proof`."""
+    who = caller(api.request)
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id)
+    if partition.consent is None:
+        raise Problem(410, "This dossier's consent record is erased.", kind="erased")
+    store.log_read(
+        entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, entry_id=new_id(), at=utc_now())
+    )
+    record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
+    return json_response(record)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/consent/withdrawal",
+    summary="Withdraw consent: the personal data becomes unreadable at once",
+    responses={200: ConsentWithdrawn},
+    problems=(404, 409),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
+def withdraw_consent(dossier_id: str) -> Response:
+    """As easy as giving it: one call. The dossier's data key is destroyed first — from that moment no
+    code path can decrypt the person, in the table, its backups, stream or queues — then the dossier
+    becomes `withdrawn`, the change the retention service erases every remaining item on."""
+    who = caller(api.request)
+    store = DossierStore()
+    dossier = own_dossier(store, who, dossier_id)
+    now = utc_now()
+    try:
+        withdrawn = dossiers.withdraw(dossier, now)
+    except IllegalTransition as error:
+        raise illegal(error) from None
+    store.destroy_data_key(dossier_id)
+    log = entry(who, dossier_id, Action.CONSENT_WITHDRAWN, Purpose.CASE_WORK, entry_id=new_id(), at=now)
+    try:
+        store.change(dossier, withdrawn, log)
+    except ChangedMeanwhile:
+        raise Problem(409, "The dossier changed meanwhile; its data key is destroyed. Try again.") from None
+    body = ConsentWithdrawn(dossier_id=dossier_id, state=withdrawn.state, withdrawn_at=now)
+    return json_response(body)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/closure",
+    summary="Close the dossier; the retention clock starts",
+    body=CloseRequest,
+    responses={200: DossierClosed},
+    problems=(404, 409),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
+def close_dossier(dossier_id: str) -> Response:
+    """Closes the dossier with a reason (no personal data). Its personal data is erased when the
+    retention period (RESPITE_RETENTION_DAYS, 30 days by default) has passed."""
+    who = caller(api.request)
+    command = parse_body(api.request, CloseRequest)
+    store = DossierStore()
+    dossier = own_dossier(store, who, dossier_id)
+    now = utc_now()
+    keep = retention()
+    try:
+        closed = dossiers.close(dossier, command.reason, now, keep)
+    except IllegalTransition as error:
+        raise illegal(error) from None
+    log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, entry_id=new_id(), at=now)
+    try:
+        store.change(dossier, closed, log)
+    except ChangedMeanwhile:
+        raise Problem(409, "The dossier changed meanwhile. Read it again.") from None
+    body = DossierClosed(
+        dossier_id=dossier_id, state=closed.state, closed_at=now, retention_ends_at=now + keep
+    )
+    return json_response(body)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/transfer",
+    summary="Move a dossier to another agency (operators only)",
+    body=TransferDossier,
+    responses={200: DossierTransferred},
+    problems=(404, 409),
+    roles=(Role.OPERATOR,),
+    idempotent=True,
+)
+def transfer_dossier(dossier_id: str) -> Response:
+    """The old agency loses access at once; the move is logged. Refused (409) when the person already
+    has a dossier at the new agency, or the dossier is closed."""
+    who = caller(api.request)
+    command = parse_body(api.request, TransferDossier)
+    store = DossierStore()
+    partition = store.partition(dossier_id)
+    if partition is None:
+        raise Problem(404, "No dossier with this id.")
+    if Directory().agency(command.to_agency_id) is None:
+        raise Problem(422, "There is no such agency.", kind="unknown-agency")
+    before = partition.dossier
+    try:
+        after = dossiers.transfer(before, command.to_agency_id)
+    except IllegalTransition as error:
+        raise illegal(error) from None
+    except ValueError as error:
+        raise Problem(422, str(error), kind="same-agency") from None
+    detail = f"from:{before.agency_id} to:{after.agency_id}"
+    log = entry(
+        who, dossier_id, Action.TRANSFERRED, Purpose.TRANSFER, entry_id=new_id(), at=utc_now(), detail=detail
+    )
+    try:
+        store.transfer(before, after, partition.person_key, log)
+    except ChangedMeanwhile:
+        raise Problem(
+            409,
+            "The person already has a dossier at that agency, or this one changed meanwhile.",
+            kind="conflict",
+        ) from None
+    return json_response(
+        DossierTransferred(
+            dossier_id=dossier_id, from_agency_id=before.agency_id, to_agency_id=after.agency_id
+        )
+    )
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/consent/form-upload",
+    summary="Get a presigned upload for the signed consent form",
+    body=RequestFormUpload,
+    responses={201: FormUpload},
+    problems=(404,),
+    roles=AGENCY_STAFF,
+)
+def request_form_upload(dossier_id: str) -> Response:
+    """A one-time presigned POST to the document store: only the declared type (PDF, JPEG or PNG), at
+    most 5 MB, encrypted with KMS, valid 15 minutes. Confirm it afterwards with `consent/form`."""
+    who = caller(api.request)
+    command = parse_body(api.request, RequestFormUpload)
+    store = DossierStore()
+    own_dossier(store, who, dossier_id)
+    upload_id = new_id()
+    post = store.form_upload(dossier_id, upload_id, command.content_type, FORM_UPLOAD_EXPIRES)
+    body = FormUpload(
+        url=post["url"],
+        fields=post["fields"],
+        max_bytes=MAX_FORM_BYTES,
+        expires_at=utc_now() + FORM_UPLOAD_EXPIRES,
+        upload_id=upload_id,
+    )
+    return json_response(body, 201)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/consent/form",
+    summary="Add the uploaded signed form to the consent evidence",
+    body=ConfirmFormUpload,
+    responses={200: SignedForm},
+    problems=(404,),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
+def confirm_form(dossier_id: str) -> Response:
+    """Checks the uploaded file (size, type, and that its content really is a PDF, JPEG or PNG), keeps
+    its SHA-256 as evidence, and logs the addition. A file that fails the checks is deleted (422)."""
+    who = caller(api.request)
+    command = parse_body(api.request, ConfirmFormUpload)
+    store = DossierStore()
+    dossier = own_dossier(store, who, dossier_id)
+    now = utc_now()
+    try:
+        form = store.inspect_form(dossier_id, command.upload_id, now)
+    except InvalidForm as error:
+        raise Problem(422, str(error), kind="invalid-form") from None
+    store.attach_form(
+        dossier,
+        form,
+        entry(who, dossier_id, Action.CONSENT_FORM_ADDED, Purpose.CASE_WORK, entry_id=new_id(), at=now),
+    )
+    return json_response(form)
+
+
+@api.operation(
+    "GET",
+    "/overview",
+    summary="The agency's status overview",
+    query=OverviewQuery,
+    responses={200: StatusOverview},
+    problems=(422,),
+    roles=AGENCY_STAFF,
+)
+def status_overview() -> Response:
+    """Dossiers per state, claims received since a moment (default: a week ago), and the deadlines of
+    the coming week — the content of the weekly digest. No personal data."""
+    who = caller(api.request)
+    now = utc_now()
+    since = query_params(api.request, OverviewQuery).since or now - dossiers.WEEK
+    store = DossierStore()
+    body = dossiers.overview(
+        who.agency_id,
+        store.all_of_agency(who.agency_id),
+        store.claims_received(who.agency_id, since),
+        since,
+        now,
+    )
+    return json_response(body)

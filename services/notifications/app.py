@@ -1,23 +1,32 @@
 """The notifications API: the caseworker's in-app feed."""
 
-import os
+from chalice.app import Response
+from pydantic import BaseModel
 
-from chalice.app import Chalice, CognitoUserPoolAuthorizer, Response
-
-from respite_core.api import caller, json_response, problem_responses
+from respite_core.api import Api, Role, caller, json_response
+from respite_notifications.feed import FeedItem
 from respite_notifications.store import FeedStore
 
-app = Chalice(app_name="respite-notifications")
-app.register_middleware(problem_responses, "http")
-
-caseworkers = CognitoUserPoolAuthorizer(
-    "caseworkers", provider_arns=[os.environ.get("RESPITE_USER_POOL_CASEWORKERS", "unset")]
+api = Api(
+    "notifications",
+    title="Respite notifications API",
+    description="The caseworker's in-app feed of what happened to the agency's dossiers.",
 )
+app = api.app
 
 
-@app.route("/feed", methods=["GET"], authorizer=caseworkers)
+class Feed(BaseModel):
+    items: list[FeedItem]
+
+
+@api.operation(
+    "GET",
+    "/feed",
+    summary="The agency's newest feed items",
+    responses={200: Feed},
+    roles=(Role.CASEWORKER, Role.AGENCY_ADMIN),
+)
 def list_feed() -> Response:
-    """The newest items of the caller's agency feed."""
-    reader = caller(app.current_request)
-    items = FeedStore().latest(reader.agency_id)
-    return json_response({"items": [item.model_dump(mode="json") for item in items]})
+    """The newest items of the caller's agency feed (no personal data: dossier ids and what happened)."""
+    reader = caller(api.request)
+    return json_response(Feed(items=FeedStore().latest(reader.agency_id)))

@@ -217,3 +217,19 @@ def test_requests_without_a_valid_token_are_401(stack: RunningStack) -> None:
         response = register(stack, token, body)
         assert response.status_code == 401, (name, response.text)
         assert response.headers["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("api", ["consent", "notifications"])
+def test_each_api_serves_its_document_and_a_page_without_a_token(stack: RunningStack, api: str) -> None:
+    document = requests.get(f"{stack.base_url}/{api}/openapi.json", timeout=10)
+    page = requests.get(f"{stack.base_url}/{api}/docs", timeout=10)
+
+    assert document.status_code == 200
+    assert document.json()["openapi"].startswith("3.1")
+    checked_in = json.loads((Path(__file__).parents[2] / "docs/openapi.json").read_text())
+    assert set(document.json()["paths"]) == {p for p in checked_in["paths"] if p.startswith(f"/{api}/")}
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "<script" not in page.text
+    for path in document.json()["paths"]:
+        assert path.rsplit("/", 1)[-1].split("{")[0] in page.text

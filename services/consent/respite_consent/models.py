@@ -1,16 +1,40 @@
 """What the consent API accepts and answers (the stored shapes live in `store`)."""
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from respite_core.domain import ConsentChannel, DebtorIdentity, DossierState, Language, UtcDatetime
+from respite_core.access_log import Purpose
+from respite_core.domain import (
+    AgencyReference,
+    ConsentChannel,
+    CreditorClass,
+    DebtorIdentity,
+    DossierState,
+    EntityId,
+    Language,
+    MessageType,
+    UtcDatetime,
+)
 
 
-class ConsentGiven(BaseModel):
-    """The consent the caseworker captured: which text, in which language, how, and when."""
+class Request(BaseModel):
+    """A request body: unknown fields are refused, values never echoed in errors."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- registering --------------------------------------------------------------------------------
+
+
+class ConsentGiven(Request):
+    """The consent the caseworker captured: which text, in which language, how, and when."""
 
     text_version: str = Field(min_length=1, max_length=20, examples=["v1"])
     language: Language
@@ -18,17 +42,219 @@ class ConsentGiven(BaseModel):
     given_at: UtcDatetime | None = Field(default=None, description="when the person consented; default: now")
 
 
-class RegisterDossier(BaseModel):
+class RegisterDossier(Request):
     """Register a person who asked for debt help, with their consent; opens their dossier."""
-
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     person: DebtorIdentity
     consent: ConsentGiven
+    agency_reference: AgencyReference | None = Field(
+        default=None, description="the agency's own file number (no names: it is shown in lists)"
+    )
 
 
-class DossierRegistered(BaseModel):
+class DossierRegistered(Answer):
     dossier_id: str
     agency_id: str
     state: DossierState
     opened_at: datetime
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+class DossierSummary(Answer):
+    """A dossier in a list: no personal data."""
+
+    dossier_id: str
+    state: DossierState
+    opened_at: datetime
+    agency_reference: str | None = None
+    standstill_ends_on: date | None = None
+    next_deadline_on: date | None = None
+    closed_at: datetime | None = None
+
+
+class DossierPage(Answer):
+    dossiers: list[DossierSummary]
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
+
+
+class ListDossiers(Request):
+    state: DossierState | None = None
+    deadline_within_days: int | None = Field(default=None, ge=0, le=366)
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class ReadDossier(Request):
+    purpose: Purpose = Purpose.CASE_WORK
+
+
+class Amounts(Answer):
+    principal: int = 0
+    interest: int = 0
+    costs: int = 0
+    paid: int = 0
+    outstanding: int = 0
+
+
+class ClaimView(Answer):
+    claim_id: str
+    office_reference: str
+    creditor_class: CreditorClass
+    principal_creditor: str | None = None
+    amounts: Amounts
+    continues_during_standstill: bool
+
+
+class CreditorView(Answer):
+    office_id: str
+    claims: dict[CreditorClass, list[ClaimView]]
+    totals: Amounts
+
+
+class PendingReply(Answer):
+    message_id: str
+    type: MessageType
+    office_id: str
+    reply_due_on: date
+    overdue: bool
+
+
+class MessageView(Answer):
+    message_id: str
+    conversation_id: str
+    type: MessageType
+    sender: str
+    receiver: str
+    created_at: datetime
+    in_reply_to: str | None = None
+    reply_due_on: date | None = None
+
+
+class ConsentRecord(Answer):
+    """The evidence of consent (GDPR art. 7): which text, how, by whom, when; and its withdrawal."""
+
+    text_version: str
+    language: Language
+    text_sha256: str
+    channel: ConsentChannel
+    captured_by: str
+    captured_at: datetime
+    signed_form: "SignedForm | None" = None
+    withdrawn_at: datetime | None = None
+
+
+class DossierView(Answer):
+    dossier_id: str
+    agency_id: str
+    state: DossierState
+    opened_at: datetime
+    agency_reference: str | None = None
+    standstill_starts_on: date | None = None
+    standstill_ends_on: date | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    retention_ends_at: datetime | None = None
+    person: DebtorIdentity
+    consent: ConsentRecord
+    creditors: list[CreditorView]
+    totals: Amounts
+    totals_by_class: dict[CreditorClass, Amounts]
+    pending_replies: list[PendingReply]
+    messages: list[MessageView]
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+
+class CloseDossier(Request):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="why the dossier closes (no personal data), e.g. 'plan completed', 'moved away'"
+    )
+
+
+class DossierClosed(Answer):
+    dossier_id: str
+    state: DossierState
+    closed_at: datetime
+    retention_ends_at: datetime
+
+
+class ConsentWithdrawn(Answer):
+    dossier_id: str
+    state: DossierState
+    withdrawn_at: datetime
+    personal_data: str = "unreadable: the dossier's data key is destroyed; erasure of every copy follows"
+
+
+class TransferDossier(Request):
+    to_agency_id: EntityId
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class DossierTransferred(Answer):
+    dossier_id: str
+    from_agency_id: str
+    to_agency_id: str
+
+
+# --- the signed consent form ----------------------------------------------------------------------
+
+
+class FormType(StrEnum):
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+
+
+class RequestFormUpload(Request):
+    content_type: FormType
+
+
+class FormUpload(Answer):
+    """Upload the file with an HTML form POST to `url` with `fields` and then the file as `file`."""
+
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_at: datetime
+    upload_id: str
+
+
+class ConfirmFormUpload(Request):
+    upload_id: EntityId
+
+
+class SignedForm(Answer):
+    upload_id: str
+    content_type: FormType
+    size_bytes: int
+    sha256: str
+    added_at: datetime
+
+
+# --- the agency's status overview ---------------------------------------------------------------
+
+
+class OverviewQuery(Request):
+    since: UtcDatetime | None = Field(default=None, description="claims received since; default: 7 days ago")
+
+
+class DeadlineSoon(Answer):
+    dossier_id: str
+    agency_reference: str | None = None
+    kind: str  # "reply" | "standstill_ends"
+    due_on: date
+
+
+class StatusOverview(Answer):
+    agency_id: str
+    generated_at: datetime
+    since: datetime
+    dossiers_by_state: dict[DossierState, int]
+    claims_received_since: int
+    deadlines_this_week: list[DeadlineSoon]
+
+
+ConsentRecord.model_rebuild()

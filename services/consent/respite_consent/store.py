@@ -1,22 +1,41 @@
-"""The consent service's items in the dossier table: the dossier, the sealed person, the consent.
+"""The consent service's data access: the dossier, the sealed person, the consent, their changes.
 
 Registration is one transaction over the dossier table and the key store: the data key, the
 dossier, the sealed person, the consent evidence and the person's registration at this agency
 (keyed by the pseudonym) are written together or not at all. The registration item's condition
 makes a second registration of the same person at the same agency fail, without a scan.
+
+Every change of a dossier is one transaction that also appends its access-log entry, guarded by
+the state and agency the change was decided on (a concurrent change makes it fail, not overwrite).
 """
 
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from respite_consent.models import ConsentRecord, FormType, SignedForm
 from respite_consent.registration import NewDossier
-from respite_core import table_keys
-from respite_core.domain import Dossier
+from respite_core import aws, table_keys
+from respite_core.access_log import AccessEntry
+from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
-from respite_core.resources import TableName
+from respite_core.resources import BucketName, TableName, locate
+from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKeys
-from respite_core.store.items import Item
+from respite_core.store.items import ENTITY, Item
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
 PERSON_FIELD = "person"
+DOSSIER_INDEX = "GSI1"
+FORM_PREFIX = "consent-forms"
+MAX_FORM_BYTES = 5 * 1024 * 1024
+_MAGIC = {FormType.PDF: (b"%PDF-",), FormType.PNG: (b"\x89PNG\r\n\x1a\n",), FormType.JPEG: (b"\xff\xd8\xff",)}
 
 
 class AlreadyRegistered(Exception):
@@ -25,54 +44,89 @@ class AlreadyRegistered(Exception):
         self.dossier_id = dossier_id
 
 
-def dossier_item(dossier: Dossier) -> Item:
-    opened = to_iso(dossier.opened_at)
+class ChangedMeanwhile(Exception):
+    """The dossier changed between reading and writing (or the target already holds the person)."""
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+class InvalidForm(ValueError):
+    pass
+
+
+def fields_of(item: Item, model: type[Any]) -> dict[str, Any]:
+    """The attributes of a stored item that belong to `model` (keys and bookkeeping dropped)."""
+    return {name: value for name, value in item.items() if name in model.model_fields}
+
+
+def dossier_item(dossier: Dossier, person_key: str) -> Item:
     return {
         "PK": table_keys.dossier(dossier.dossier_id),
         "SK": table_keys.DOSSIER_META,
-        "kind": "dossier",
-        "GSI1PK": table_keys.agency(dossier.agency_id),
-        "GSI1SK": table_keys.agency_dossier_listing(opened, dossier.dossier_id),
+        ENTITY: "dossier",
+        "person_key": person_key,  # the registration item's key (a keyed hash, not the number)
+        **_listing_keys(dossier),
         **dossier.model_dump(mode="json", exclude_none=True),
     }
+
+
+def _listing_keys(dossier: Dossier) -> Item:
+    return {
+        "GSI1PK": table_keys.agency(dossier.agency_id),
+        "GSI1SK": table_keys.agency_dossier_listing(to_iso(dossier.opened_at), dossier.dossier_id),
+    }
+
+
+@dataclass(frozen=True)
+class DossierPartition:
+    """Every live item of one dossier, from one Query."""
+
+    dossier: Dossier
+    person_key: str
+    sealed_person: str | None
+    consent: ConsentRecord | None
+    claims: Sequence[Claim]
+    messages: Sequence[Message]
 
 
 class DossierStore:
     def __init__(self) -> None:
         self._dossiers = Table(TableName.DOSSIERS)
         self._keys = DataKeys()
+        self._log = AccessLog()
 
-    def register(self, new: NewDossier) -> None:
+    # --- registering ----------------------------------------------------------------------------
+
+    def register(self, new: NewDossier, log: AccessEntry) -> None:
         dossier = new.dossier
         dossier_pk = table_keys.dossier(dossier.dossier_id)
-        person_pk = self.person_key(new)
+        person_pk = self.person_key(new.person)
         self._refuse_second_registration(person_pk, dossier.agency_id)  # the transaction re-checks it
         key = self._keys.generate(dossier.dossier_id)
         sealed_person = key.seal(PERSON_FIELD, new.person.model_dump_json())
         operations = [
             self._keys.store_op(key),
-            self._dossiers.put_op(dossier_item(dossier), unless_exists=True),
+            self._dossiers.put_op(dossier_item(dossier, person_pk), unless_exists=True),
             self._dossiers.put_op(
                 {
                     "PK": dossier_pk,
                     "SK": table_keys.DOSSIER_PERSON,
-                    "kind": "person",
+                    ENTITY: "person",
                     PERSON_FIELD: sealed_person,
                 }
             ),
             self._dossiers.put_op(
-                {
-                    "PK": dossier_pk,
-                    "SK": table_keys.DOSSIER_CONSENT,
-                    "kind": "consent",
-                    **new.consent.model_dump(mode="json"),
-                }
+                {"PK": dossier_pk, "SK": table_keys.DOSSIER_CONSENT, ENTITY: "consent"}
+                | new.consent.model_dump(mode="json")
             ),
+            self._log.append_op(log),
             self._dossiers.put_op(
                 {
                     "PK": person_pk,
                     "SK": table_keys.agency(dossier.agency_id),
-                    "kind": "registration",
+                    ENTITY: "registration",
                     "dossier_id": dossier.dossier_id,
                 },
                 unless_exists=True,
@@ -85,19 +139,208 @@ class DossierStore:
                 self._refuse_second_registration(person_pk, dossier.agency_id)
             raise
 
+    def person_key(self, person: DebtorIdentity) -> str:
+        number = person.national_number
+        return table_keys.person(pseudonym(number.country.value, number.compact, pseudonym_key()))
+
     def _refuse_second_registration(self, person_pk: str, agency_id: str) -> None:
         existing = self._dossiers.get(person_pk, table_keys.agency(agency_id))
         if existing is not None:
             raise AlreadyRegistered(existing["dossier_id"])
 
-    def person_key(self, new: NewDossier) -> str:
-        number = new.person.national_number
-        return table_keys.person(pseudonym(number.country.value, number.compact, pseudonym_key()))
+    # --- reading --------------------------------------------------------------------------------
 
     def dossier(self, dossier_id: str) -> Dossier | None:
         item = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
-        return None if item is None else Dossier.model_validate(_fields_of(item, Dossier))
+        return None if item is None else Dossier.model_validate(fields_of(item, Dossier))
+
+    def partition(self, dossier_id: str) -> DossierPartition | None:
+        """The whole dossier in one Query (strongly consistent: a caseworker sees their own writes)."""
+        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
+        by_kind: dict[str, list[Item]] = {}
+        for item in items:
+            by_kind.setdefault(str(item.get(ENTITY)), []).append(item)
+        meta = by_kind.get("dossier", [])
+        if not meta:
+            return None
+        person = by_kind.get("person", [])
+        consent = by_kind.get("consent", [])
+        return DossierPartition(
+            dossier=Dossier.model_validate(fields_of(meta[0], Dossier)),
+            person_key=str(meta[0]["person_key"]),
+            sealed_person=str(person[0][PERSON_FIELD]) if person else None,
+            consent=ConsentRecord.model_validate(fields_of(consent[0], ConsentRecord)) if consent else None,
+            claims=[Claim.model_validate(fields_of(i, Claim)) for i in by_kind.get("claim", [])],
+            messages=[Message.model_validate(fields_of(i, Message)) for i in by_kind.get("message", [])],
+        )
+
+    def open_person(self, dossier_id: str, sealed_person: str) -> DebtorIdentity:
+        """The person, decrypted; raises DataKeyDestroyed once consent is withdrawn or erased."""
+        key = self._keys.open(dossier_id)
+        return DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, sealed_person))
+
+    def listing(
+        self, agency_id: str, cursor: str | None, page_size: int = 50
+    ) -> Iterator[tuple[Dossier, str]]:
+        """An agency's dossiers, newest first, each with the cursor that continues after it.
+
+        Cursors are opaque, and bound to the agency: one from another listing is refused.
+        """
+        start: Item | None = _decode_cursor(cursor, agency_id) if cursor else None
+        while True:
+            items, last = self._dossiers.query_page(
+                "GSI1PK = :agency",
+                {":agency": table_keys.agency(agency_id)},
+                index=DOSSIER_INDEX,
+                forward=False,
+                limit=page_size,
+                start_key=start,
+            )
+            for item in items:
+                position = {name: item[name] for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
+                yield Dossier.model_validate(fields_of(item, Dossier)), _encode_cursor(position)
+            if last is None:
+                return
+            start = last
+
+    def all_of_agency(self, agency_id: str) -> list[Dossier]:
+        items = self._dossiers.query(
+            "GSI1PK = :agency", {":agency": table_keys.agency(agency_id)}, index=DOSSIER_INDEX
+        )
+        return [Dossier.model_validate(fields_of(i, Dossier)) for i in items]
+
+    def claims_received(self, agency_id: str, since: datetime) -> int:
+        items = self._dossiers.query(
+            "PK = :pk AND SK >= :since",
+            {":pk": table_keys.claim_receipts(agency_id), ":since": to_iso(since)},
+        )
+        return len(items)
+
+    def log_read(self, entry: AccessEntry) -> None:
+        """Logged before the data is served: no entry, no data."""
+        self._log.append(entry)
+
+    # --- changing -------------------------------------------------------------------------------
+
+    def change(self, before: Dossier, after: Dossier, log: AccessEntry, *more: dict[str, Any]) -> None:
+        """Write `after` over `before` (only if the dossier is still as read) with its log entry."""
+        changed = {
+            name: value
+            for name, value in after.model_dump(mode="json").items()
+            if value != before.model_dump(mode="json")[name]
+        }
+        if after.agency_id != before.agency_id:
+            changed |= _listing_keys(after)
+        update = self._dossiers.update_op(
+            table_keys.dossier(before.dossier_id),
+            table_keys.DOSSIER_META,
+            changes=changed,
+            expected={"state": before.state.value, "agency_id": before.agency_id},
+        )
+        try:
+            write_together([update, self._log.append_op(log), *more])
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    def transfer(self, before: Dossier, after: Dossier, person_key: str, log: AccessEntry) -> None:
+        """Move the dossier and the person's registration to the new agency in one transaction."""
+        self.change(
+            before,
+            after,
+            log,
+            self._dossiers.delete_op(
+                person_key, table_keys.agency(before.agency_id), expected={"dossier_id": before.dossier_id}
+            ),
+            self._dossiers.put_op(
+                {
+                    "PK": person_key,
+                    "SK": table_keys.agency(after.agency_id),
+                    ENTITY: "registration",
+                    "dossier_id": after.dossier_id,
+                },
+                unless_exists=True,
+            ),
+        )
+
+    def destroy_data_key(self, dossier_id: str) -> bool:
+        """Crypto-shredding: from now on no code path can open the person."""
+        return self._keys.destroy(dossier_id)
+
+    # --- the signed consent form ----------------------------------------------------------------
+
+    def form_upload(
+        self, dossier_id: str, upload_id: str, content_type: FormType, expires: timedelta
+    ) -> dict[str, Any]:
+        """A presigned POST that only accepts this type, at most MAX_FORM_BYTES, encrypted with KMS."""
+        fields = {"Content-Type": content_type.value, "x-amz-server-side-encryption": "aws:kms"}
+        conditions: list[Any] = [
+            {"Content-Type": content_type.value},
+            {"x-amz-server-side-encryption": "aws:kms"},
+            ["content-length-range", 1, MAX_FORM_BYTES],
+        ]
+        post = aws.s3().generate_presigned_post(
+            Bucket=locate(BucketName.DOCUMENTS),
+            Key=_form_key(dossier_id, upload_id),
+            Fields=fields,
+            Conditions=conditions,
+            ExpiresIn=int(expires.total_seconds()),
+        )
+        return {"url": post["url"], "fields": {k: str(v) for k, v in post["fields"].items()}}
+
+    def inspect_form(self, dossier_id: str, upload_id: str, now: datetime) -> SignedForm:
+        """Check what was uploaded (size, declared type, the file's own signature); a bad file is deleted."""
+        s3, bucket, key = aws.s3(), locate(BucketName.DOCUMENTS), _form_key(dossier_id, upload_id)
+        try:
+            head = s3.head_object(Bucket=bucket, Key=key)
+        except s3.exceptions.ClientError:
+            raise InvalidForm("nothing was uploaded for this upload id") from None
+        try:
+            content_type = FormType(head.get("ContentType", ""))
+            if head["ContentLength"] > MAX_FORM_BYTES:
+                raise InvalidForm("the file is larger than 5 MB")
+            data = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_FORM_BYTES + 1)
+            if not data.startswith(_MAGIC[content_type]):
+                raise InvalidForm("the file's content does not match its type")
+        except (InvalidForm, ValueError) as error:
+            s3.delete_object(Bucket=bucket, Key=key)
+            raise InvalidForm(str(error) if isinstance(error, InvalidForm) else "type not accepted") from None
+        return SignedForm(
+            upload_id=upload_id,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            added_at=now,
+        )
+
+    def attach_form(self, dossier: Dossier, form: SignedForm, log: AccessEntry) -> None:
+        update = self._dossiers.update_op(
+            table_keys.dossier(dossier.dossier_id),
+            table_keys.DOSSIER_CONSENT,
+            changes={"signed_form": form.model_dump(mode="json")},
+        )
+        write_together([update, self._log.append_op(log)])
 
 
-def _fields_of(item: Item, model: type[Dossier]) -> Item:
-    return {name: value for name, value in item.items() if name in model.model_fields}
+def _form_key(dossier_id: str, upload_id: str) -> str:
+    return f"{FORM_PREFIX}/{dossier_id}/{upload_id}"
+
+
+def _encode_cursor(last: Item) -> str:
+    return base64.urlsafe_b64encode(json.dumps(last, sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(cursor: str, agency_id: str) -> Item:
+    try:
+        start = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("the cursor is not one this API gave out") from None
+    expected = {"PK", "SK", "GSI1PK", "GSI1SK"}
+    if (
+        not isinstance(start, dict)
+        or set(start) != expected
+        or not all(isinstance(v, str) for v in start.values())
+    ):
+        raise InvalidCursor("the cursor is not one this API gave out")
+    if start["GSI1PK"] != table_keys.agency(agency_id):
+        raise InvalidCursor("the cursor belongs to another listing")  # never page through another tenant
+    return dict(start)

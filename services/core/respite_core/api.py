@@ -221,6 +221,21 @@ class Api:
         self._authorizer = CognitoUserPoolAuthorizer(
             "caseworkers", provider_arns=[os.environ.get(env_var(UserPoolName.CASEWORKERS), "unset")]
         )
+        self.app.route("/openapi.json", methods=["GET"])(self._openapi_document)
+        self.app.route("/docs", methods=["GET"])(self._docs_page)
+
+    def _openapi_document(self) -> Response:
+        """This API's OpenAPI document (public: it describes, it reveals nothing)."""
+        from respite_core import __version__, openapi
+
+        return json_response(openapi.document([self], version=__version__))
+
+    def _docs_page(self) -> Response:
+        """The same document as a page a person can read, without JavaScript."""
+        from respite_core import __version__, openapi
+
+        page = openapi.docs_page(openapi.document([self], version=__version__), document_url="openapi.json")
+        return Response(body=page, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 
     def operation(
         self,
@@ -239,7 +254,8 @@ class Api:
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             doc = (view.__doc__ or summary).strip()
             body_problems = (413, 415, 422) if body else ()
-            all_problems = {*problems, *(DEFAULT_PROBLEMS if roles else ()), *body_problems}
+            key_problems = (400, 409, 422) if idempotent else ()  # bad, busy or reused Idempotency-Key
+            all_problems = {*problems, *(DEFAULT_PROBLEMS if roles else ()), *body_problems, *key_problems}
             self.operations.append(
                 Operation(
                     method=method,
@@ -258,18 +274,23 @@ class Api:
             allowed = frozenset(roles)
 
             def checked(**path_parameters: str) -> Response:
-                if allowed and caller(self.app.current_request).role not in allowed:
+                request = self.request
+                who = caller(request) if allowed else None
+                if who is not None and who.role not in allowed:
                     raise Problem(403, "Your role may not do this.")
-                return view(**path_parameters)
+                key = request.headers.get("idempotency-key") if idempotent else None
+                if key is None:
+                    return view(**path_parameters)
+                tenant = f"{who.agency_id}:{who.user_id}" if who else "-"
+                scope = f"{self.name}:{method}:{path}:{tenant}"
+                return replayable(key, scope, request, lambda: view(**path_parameters))
 
             checked.__name__ = view.__name__
             checked.__doc__ = view.__doc__
-            self.app.route(
-                path,
-                methods=[method],
-                authorizer=self._authorizer if roles else None,
-                content_types=["application/json"] if body else None,
-            )(checked)
+            route: dict[str, Any] = {"methods": [method], "authorizer": self._authorizer if roles else None}
+            if body:
+                route["content_types"] = ["application/json"]
+            self.app.route(path, **route)(checked)
             return view
 
         return register
@@ -280,6 +301,36 @@ class Api:
         if request is None:
             raise Problem(400, "There is no request to read.")
         return request
+
+
+def replayable(key: str, scope: str, request: Request, run: Callable[[], Response]) -> Response:
+    """Run a write once per Idempotency-Key: a retry gets the first answer and has no second effect."""
+    import hashlib
+
+    from respite_core import idempotency
+
+    raw: str | bytes = request.raw_body or b""
+    payload = raw.encode() if isinstance(raw, str) else bytes(raw)
+    path = str(request.context.get("path", ""))
+    fingerprint = hashlib.sha256(b"\0".join([request.method.encode(), path.encode(), payload])).hexdigest()
+
+    def stored() -> idempotency.StoredResponse:
+        response = run()
+        body = response.body if isinstance(response.body, str) else json.dumps(response.body)
+        headers = {name: str(value) for name, value in response.headers.items()}
+        return idempotency.StoredResponse(response.status_code, headers, body)
+
+    try:
+        answer = idempotency.once(scope=scope, key=key, request_fingerprint=fingerprint, run=stored)
+    except ValueError:
+        raise Problem(400, "The Idempotency-Key must be 1 to 255 printable ASCII characters.") from None
+    except idempotency.IdempotencyKeyReused:
+        raise Problem(
+            422, "This Idempotency-Key was used for a different request.", kind="key-reused"
+        ) from None
+    except idempotency.IdempotentRequestInProgress:
+        raise Problem(409, "A request with this Idempotency-Key is still being processed.") from None
+    return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
 
 
 def query_params[M: BaseModel](request: Request | None, model: type[M]) -> M:

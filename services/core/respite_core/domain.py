@@ -105,6 +105,9 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 EmailAddress = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
+AgencyReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9 ./_-]+$")
+]
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -349,6 +352,10 @@ class Dossier(DomainModel):
     closed_at: UtcDatetime | None = None
     close_reason: ShortText | None = None
     retention_ends_at: UtcDatetime | None = None
+    withdrawn_at: UtcDatetime | None = None  # consent withdrawn: the data key is gone, erasure follows
+    # the agency's own file number, so caseworkers recognise a dossier in lists without personal data
+    agency_reference: AgencyReference | None = None
+    next_deadline_on: date | None = None  # the earliest pending reply deadline, kept by the claims service
 
     @model_validator(mode="after")
     def _consistent_dates(self) -> Self:

@@ -46,3 +46,29 @@ def directory_entry() -> str:
 
 def data_key(dossier_id: str) -> str:
     return f"KEY#{dossier_id}"
+
+
+def claim(office_id: str, office_reference_hash: str) -> str:
+    """A claim in its dossier's partition, named by the office's file reference (hashed: no PII in keys)."""
+    return f"CLAIM#{office_id}#{office_reference_hash}"
+
+
+def message(message_id: str) -> str:
+    return f"MSG#{message_id}"
+
+
+def claim_receipts(agency_id: str) -> str:
+    """An agency's log of received claims, for the status overview: SK = receipt(...)."""
+    return f"RECEIPTS#{agency_id}"
+
+
+def receipt(received_at_iso: str, claim_id: str) -> str:
+    return f"{received_at_iso}#{claim_id}"
+
+
+def access_log(dossier_id: str) -> str:
+    return f"ACCESS#{dossier_id}"
+
+
+def access_entry(at_iso: str, entry_id: str) -> str:
+    return f"{at_iso}#{entry_id}"

@@ -3,6 +3,7 @@
 from respite_core import table_keys
 from respite_core.domain import Agency, Office
 from respite_core.resources import TableName
+from respite_core.store.items import ENTITY
 from respite_core.store.table import Table
 
 
@@ -12,13 +13,13 @@ class Directory:
 
     def put_agency(self, agency: Agency) -> None:
         self._table.put(
-            {"PK": table_keys.agency(agency.agency_id), "SK": table_keys.directory_entry(), "kind": "agency"}
+            {"PK": table_keys.agency(agency.agency_id), "SK": table_keys.directory_entry(), ENTITY: "agency"}
             | agency.model_dump(mode="json", exclude_none=True)
         )
 
     def put_office(self, office: Office) -> None:
         self._table.put(
-            {"PK": table_keys.office(office.office_id), "SK": table_keys.directory_entry(), "kind": "office"}
+            {"PK": table_keys.office(office.office_id), "SK": table_keys.directory_entry(), ENTITY: "office"}
             | office.model_dump(mode="json", exclude_none=True)
         )
 
@@ -32,4 +33,4 @@ class Directory:
 
 
 def _without_keys(item: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "kind")}
+    return {k: v for k, v in item.items() if k not in ("PK", "SK", ENTITY)}

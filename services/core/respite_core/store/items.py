@@ -10,6 +10,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+ENTITY = "entity"  # what an item is ("dossier", "person", "claim", ...): several live in one partition
 EXPIRES_AT = "expires_at"  # epoch seconds; the TTL attribute of every table that expires items
 
 _serializer = TypeSerializer()

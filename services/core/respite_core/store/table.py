@@ -111,6 +111,61 @@ class Table:
             put["ConditionExpression"] = "attribute_not_exists(PK)"
         return {"Put": put}
 
+    def update_op(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        changes: Mapping[str, Any],
+        expected: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """Set `changes` (a None value removes the attribute) on an existing item whose attributes
+        still have the `expected` values: optimistic concurrency for state changes."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets, removes = [], [*remove]
+        for n, (name, value) in enumerate(changes.items()):
+            if value is None:
+                removes.append(name)
+                continue
+            names[f"#s{n}"], values[f":s{n}"] = name, value
+            sets.append(f"#s{n} = :s{n}")
+        for n, name in enumerate(removes):
+            names[f"#r{n}"] = name
+        conditions = ["attribute_exists(PK)"]
+        for n, (name, value) in enumerate((expected or {}).items()):
+            names[f"#e{n}"], values[f":e{n}"] = name, value
+            conditions.append(f"#e{n} = :e{n}")
+        expression = " ".join(
+            part
+            for part in (
+                f"SET {', '.join(sets)}" if sets else "",
+                f"REMOVE {', '.join(f'#r{n}' for n in range(len(removes)))}" if removes else "",
+            )
+            if part
+        )
+        update: dict[str, Any] = {
+            "TableName": self.physical_name,
+            "Key": to_dynamo({"PK": pk, "SK": sk}),
+            "UpdateExpression": expression,
+            "ConditionExpression": " AND ".join(conditions),
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            update["ExpressionAttributeValues"] = to_dynamo(values)
+        return {"Update": update}
+
+    def delete_op(self, pk: str, sk: str, *, expected: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        delete: dict[str, Any] = {"TableName": self.physical_name, "Key": to_dynamo({"PK": pk, "SK": sk})}
+        if expected:
+            names = {f"#e{n}": name for n, name in enumerate(expected)}
+            values = {f":e{n}": value for n, value in enumerate(expected.values())}
+            delete["ConditionExpression"] = " AND ".join(f"#e{n} = :e{n}" for n in range(len(expected)))
+            delete["ExpressionAttributeNames"] = names
+            delete["ExpressionAttributeValues"] = to_dynamo(values)
+        return {"Delete": delete}
+
 
 class TransactionConflict(Exception):
     """A condition in a transaction failed: `reasons[i]` is the code for operation i ("None" if fine)."""

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.domain import Dossier
+from respite_core.store.items import ENTITY
 from respite_notifications.feed import dossier_registered
 from respite_notifications.store import FeedStore
 
@@ -22,7 +23,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 def on_record(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
-    if not image or image.get("kind") != "dossier":
+    if not image or image.get(ENTITY) != "dossier":
         return  # other item kinds of the dossier partition do not reach the feed
     dossier = Dossier.model_validate({k: v for k, v in image.items() if k in Dossier.model_fields})
     added = FeedStore().add(dossier_registered(dossier.agency_id, dossier.dossier_id, dossier.opened_at))

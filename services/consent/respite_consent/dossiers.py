@@ -1,0 +1,196 @@
+"""What happens to a dossier, as pure functions: closing, withdrawal, transfer, the one-dossier view
+and the agency's status overview. The store reads and writes; these decide."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from respite_consent.models import (
+    Amounts,
+    ClaimView,
+    ConsentRecord,
+    CreditorView,
+    DeadlineSoon,
+    DossierSummary,
+    DossierView,
+    MessageView,
+    PendingReply,
+    StatusOverview,
+)
+from respite_core.domain import (
+    Claim,
+    CreditorClass,
+    DebtorIdentity,
+    Dossier,
+    DossierEvent,
+    DossierState,
+    Message,
+)
+
+DEFAULT_RETENTION = timedelta(days=30)  # after closing; RESPITE_RETENTION_DAYS overrides it
+WEEK = timedelta(days=7)
+
+
+def close(dossier: Dossier, reason: str, now: datetime, retention: timedelta = DEFAULT_RETENTION) -> Dossier:
+    """Closing starts the retention clock: personal data is erased when it runs out."""
+    return dossier.apply(
+        DossierEvent.CLOSED, closed_at=now, close_reason=reason, retention_ends_at=now + retention
+    )
+
+
+def withdraw(dossier: Dossier, now: datetime) -> Dossier:
+    return dossier.apply(DossierEvent.CONSENT_WITHDRAWN, withdrawn_at=now)
+
+
+def transfer(dossier: Dossier, to_agency_id: str) -> Dossier:
+    if to_agency_id == dossier.agency_id:
+        raise ValueError("the dossier is already at that agency")
+    return dossier.apply(DossierEvent.TRANSFERRED, agency_id=to_agency_id)
+
+
+def summary(dossier: Dossier) -> DossierSummary:
+    return DossierSummary.model_validate(dossier.model_dump(include=set(DossierSummary.model_fields)))
+
+
+def is_due_within(dossier: Dossier, today: date, days: int) -> bool:
+    horizon = today + timedelta(days=days)
+    due = [d for d in (dossier.next_deadline_on, _open_standstill_end(dossier)) if d is not None]
+    return any(d <= horizon for d in due)
+
+
+def _open_standstill_end(dossier: Dossier) -> date | None:
+    running = dossier.state in (DossierState.NOTIFIED, DossierState.NEGOTIATING)
+    return dossier.standstill_ends_on if running else None
+
+
+# --- the one-dossier view -----------------------------------------------------------------------
+
+
+def amounts_of(claims: Iterable[Claim]) -> Amounts:
+    claims = list(claims)
+    return Amounts(
+        principal=sum(c.principal for c in claims),
+        interest=sum(c.interest for c in claims),
+        costs=sum(c.costs for c in claims),
+        paid=sum(c.paid for c in claims),
+        outstanding=sum(c.outstanding for c in claims),
+    )
+
+
+def claim_view(claim: Claim) -> ClaimView:
+    return ClaimView(
+        claim_id=claim.claim_id,
+        office_reference=claim.office_reference,
+        creditor_class=claim.creditor_class,
+        principal_creditor=claim.principal_creditor,
+        amounts=amounts_of([claim]),
+        continues_during_standstill=claim.enforcement.continues_during_standstill,
+    )
+
+
+def creditors(claims: Sequence[Claim]) -> list[CreditorView]:
+    by_office: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_office[claim.office_id].append(claim)
+    return [
+        CreditorView(
+            office_id=office_id,
+            claims={
+                creditor_class: [claim_view(c) for c in office_claims if c.creditor_class is creditor_class]
+                for creditor_class in CreditorClass
+                if any(c.creditor_class is creditor_class for c in office_claims)
+            },
+            totals=amounts_of(office_claims),
+        )
+        for office_id, office_claims in sorted(by_office.items())
+    ]
+
+
+def pending_replies(messages: Sequence[Message], today: date) -> list[PendingReply]:
+    """Requests of the agency that no office message answers yet, with their deadlines."""
+    answered = {m.in_reply_to for m in messages if m.in_reply_to}
+    pending = [m for m in messages if m.reply_due_on is not None and m.message_id not in answered]
+    return [
+        PendingReply(
+            message_id=m.message_id,
+            type=m.type,
+            office_id=m.receiver,
+            reply_due_on=m.reply_due_on,
+            overdue=today > m.reply_due_on,
+        )
+        for m in sorted(pending, key=lambda m: (m.reply_due_on, m.message_id))
+        if m.reply_due_on is not None
+    ]
+
+
+@dataclass(frozen=True)
+class DossierContents:
+    """Everything the dossier partition holds, parsed; the person already opened."""
+
+    dossier: Dossier
+    person: DebtorIdentity
+    consent: ConsentRecord
+    claims: Sequence[Claim]
+    messages: Sequence[Message]
+
+
+def view(contents: DossierContents, today: date) -> DossierView:
+    dossier, claims = contents.dossier, contents.claims
+    return DossierView(
+        **dossier.model_dump(
+            include={
+                "dossier_id",
+                "agency_id",
+                "state",
+                "opened_at",
+                "agency_reference",
+                "standstill_starts_on",
+                "standstill_ends_on",
+                "closed_at",
+                "close_reason",
+                "retention_ends_at",
+            }
+        ),
+        person=contents.person,
+        consent=contents.consent,
+        creditors=creditors(claims),
+        totals=amounts_of(claims),
+        totals_by_class={c: amounts_of(x for x in claims if x.creditor_class is c) for c in CreditorClass},
+        pending_replies=pending_replies(contents.messages, today),
+        messages=[
+            MessageView.model_validate(m.model_dump(include=set(MessageView.model_fields)))
+            for m in sorted(contents.messages, key=lambda m: (m.created_at, m.message_id))
+        ],
+    )
+
+
+# --- the status overview ------------------------------------------------------------------------
+
+
+def overview(
+    agency_id: str, dossiers: Sequence[Dossier], claims_received: int, since: datetime, now: datetime
+) -> StatusOverview:
+    today = now.date()
+    deadlines: list[DeadlineSoon] = []
+    for dossier in dossiers:
+        if dossier.next_deadline_on is not None and dossier.next_deadline_on <= today + WEEK:
+            deadlines.append(_deadline(dossier, "reply", dossier.next_deadline_on))
+        standstill_end = _open_standstill_end(dossier)
+        if standstill_end is not None and standstill_end <= today + WEEK:
+            deadlines.append(_deadline(dossier, "standstill_ends", standstill_end))
+    counts = Counter(d.state for d in dossiers)
+    return StatusOverview(
+        agency_id=agency_id,
+        generated_at=now,
+        since=since,
+        dossiers_by_state={state: counts.get(state, 0) for state in DossierState},
+        claims_received_since=claims_received,
+        deadlines_this_week=sorted(deadlines, key=lambda d: (d.due_on, d.dossier_id, d.kind)),
+    )
+
+
+def _deadline(dossier: Dossier, kind: str, due_on: date) -> DeadlineSoon:
+    return DeadlineSoon(
+        dossier_id=dossier.dossier_id, agency_reference=dossier.agency_reference, kind=kind, due_on=due_on
+    )

@@ -1,0 +1,67 @@
+"""The access log: who read or changed which dossier, when, and for which purpose.
+
+Append-only and free of personal data: it names the dossier by id and the actor by their user id
+(Cognito `sub`), never a person's name or number. Every read of personal data is logged before the
+data is served; every change is logged in the same transaction as the change.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from respite_core.api import Caller, Role
+
+
+class Purpose(StrEnum):
+    CASE_WORK = "case_work"  # the caseworker handles the dossier
+    CONSENT_PROOF = "consent_proof"  # the consent is shown as evidence (supervisor, the person, a court)
+    SUPERVISION = "supervision"  # an agency admin reviews the caseworker's work
+    TRANSFER = "transfer"  # an operator moves the dossier to another agency
+
+
+class Action(StrEnum):
+    REGISTERED = "registered"
+    READ_PERSON = "read_person"
+    READ_CONSENT = "read_consent"
+    CONSENT_FORM_ADDED = "consent_form_added"
+    CLOSED = "closed"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    TRANSFERRED = "transferred"
+
+
+class AccessEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entry_id: str
+    dossier_id: str
+    at: datetime
+    actor_id: str
+    actor_agency_id: str
+    actor_role: Role
+    action: Action
+    purpose: Purpose
+    detail: str | None = None  # e.g. "to:<agency_id>" for a transfer; never personal data
+
+
+def entry(
+    caller: Caller,
+    dossier_id: str,
+    action: Action,
+    purpose: Purpose,
+    *,
+    entry_id: str,
+    at: datetime,
+    detail: str | None = None,
+) -> AccessEntry:
+    return AccessEntry(
+        entry_id=entry_id,
+        dossier_id=dossier_id,
+        at=at,
+        actor_id=caller.user_id,
+        actor_agency_id=caller.agency_id,
+        actor_role=caller.role,
+        action=action,
+        purpose=purpose,
+        detail=detail,
+    )

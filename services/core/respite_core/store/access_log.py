@@ -1,0 +1,35 @@
+"""The access log table: one partition per dossier, entries in time order."""
+
+from typing import Any
+
+from respite_core import table_keys
+from respite_core.access_log import AccessEntry
+from respite_core.ids import to_iso
+from respite_core.resources import TableName
+from respite_core.store.table import Table
+
+
+class AccessLog:
+    def __init__(self) -> None:
+        self._table = Table(TableName.ACCESS_LOG)
+
+    def _item(self, entry: AccessEntry) -> dict[str, Any]:
+        return {
+            "PK": table_keys.access_log(entry.dossier_id),
+            "SK": table_keys.access_entry(to_iso(entry.at), entry.entry_id),
+            **entry.model_dump(mode="json", exclude_none=True),
+        }
+
+    def append(self, entry: AccessEntry) -> None:
+        self._table.put(self._item(entry), unless_exists=True)
+
+    def append_op(self, entry: AccessEntry) -> dict[str, Any]:
+        """The entry as part of a transaction with the change it records."""
+        return self._table.put_op(self._item(entry), unless_exists=True)
+
+    def entries(self, dossier_id: str) -> list[AccessEntry]:
+        items = self._table.query_partition(table_keys.access_log(dossier_id))
+        return [
+            AccessEntry.model_validate({k: v for k, v in i.items() if k in AccessEntry.model_fields})
+            for i in items
+        ]
