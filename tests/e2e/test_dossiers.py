@@ -315,6 +315,39 @@ def test_after_withdrawal_no_code_path_can_decrypt_the_person(stack: RunningStac
     assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 409
 
 
+def stream_images(stack: RunningStack, dossier_id: str) -> list[dict[str, Any]]:
+    """The dossier's META changes as the table stream carries them to consumers."""
+    dynamodb, streams = stack.aws("dynamodb"), stack.aws("dynamodbstreams")
+    table = stack.environment["RESPITE_TABLE_DOSSIERS"]
+    arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        start = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )
+        position: str | None = start["ShardIterator"]
+        while position:
+            page = streams.get_records(ShardIterator=position, Limit=1000)
+            for record in page["Records"]:
+                keys = record["dynamodb"]["Keys"]
+                if keys["PK"]["S"] == f"DOSSIER#{dossier_id}" and keys["SK"]["S"] == "META":
+                    records.append(record)
+            position = page.get("NextShardIterator") if page["Records"] else None
+    return records
+
+
+def test_withdrawal_puts_the_erasure_event_on_the_stream(stack: RunningStack, anna: Client) -> None:
+    """The retention service erases on the dossier's change to `withdrawn`, which the stream carries."""
+    dossier_id = register(anna, new_person("Streamed"))
+
+    assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 200
+
+    changes = [r for r in stream_images(stack, dossier_id) if r["eventName"] == "MODIFY"]
+    assert [r["dynamodb"]["NewImage"]["state"]["S"] for r in changes] == ["withdrawn"]
+    assert changes[0]["dynamodb"]["OldImage"]["state"]["S"] == "registered"
+    assert "Streamed" not in json.dumps(changes, default=str)
+
+
 # --- idempotency --------------------------------------------------------------------------------
 
 

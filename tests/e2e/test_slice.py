@@ -153,14 +153,22 @@ def test_bad_registrations_are_422_problems_and_write_nothing(
     assert after == before
 
 
+def stored_counts(stack: RunningStack) -> tuple[int, int, int]:
+    tables = ("RESPITE_TABLE_DOSSIERS", "RESPITE_TABLE_KEY_STORE", "RESPITE_TABLE_ACCESS_LOG")
+    dossiers, keys, log = (len(stack.table_items(table)) for table in tables)
+    return dossiers, keys, log
+
+
 def test_unknown_consent_version_is_a_422(stack: RunningStack) -> None:
     body = registration(be_national_number("1975-06-07", 322), "Unknownversion", "1975-06-07")
     body["consent"]["text_version"] = "v99"
+    before = stored_counts(stack)
 
     response = register(stack, stack.sign_in(ANNA), body)
 
     assert response.status_code == 422
     assert response.json()["type"].endswith("/consent-not-proven")
+    assert stored_counts(stack) == before
 
 
 @pytest.mark.parametrize(
@@ -171,9 +179,11 @@ def test_unknown_consent_version_is_a_422(stack: RunningStack) -> None:
 def test_unreadable_bodies_are_problems(
     stack: RunningStack, data: str, content_type: str, status: int
 ) -> None:
+    before = stored_counts(stack)
     response = register(stack, stack.sign_in(ANNA), data, content_type)
     assert response.status_code == status
     assert response.headers["Content-Type"] == PROBLEM
+    assert stored_counts(stack) == before
 
 
 def signed_by_moto(claims: dict[str, Any]) -> str:

@@ -79,7 +79,9 @@ class Problem(ChaliceUnhandledError):
 
     def response(self) -> Response:
         return Response(
-            body=json.dumps(self.body()), status_code=self.status, headers={"Content-Type": PROBLEM_JSON}
+            body=json.dumps(self.body()) + "\n",
+            status_code=self.status,
+            headers={"Content-Type": PROBLEM_JSON},
         )
 
 
@@ -147,7 +149,9 @@ def invalid_params(error: ValidationError) -> list[InvalidParam]:
 
 
 def json_response(body: BaseModel | Mapping[str, Any], status: int = 200, **headers: str) -> Response:
-    text = body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
+    text = (
+        body.model_dump_json() if isinstance(body, BaseModel) else json.dumps(body)
+    ) + "\n"  # for terminals
     return Response(body=text, status_code=status, headers={"Content-Type": "application/json", **headers})
 
 
