@@ -12,7 +12,11 @@ and CDK_DEFAULT_ACCOUNT/REGION. Both ways use the feature flags of cdk.json's `c
 give the same template. Without CDK_DEFAULT_ACCOUNT/REGION the stack is environment-agnostic.
 
 Stages: `dev` (default) and `prod` (`-c stage=prod`): prod retains tables, buckets, keys, queues,
-secrets and logs when the stack is deleted, and turns on deletion and termination protection.
+secrets, user pools and logs when the stack is deleted, and turns on deletion and termination
+protection.
+
+`-c cognito_domain=false` leaves out the user pools' Cognito domains (`respite-<stage>-<account>`,
+the OAuth2 token endpoint that office systems' client credentials need); they are on by default.
 """
 
 import argparse
@@ -55,12 +59,17 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
     stage = str(app.node.try_get_context("stage") or DEFAULT_STAGE)
     if stage not in STAGES:
         raise SystemExit(f"unknown stage {stage!r}: use -c stage={'|'.join(STAGES)}")
+    given = app.node.try_get_context("cognito_domain")  # "false" on the command line, false in JSON
+    cognito_domain = "true" if given is None else str(given).lower()
+    if cognito_domain not in ("true", "false"):
+        raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
     RespiteStack(
         app,
         f"respite-{stage}",
         catalogue=CATALOGUE,
         stage=stage,
         code_root=None,
+        cognito_domain=cognito_domain == "true",
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
-from respite_core.resources import QueueName, ResourceName, TableName, env_var, physical_name
+from respite_core.resources import QueueName, ResourceName, TableName, UserPoolName, env_var, physical_name
 from respite_infra.catalogue import (
     CATALOGUE,
     Access,
@@ -20,18 +20,35 @@ from respite_infra.catalogue import (
     Schedule,
     StreamConsumer,
     Table,
+    UserPool,
 )
 from respite_infra.cdk import RespiteStack, cdk_context, check_catalogue
-from respite_infra.cdk.apis import API_HANDLER, api_function_name
+from respite_infra.cdk.apis import (
+    API_HANDLER,
+    PUBLIC_PATHS,
+    UNAUTHORIZED_PROBLEM,
+    api_function_name,
+    api_uses,
+)
 from respite_infra.cdk.settings import construct_id
+from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
 
 STAGE = "dev"
 type Resources = dict[str, dict[str, Any]]
 
 
-def synth(catalogue: Catalogue, stage: str, code_root: Path) -> tuple[RespiteStack, Template]:
+def synth(
+    catalogue: Catalogue, stage: str, code_root: Path, *, cognito_domain: bool = True
+) -> tuple[RespiteStack, Template]:
     app = cdk.App(context=cdk_context())  # the feature flags of cdk.json, as app.py uses them
-    stack = RespiteStack(app, f"respite-{stage}", catalogue=catalogue, stage=stage, code_root=code_root)
+    stack = RespiteStack(
+        app,
+        f"respite-{stage}",
+        catalogue=catalogue,
+        stage=stage,
+        code_root=code_root,
+        cognito_domain=cognito_domain,
+    )
     return stack, Template.from_stack(stack)
 
 
@@ -71,9 +88,10 @@ def physical_name_of(function_name: str) -> str:
 
 
 def wired() -> list[tuple[str, str, tuple[tuple[ResourceName, Access], ...]]]:
-    """(function name, service, uses) of every function the catalogue makes, API handlers included."""
+    """(function name, service, uses) of every function the catalogue makes, API handlers included
+    (with their authorizer's user pool, a READ use)."""
     functions = {f.name: (f.name, f.service, f.uses) for f in CATALOGUE.functions()}
-    return [*functions.values(), *((api_function_name(a), a.service, a.uses) for a in CATALOGUE.apis)]
+    return [*functions.values(), *((api_function_name(a), a.service, api_uses(a)) for a in CATALOGUE.apis)]
 
 
 def policy_statements(template: Template, function_props: dict[str, Any]) -> list[dict[str, Any]]:
@@ -281,6 +299,8 @@ def expected_locator(template: Template, resource: ResourceName) -> object:
             return alias["TargetKeyId"]
         case "SECRET":
             return name
+        case "USER":  # RESPITE_USER_POOL_<NAME>: the pool's ARN, what Chalice's authorizer takes
+            return arn_of(the_user_pool(template, name)[0])
         case kind:
             assert kind == "BUCKET"
             (bucket_id,) = [
@@ -343,6 +363,11 @@ def test_grants_follow_uses_and_access(
                 actions = actions_on(statements, {"Ref": secret_id})
                 assert "secretsmanager:GetSecretValue" in actions
                 assert ("secretsmanager:PutSecretValue" in actions) is (access is Access.WRITE), resource
+            case "USER":
+                actions = actions_on(statements, target)
+                assert actions == (set(USER_POOL_WRITE_ACTIONS) if access is Access.WRITE else set()), (
+                    resource
+                )
 
 
 def test_a_function_gets_no_grant_on_a_table_it_does_not_use(template: Template) -> None:
@@ -355,7 +380,180 @@ def test_a_function_gets_no_grant_on_a_table_it_does_not_use(template: Template)
                 assert not actions_on(statements, arn_of(logical_id)), (name, table_name)
 
 
+# --- identity -------------------------------------------------------------------------------------
+
+
+def the_user_pool(template: Template, physical: str) -> tuple[str, dict[str, Any]]:
+    return named(template, "AWS::Cognito::UserPool", "UserPoolName", physical)
+
+
+def of_pool(template: Template, type_: str, pool_id: str) -> list[dict[str, Any]]:
+    """The properties of every `type_` (client, resource server, domain) of one user pool."""
+    return [
+        r["Properties"]
+        for r in of_type(template, type_).values()
+        if r["Properties"]["UserPoolId"] == {"Ref": pool_id}
+    ]
+
+
+@pytest.mark.parametrize("pool", CATALOGUE.user_pools, ids=lambda p: p.name.value)
+def test_every_user_pool_is_admin_only_with_totp_mfa_and_a_strong_password(
+    template: Template, pool: UserPool
+) -> None:
+    logical_id, props = the_user_pool(template, physical_name(STAGE, pool.name))
+    assert props["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no self sign-up
+    assert props["UsernameAttributes"] == ["email"]
+    assert props["UsernameConfiguration"] == {"CaseSensitive": False}
+    assert props["MfaConfiguration"] == "ON"  # REQUIRED, in dev too
+    assert props["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]  # TOTP only, no SMS
+    assert "SmsConfiguration" not in props
+    assert props["Policies"]["PasswordPolicy"] == {
+        "MinimumLength": 12,
+        "PasswordHistorySize": 5,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "RequireUppercase": True,
+    }
+    assert props["AccountRecoverySetting"] == {
+        "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]
+    }
+    assert props["UserPoolTier"] == "ESSENTIALS"  # threat protection (PLUS) is off: see identity.py
+    assert "UserPoolAddOns" not in props
+    custom = {a["Name"]: a for a in props["Schema"] if a["Name"] in pool.custom_attributes}
+    assert set(custom) == set(pool.custom_attributes) == {"agency_id", "role"}
+    for attribute in custom.values():
+        assert (attribute["AttributeDataType"], attribute["Mutable"]) == ("String", True)
+    resource = of_type(template, "AWS::Cognito::UserPool")[logical_id]
+    assert resource["DeletionPolicy"] == "Delete"  # dev; production retains it
+    assert props["DeletionProtection"] == "INACTIVE"
+
+
+@pytest.mark.parametrize("pool", CATALOGUE.user_pools, ids=lambda p: p.name.value)
+def test_the_web_client_reads_the_agency_and_role_but_cannot_write_them(
+    template: Template, pool: UserPool
+) -> None:
+    pool_id, _ = the_user_pool(template, physical_name(STAGE, pool.name))
+    (web,) = of_pool(template, "AWS::Cognito::UserPoolClient", pool_id)  # office clients: at run time
+    custom = {f"custom:{name}" for name in pool.custom_attributes}
+    assert custom == {"custom:agency_id", "custom:role"}
+    assert web["ClientName"] == "web"
+    assert web["GenerateSecret"] is False
+    assert sorted(web["ExplicitAuthFlows"]) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
+    assert (web["IdTokenValidity"], web["TokenValidityUnits"]["IdToken"]) == (60, "minutes")
+    assert web["AllowedOAuthFlowsUserPoolClient"] is False
+    assert "AllowedOAuthFlows" not in web
+    assert "CallbackURLs" not in web
+    assert custom <= set(web["ReadAttributes"])
+    assert not custom & set(web["WriteAttributes"])
+    assert web["WriteAttributes"] == ["email"]
+
+
+@pytest.mark.parametrize("pool", CATALOGUE.user_pools, ids=lambda p: p.name.value)
+def test_the_resource_server_has_the_office_scopes_and_the_pool_a_domain(
+    template: Template, pool: UserPool
+) -> None:
+    pool_id, _ = the_user_pool(template, physical_name(STAGE, pool.name))
+    (server,) = of_pool(template, "AWS::Cognito::UserPoolResourceServer", pool_id)
+    assert server["Identifier"] == "respite"
+    assert [s["ScopeName"] for s in server["Scopes"]] == list(pool.office_scopes)
+    assert set(pool.office_scopes) == {"office.read", "office.write"}
+    (domain,) = of_pool(template, "AWS::Cognito::UserPoolDomain", pool_id)
+    assert domain["Domain"] == {"Fn::Join": ["", [f"respite-{STAGE}-", {"Ref": "AWS::AccountId"}]]}
+    outputs = template.find_outputs("*")
+    base = construct_id(pool.name.value)
+    assert outputs[f"{base}UserPoolId"]["Value"] == {"Ref": pool_id}
+    assert "/oauth2/token" in json.dumps(outputs[f"{base}TokenUrl"]["Value"])
+
+
+def test_no_function_administers_a_user_pool_it_does_not_write(template: Template) -> None:
+    for name, _service, uses in wired():
+        written = {r for r, access in uses if isinstance(r, UserPoolName) and access is Access.WRITE}
+        statements = policy_statements(template, lambda_function(template, name)[1])
+        actions = {
+            a
+            for s in statements
+            for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+            if a.startswith("cognito-idp:")
+        }
+        assert bool(actions) is bool(written), name
+
+
 # --- APIs -----------------------------------------------------------------------------------------
+
+
+def methods_of(template: Template, api_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """The methods of one REST API by (path, HTTP method): `/`, `/{proxy+}`, `/openapi.json`, ..."""
+    resources = {
+        k: r["Properties"]
+        for k, r in of_type(template, "AWS::ApiGateway::Resource").items()
+        if r["Properties"]["RestApiId"] == {"Ref": api_id}
+    }
+
+    def path(resource_id: object) -> str:
+        if resource_id == {"Fn::GetAtt": [api_id, "RootResourceId"]}:
+            return ""
+        assert isinstance(resource_id, dict)
+        resource = resources[resource_id["Ref"]]
+        return f"{path(resource['ParentId'])}/{resource['PathPart']}"
+
+    return {
+        (path(m["Properties"]["ResourceId"]) or "/", m["Properties"]["HttpMethod"]): m["Properties"]
+        for m in of_type(template, "AWS::ApiGateway::Method").values()
+        if m["Properties"]["RestApiId"] == {"Ref": api_id}
+    }
+
+
+AUTHORIZED_APIS = [a for a in CATALOGUE.apis if a.authorizer is not None]
+
+
+@pytest.mark.parametrize("api", AUTHORIZED_APIS, ids=lambda a: a.prefix)
+def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_paths(
+    template: Template, api: HttpApi
+) -> None:
+    assert api.authorizer is not None
+    api_id, _ = named(template, "AWS::ApiGateway::RestApi", "Name", f"respite-{STAGE}-{api.prefix}")
+    pool_id, _ = the_user_pool(template, physical_name(STAGE, api.authorizer))
+    ((authorizer_id, authorizer),) = [
+        (k, r["Properties"])
+        for k, r in of_type(template, "AWS::ApiGateway::Authorizer").items()
+        if r["Properties"]["RestApiId"] == {"Ref": api_id}
+    ]
+    assert authorizer["Type"] == "COGNITO_USER_POOLS"
+    assert authorizer["ProviderARNs"] == [arn_of(pool_id)]
+    assert authorizer["IdentitySource"] == "method.request.header.Authorization"
+
+    methods = methods_of(template, api_id)
+    public = {(f"/{path}", "GET") for path in PUBLIC_PATHS}
+    assert set(methods) == {("/", "ANY"), ("/{proxy+}", "ANY")} | public
+    for key, method in methods.items():
+        if key in public:
+            assert method["AuthorizationType"] == "NONE", key
+            assert "AuthorizerId" not in method
+        else:
+            assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
+            assert method["AuthorizerId"] == {"Ref": authorizer_id}
+        assert method["Integration"]["Type"] == "AWS_PROXY"
+
+    (response,) = [
+        r["Properties"]
+        for r in of_type(template, "AWS::ApiGateway::GatewayResponse").values()
+        if r["Properties"]["RestApiId"] == {"Ref": api_id}
+    ]
+    assert (response["ResponseType"], response["StatusCode"]) == ("UNAUTHORIZED", "401")
+    assert response["ResponseParameters"] == {
+        "gatewayresponse.header.Content-Type": "'application/problem+json'"
+    }
+    assert json.loads(response["ResponseTemplates"]["application/json"]) == UNAUTHORIZED_PROBLEM
+
+    _, function = lambda_function(template, api_function_name(api))
+    assert function["Environment"]["Variables"][env_var(api.authorizer)] == arn_of(pool_id)
+    assert env_var(api.authorizer) == "RESPITE_USER_POOL_CASEWORKERS"
+
+
+def test_every_platform_api_has_an_authorizer() -> None:
+    assert CATALOGUE.apis
+    assert all(api.authorizer is UserPoolName.CASEWORKERS for api in CATALOGUE.apis)
 
 
 @pytest.mark.parametrize("api", CATALOGUE.apis, ids=lambda a: a.prefix)
@@ -389,7 +587,7 @@ def test_the_code_of_a_service_is_staged_once_with_the_kernel(code_root: Path, t
         }
 
 
-# --- a synthetic catalogue: queue consumer, schedule, production stage -----------------------------
+# --- a synthetic catalogue: queue consumer, schedule, user pool uses, production stage -------------
 
 FEED = Table(TableName.FEED, owner="notifications", purpose="test", personal_data=False)
 WORK = Queue(QueueName.DOSSIER_EVENTS_FAILED, owner="core", purpose="test", visibility_timeout_s=120)
@@ -397,15 +595,20 @@ CONSUMER = Function(
     name="retention-work",
     service="retention",
     handler="respite_retention.does_not_exist.handler",
-    uses=((TableName.FEED, Access.READ),),
+    uses=((TableName.FEED, Access.READ), (UserPoolName.CASEWORKERS, Access.READ)),
     timeout_s=20,
 )
 SWEEPER = Function(
     name="retention-sweep",
     service="retention",
     handler="respite_retention.__init__.handler",
-    uses=((TableName.FEED, Access.WRITE), (QueueName.DOSSIER_EVENTS_FAILED, Access.WRITE)),
+    uses=(
+        (TableName.FEED, Access.WRITE),
+        (QueueName.DOSSIER_EVENTS_FAILED, Access.WRITE),
+        (UserPoolName.CASEWORKERS, Access.WRITE),
+    ),
 )
+POOL = UserPool(UserPoolName.CASEWORKERS, purpose="test")
 SMALL = Catalogue(
     tables=(FEED,),
     queues=(WORK,),
@@ -413,6 +616,7 @@ SMALL = Catalogue(
     keys=(),
     secrets=(),
     apis=(),
+    user_pools=(POOL,),
     queue_consumers=(QueueConsumer(CONSUMER, queue=QueueName.DOSSIER_EVENTS_FAILED, batch_size=25),),
     schedules=(Schedule(SWEEPER, expression="rate(15 minutes)", every_s=900),),
 )
@@ -420,7 +624,7 @@ SMALL = Catalogue(
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[RespiteStack, Template]:
-    return synth(SMALL, "prod", tmp_path_factory.mktemp("small-code"))
+    return synth(SMALL, "prod", tmp_path_factory.mktemp("small-code"), cognito_domain=False)
 
 
 def test_a_queue_consumer_reports_batch_item_failures(small: tuple[RespiteStack, Template]) -> None:
@@ -467,6 +671,28 @@ def test_a_schedule_is_a_rule_targeting_its_function(small: tuple[RespiteStack, 
     assert "sqs:DeleteMessage" not in actions  # writing to a queue is sending, not consuming
 
 
+def test_writing_a_user_pool_is_administering_its_users_and_clients_only(
+    small: tuple[RespiteStack, Template],
+) -> None:
+    _, template = small
+    pool_id, _ = the_user_pool(template, "respite-prod-caseworkers")
+    _, writer = named(template, "AWS::Lambda::Function", "FunctionName", "respite-prod-retention-sweep")
+    _, reader = named(template, "AWS::Lambda::Function", "FunctionName", "respite-prod-retention-work")
+    for props in (writer, reader):
+        assert props["Environment"]["Variables"]["RESPITE_USER_POOL_CASEWORKERS"] == arn_of(pool_id)
+    writes = [
+        s
+        for s in policy_statements(template, writer)
+        if any(a.startswith("cognito-idp:") for a in s["Action"])
+    ]
+    assert writes == [
+        {"Action": sorted(USER_POOL_WRITE_ACTIONS), "Effect": "Allow", "Resource": arn_of(pool_id)}
+    ]
+    assert {a for a in USER_POOL_WRITE_ACTIONS if "Delete" in a} == {"cognito-idp:DeleteUserPoolClient"}
+    # READ is the ARN in the environment, and no permission at all.
+    assert not [s for s in policy_statements(template, reader) if "cognito-idp" in json.dumps(s["Action"])]
+
+
 def queue_id_of(template: Template) -> str:
     return named(template, "AWS::SQS::Queue", "QueueName", "respite-prod-dossier-events-failed")[0]
 
@@ -474,11 +700,23 @@ def queue_id_of(template: Template) -> str:
 def test_production_retains_data_and_protects_tables(small: tuple[RespiteStack, Template]) -> None:
     stack, template = small
     assert stack.termination_protection is True
-    for type_ in ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::KMS::Key", "AWS::Logs::LogGroup"):
+    for type_ in (
+        "AWS::DynamoDB::Table",
+        "AWS::SQS::Queue",
+        "AWS::KMS::Key",
+        "AWS::Logs::LogGroup",
+        "AWS::Cognito::UserPool",
+    ):
+        assert of_type(template, type_), type_
         for resource in of_type(template, type_).values():
             assert resource["DeletionPolicy"] == "Retain", type_
     for table in of_type(template, "AWS::DynamoDB::Table").values():
         assert table["Properties"]["DeletionProtectionEnabled"] is True
+    _, pool = the_user_pool(template, "respite-prod-caseworkers")
+    assert pool["DeletionProtection"] == "ACTIVE"
+    assert pool["MfaConfiguration"] == "ON"
+    template.resource_count_is("AWS::Cognito::UserPoolDomain", 0)  # cognito_domain=False
+    template.resource_count_is("AWS::Cognito::UserPoolClient", 1)  # the web client only
     template.resource_count_is("AWS::ApiGateway::RestApi", 0)
     template.resource_count_is("AWS::ApiGateway::Account", 0)
 
@@ -508,6 +746,23 @@ def test_an_inconsistent_catalogue_is_refused() -> None:
     message = str(refused.value)
     for expected in ("has no stream", "not declared", "nowhere", "'dossiers'", "event names"):
         assert expected in message
+
+
+def test_user_pools_and_authorizers_are_checked() -> None:
+    api = HttpApi(service="consent", prefix="consent", uses=(), authorizer=UserPoolName.CASEWORKERS)
+    catalogue = Catalogue(tables=(), queues=(), buckets=(), keys=(), secrets=(), apis=(api,))
+    with pytest.raises(ValueError, match="does not declare"):  # the authorizer's pool is missing
+        check_catalogue(catalogue)
+    check_catalogue(
+        Catalogue(tables=(), queues=(), buckets=(), keys=(), secrets=(), apis=(api,), user_pools=(POOL,))
+    )
+    odd = UserPool(UserPoolName.CASEWORKERS, purpose="test", custom_attributes=("agency_id", "Agency ID!"))
+    with pytest.raises(ValueError, match="more than one user pool") as refused:
+        check_catalogue(
+            Catalogue(tables=(), queues=(), buckets=(), keys=(), secrets=(), apis=(), user_pools=(POOL, odd))
+        )
+    assert "'Agency ID!'" in str(refused.value)
+    assert "is declared 2 times" in str(refused.value)
 
 
 def test_the_platform_catalogue_is_consistent() -> None:

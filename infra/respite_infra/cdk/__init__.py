@@ -2,8 +2,9 @@
 
 `RespiteStack(scope, id, catalogue=..., stage=..., code_root=...)` builds one stage from any
 catalogue. One construct per concern: `data` (KMS key, tables, buckets, keys, secrets),
-`messaging` (queues and DLQs), `functions` (consumers, schedules), `apis` (HTTP APIs); `wiring`
-gives every function the environment and grants of what it `uses`.
+`messaging` (queues and DLQs), `identity` (Cognito user pools), `functions` (consumers,
+schedules), `apis` (HTTP APIs and their Cognito authorizers); `wiring` gives every function the
+environment and grants of what it `uses`.
 """
 
 from respite_infra.cdk.settings import STAGES, StageSettings, cdk_context

@@ -1,12 +1,22 @@
 """The HTTP APIs of the catalogue: for now one Lambda function behind one API Gateway REST API each.
 
+An API with an `authorizer` (a catalogue user pool) has API Gateway verify the caller's Cognito
+ID token before the function runs: a `CognitoUserPoolsAuthorizer` on that pool is the default of
+every method (`ANY /` and `ANY /{proxy+}`), reading the `Authorization` header. The few paths of
+`PUBLIC_PATHS` are explicit `GET` resources without authorization, so the proxy's default does not
+cover them. The function gets the pool's ARN (`RESPITE_USER_POOL_<NAME>`) like any used resource:
+the authorizer is a READ use of the pool (`api_uses`).
+
 TODO(chalice): a later issue replaces this with `chalice.cdk.Chalice` (DESIGN.md, Architecture):
 that construct runs `chalice package` at synthesis time and brings Chalice's routes, authorizers
 and API Gateway wiring. Until then every request of an API reaches the Chalice app through one
 proxy resource (`ANY /{proxy+}`) and the app routes it itself (`app.app`: a Chalice app is a
 Lambda handler). Whatever replaces it must keep what this gives: the environment and grants from
-the API's `uses` (the same `Wiring.wire` as every function), tracing, access logs.
+the API's `uses` (the same `Wiring.wire` as every function), tracing, access logs, the Cognito
+authorizer in front of every route but the public ones, and the RFC 9457 body of its 401.
 """
+
+import json
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
@@ -15,8 +25,10 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from respite_infra.catalogue import Catalogue, HttpApi
+from respite_core.resources import ResourceName
+from respite_infra.catalogue import Access, Catalogue, HttpApi
 from respite_infra.cdk.functions import ServiceCode, respite_function
+from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.settings import StageSettings, construct_id
 from respite_infra.cdk.wiring import Wiring
 
@@ -24,11 +36,34 @@ API_HANDLER = "app.app"  # services/<service>/app.py: `app = Chalice(...)`
 API_TIMEOUT_S = 29  # API Gateway gives up on an integration after 29 s
 API_MEMORY_MB = 512
 API_STAGE_NAME = "v1"
+AUTHORIZATION_HEADER = "Authorization"  # carries the Cognito ID token
+
+# Paths (below each API's base path, e.g. /consent/openapi.json behind the custom domain) that every
+# API serves to anyone, with or without an authorizer: the API's own description, so a developer
+# can read it before holding a token. GET only; each is an explicit resource, which API Gateway
+# prefers to the proxy, so the authorizer of `ANY /{proxy+}` does not apply to it. The Chalice
+# apps must declare these routes without roles (no authorizer) too, or Chalice asks for a token.
+PUBLIC_PATHS = ("openapi.json", "docs")
+
+PROBLEM_JSON = "application/problem+json"
+UNAUTHORIZED_PROBLEM = {
+    "type": "https://respite.example/problems/unauthorized",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "A caseworker token is required.",
+}
 
 
 def api_function_name(api: HttpApi) -> str:
     """The catalogue-level name of the function that serves an API (unique among function names)."""
     return f"{api.prefix}-api"
+
+
+def api_uses(api: HttpApi) -> tuple[tuple[ResourceName, Access], ...]:
+    """What the API's function is wired to: its `uses`, and its authorizer's pool (READ: the ARN)."""
+    if api.authorizer is None or any(resource == api.authorizer for resource, _ in api.uses):
+        return api.uses
+    return (*api.uses, (api.authorizer, Access.READ))
 
 
 class Apis(Construct):
@@ -42,12 +77,15 @@ class Apis(Construct):
         catalogue: Catalogue,
         settings: StageSettings,
         wiring: Wiring,
+        identity: Identity,
         code: ServiceCode,
     ) -> None:
         super().__init__(scope, id)
         self._settings = settings
+        self._identity = identity
         self.functions: dict[str, lambda_.Function] = {}
         self.apis: dict[str, apigateway.LambdaRestApi] = {}
+        self.authorizers: dict[str, apigateway.CognitoUserPoolsAuthorizer] = {}
         if not catalogue.apis:
             return
         # API Gateway writes its logs with one role per account and region. The stack sets it
@@ -81,7 +119,7 @@ class Apis(Construct):
             description=f"Respite {api.service}: the /{api.prefix} API (Chalice app)",
             service=api.service,
             handler=API_HANDLER,
-            uses=api.uses,
+            uses=api_uses(api),
             timeout=cdk.Duration.seconds(API_TIMEOUT_S),
             memory_mb=API_MEMORY_MB,
             code=code,
@@ -95,13 +133,30 @@ class Apis(Construct):
             retention=self._settings.log_retention,
             removal_policy=self._settings.removal_policy,
         )
+        authorizer = None
+        if api.authorizer is not None:
+            authorizer = apigateway.CognitoUserPoolsAuthorizer(
+                self,
+                f"{base}Authorizer",
+                authorizer_name=f"{name}-{api.authorizer.value}",
+                cognito_user_pools=[self._identity.user_pools[api.authorizer]],
+                identity_source=apigateway.IdentitySource.header(AUTHORIZATION_HEADER),
+            )
+            self.authorizers[api.prefix] = authorizer
         rest_api = apigateway.LambdaRestApi(
             self,
             f"{base}Api",
             rest_api_name=name,
             description=f"Respite {self._settings.stage}: /{api.prefix} ({api.service})",
             handler=function,
-            proxy=True,
+            # The proxy is added below (`add_proxy`, as `proxy=True` would), so that the public
+            # paths can be resources of their own: a proxying LambdaRestApi refuses `add_resource`.
+            proxy=False,
+            default_method_options=apigateway.MethodOptions(
+                authorizer=authorizer, authorization_type=apigateway.AuthorizationType.COGNITO
+            )
+            if authorizer is not None
+            else None,
             endpoint_types=[apigateway.EndpointType.REGIONAL],
             cloud_watch_role=False,  # the stack's CfnAccount above
             deploy_options=apigateway.StageOptions(
@@ -126,6 +181,22 @@ class Apis(Construct):
                 ),
             ),
         )
+        rest_api.root.add_proxy()  # ANY /{proxy+} and ANY /, with the default authorizer
+        if authorizer is not None:
+            # API Gateway answers a missing or invalid token itself, before the function runs: in
+            # the same RFC 9457 shape as the APIs' own 401 (`respite_core.api.caller`).
+            rest_api.add_gateway_response(
+                "Unauthorized",
+                type=apigateway.ResponseType.UNAUTHORIZED,
+                status_code="401",
+                response_headers={"Content-Type": f"'{PROBLEM_JSON}'"},
+                templates={"application/json": json.dumps(UNAUTHORIZED_PROBLEM)},
+            )
+        for path in PUBLIC_PATHS:
+            resource = rest_api.root
+            for part in path.split("/"):
+                resource = resource.get_resource(part) or resource.add_resource(part)
+            resource.add_method("GET", authorization_type=apigateway.AuthorizationType.NONE)
         rest_api.deployment_stage.node.add_dependency(account)
         # The stack outputs each URL under a stable name below, instead of RestApi's own output.
         rest_api.node.try_remove_child("Endpoint")

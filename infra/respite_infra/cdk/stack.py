@@ -10,9 +10,10 @@ from constructs import Construct
 
 from respite_core.resources import ResourceName
 from respite_infra.catalogue import REPO_ROOT, Catalogue, Function
-from respite_infra.cdk.apis import Apis, api_function_name
+from respite_infra.cdk.apis import Apis, api_function_name, api_uses
 from respite_infra.cdk.data import DataStores
 from respite_infra.cdk.functions import Functions, ServiceCode
+from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
 from respite_infra.cdk.settings import StageSettings
 from respite_infra.cdk.wiring import Wiring
@@ -22,6 +23,7 @@ DEFAULT_CODE_ROOT = REPO_ROOT / "build" / "lambda"
 _LAMBDA_NAME_MAX = 64
 _SCHEDULE = re.compile(r"^(rate|cron)\(.+\)$")
 _STREAM_EVENTS = frozenset({"INSERT", "MODIFY", "REMOVE"})
+_CUSTOM_ATTRIBUTE = re.compile(r"^[a-z0-9_]{1,20}$")  # Cognito allows 1-20 characters
 
 
 class RespiteStack(cdk.Stack):
@@ -32,9 +34,12 @@ class RespiteStack(cdk.Stack):
     `stage`: `dev`, `prod`, ... (`prod` retains data on deletion and turns on deletion protection).
     `code_root`: where each service's code is staged (`<code_root>/<service>/`) before it becomes
         an asset; None stages into `<repo>/build/lambda`.
+    `cognito_domain`: whether each user pool gets its Cognito domain `respite-<stage>-<account>`
+        (the OAuth2 token endpoint of office systems' client credentials).
 
     The parts are public for tests and later stacks: `data` (key, tables, buckets, keys,
-    secrets), `messaging` (queues, DLQs), `functions` (consumers, schedules) and `apis`.
+    secrets), `messaging` (queues, DLQs), `identity` (user pools and their clients), `functions`
+    (consumers, schedules) and `apis`.
     """
 
     def __init__(
@@ -45,6 +50,7 @@ class RespiteStack(cdk.Stack):
         catalogue: Catalogue,
         stage: str,
         code_root: Path | None = None,
+        cognito_domain: bool = True,
         env: cdk.Environment | None = None,
     ) -> None:
         settings = StageSettings(stage)
@@ -66,7 +72,12 @@ class RespiteStack(cdk.Stack):
         self.messaging = Messaging(
             self, "Messaging", catalogue=catalogue, settings=settings, key=self.data.at_rest_key
         )
-        self.wiring = Wiring(settings=settings, data=self.data, messaging=self.messaging)
+        self.identity = Identity(
+            self, "Identity", catalogue=catalogue, settings=settings, domain=cognito_domain
+        )
+        self.wiring = Wiring(
+            settings=settings, data=self.data, messaging=self.messaging, identity=self.identity
+        )
         self.functions = Functions(
             self,
             "Functions",
@@ -77,16 +88,37 @@ class RespiteStack(cdk.Stack):
             wiring=self.wiring,
             code=code,
         )
-        self.apis = Apis(self, "Apis", catalogue=catalogue, settings=settings, wiring=self.wiring, code=code)
+        self.apis = Apis(
+            self,
+            "Apis",
+            catalogue=catalogue,
+            settings=settings,
+            wiring=self.wiring,
+            identity=self.identity,
+            code=code,
+        )
 
 
 def check_catalogue(catalogue: Catalogue, *, stage: str = "prod") -> None:
     """Raise `ValueError` listing every inconsistency that would make a broken or odd stack."""
     problems: list[str] = []
     # Keyed by kind too: the names are StrEnums, so a table and a queue named alike compare equal.
-    declared = {_key(r) for r in catalogue.resources()}
-    problems += _duplicates("resource", (_key(r) for r in catalogue.resources()))
+    # `Catalogue.resources()` leaves the user pools out: they are resources a function may use too.
+    resources = [*catalogue.resources(), *(p.name for p in catalogue.user_pools)]
+    declared = {_key(r) for r in resources}
+    problems += _duplicates("resource", (_key(r) for r in resources))
     problems += _duplicates("API prefix", (a.prefix for a in catalogue.apis))
+    if len(catalogue.user_pools) > 1:
+        # The Cognito domain (`identity.domain_prefix`) is one per stage and account.
+        problems.append("more than one user pool: the Cognito domain respite-<stage>-<account> is per stage")
+    for pool in catalogue.user_pools:
+        problems += _duplicates(f"user pool {pool.name.value!r}: custom attribute", pool.custom_attributes)
+        problems += _duplicates(f"user pool {pool.name.value!r}: office scope", pool.office_scopes)
+        for attribute in pool.custom_attributes:
+            if not _CUSTOM_ATTRIBUTE.fullmatch(attribute):
+                problems.append(
+                    f"user pool {pool.name.value!r}: custom attribute {attribute!r} is not 1-20 of [a-z0-9_]"
+                )
 
     functions: dict[str, Function] = {}
     for function in catalogue.functions():
@@ -97,7 +129,7 @@ def check_catalogue(catalogue: Catalogue, *, stage: str = "prod") -> None:
             problems.append(f"function {api_function_name(api)!r} clashes with the API /{api.prefix}")
 
     wired = [(f"function {f.name}", f.service, f.uses) for f in functions.values()]
-    wired += [(f"API /{a.prefix}", a.service, a.uses) for a in catalogue.apis]
+    wired += [(f"API /{a.prefix}", a.service, api_uses(a)) for a in catalogue.apis]
     for what, service, uses in wired:
         if service not in catalogue.services:
             problems.append(f"{what}: service {service!r} is not in the catalogue's services")

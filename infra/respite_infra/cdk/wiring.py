@@ -2,7 +2,8 @@
 
 One helper for every kind of function (consumers, scheduled jobs, HTTP API handlers), so a
 function's environment and its permissions can never disagree: it gets a variable for a resource
-exactly when it gets a grant on it, and nothing else.
+exactly when the resource is in its `uses`, grants on those resources only, and nothing else (READ
+of a user pool is the one use that needs no grant: the ARN is all an authorizer needs).
 """
 
 from collections.abc import Iterable
@@ -17,11 +18,13 @@ from respite_core.resources import (
     ResourceName,
     SecretName,
     TableName,
+    UserPoolName,
     env_var,
     physical_name,
 )
 from respite_infra.catalogue import Access
 from respite_infra.cdk.data import DataStores
+from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
 from respite_infra.cdk.settings import StageSettings
 
@@ -33,14 +36,31 @@ METRICS_NAMESPACE = "Respite"
 # and unwrap (Decrypt). No ReEncrypt, no key administration, no Describe/List.
 _KEY_WRITE_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
 
+# Writing to a user pool is administering its users and its (office systems') app clients: the
+# admin API's work. No AdminDeleteUser, AdminSetUserPassword, pool or domain changes; no
+# AdminInitiateAuth (nobody signs in as somebody else).
+USER_POOL_WRITE_ACTIONS = (
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:ListUsers",
+    "cognito-idp:CreateUserPoolClient",
+    "cognito-idp:DeleteUserPoolClient",
+    "cognito-idp:DescribeUserPoolClient",
+)
+
 
 class Wiring:
     """Maps catalogue resource names to the constructs that implement them."""
 
-    def __init__(self, *, settings: StageSettings, data: DataStores, messaging: Messaging) -> None:
+    def __init__(
+        self, *, settings: StageSettings, data: DataStores, messaging: Messaging, identity: Identity
+    ) -> None:
         self._settings = settings
         self._data = data
         self._messaging = messaging
+        self._identity = identity
 
     def wire(self, function: lambda_.Function, *, service: str, uses: Uses) -> None:
         """Give `function` its environment and its least-privilege grants for `uses`."""
@@ -61,7 +81,8 @@ class Wiring:
         return env
 
     def locator(self, resource: ResourceName) -> str:
-        """What `respite_core.resources.locate` returns in AWS: a name, a queue URL or a key ARN."""
+        """What `respite_core.resources.locate` returns in AWS: a name, a queue URL, a key's or a user
+        pool's ARN (the pool's: what Chalice's `CognitoUserPoolAuthorizer` takes as provider ARN)."""
         match resource:
             case TableName():
                 return self._data.tables[resource].table_name
@@ -77,6 +98,8 @@ class Wiring:
                 if resource not in self._data.secrets:
                     raise KeyError(resource)
                 return physical_name(self._settings.stage, resource)
+            case UserPoolName():
+                return self._identity.user_pools[resource].user_pool_arn
 
     def grant(self, grantee: iam.IGrantable, resource: ResourceName, access: Access) -> None:
         write = access is Access.WRITE
@@ -102,3 +125,9 @@ class Wiring:
                 secret.grant_read(grantee)
                 if write:
                     secret.grant_write(grantee)
+            case UserPoolName():
+                # READ is knowing the pool (its ARN, for an authorizer): no grant at all. Not even
+                # Describe*: DescribeUserPoolClient returns the office systems' client secrets.
+                pool = self._identity.user_pools[resource]
+                if write:
+                    pool.grant(grantee, *USER_POOL_WRITE_ACTIONS)
