@@ -338,6 +338,7 @@ def transfer_dossier(dossier_id: str) -> Response:
     responses={201: FormUpload},
     problems=(404,),
     roles=AGENCY_STAFF,
+    idempotent=True,
 )
 def request_form_upload(dossier_id: str) -> Response:
     """A one-time presigned POST to the document store: only the declared type (PDF, JPEG or PNG), at
