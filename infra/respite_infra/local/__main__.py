@@ -67,7 +67,21 @@ def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
 def banner(stack: LocalStack, base: str) -> str:
     apis = "\n".join(f"  {base}/{prefix}/" for prefix in (stack.gateway.prefixes if stack.gateway else []))
     users = "\n".join(f"  {c.username:28} {c.role:13} {c.agency_id}" for c in CASEWORKERS)
-    offices = "\n".join(f"  {o.office_id:20} client_id={o.client_id}" for o in stack.office_credentials)
+    offices = "\n".join(
+        f"  {o.office_id:20} client_id={o.client_id} client_secret={o.client_secret}"
+        for o in stack.office_credentials
+    )
+    office = stack.office_credentials[0] if stack.office_credentials else None
+    office_try = (
+        f"""
+  # an office system's access token, as the Cognito domain's /oauth2/token gives it in AWS
+  # (scope is optional: without it, every scope the client may have)
+  OFFICE=$(curl -s -X POST {base}/oauth2/token -u '{office.client_id}:{office.client_secret}' \\
+      -d grant_type=client_credentials --data-urlencode 'scope=respite/office.read respite/office.write' \\
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"""
+        if office
+        else ""
+    )
     return f"""
 Respite is running on the local stack.
 
@@ -77,7 +91,7 @@ APIs:
 {apis}
 Caseworkers (password {DEMO_PASSWORD}):
 {users}
-Office systems (OAuth2 client credentials):
+Office systems (OAuth2 client credentials at {base}/oauth2/token):
 {offices}
 
 Try it:
@@ -86,7 +100,7 @@ Try it:
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["id_token"])')
   curl -s -X POST {base}/consent/dossiers -H "Authorization: Bearer $TOKEN" \\
       -H 'content-type: application/json' -d @docs/examples/register-dossier.json
-  curl -s {base}/notifications/feed -H "Authorization: Bearer $TOKEN"
+  curl -s {base}/notifications/feed -H "Authorization: Bearer $TOKEN"{office_try}
 
 Ctrl-C stops everything.
 """

@@ -1,19 +1,24 @@
 """The local API gateway: every Chalice app of the catalogue behind one port, under `/<prefix>`.
 
 Plays API Gateway for the local stack: routes by prefix, verifies Cognito tokens against the user
-pool's JWKS (moto publishes one) before a Chalice authorizer sees them — a forged, expired or
-foreign token is a 401 here as it would be in AWS — and hands the request to Chalice's own
-`LocalGateway`, which builds the Lambda proxy event.
+pool's JWKS (moto publishes one) — a forged, expired or foreign token is a 401 here as it would be
+in AWS — and invokes the Chalice app with the Lambda proxy event API Gateway would send: the
+verified claims in `requestContext.authorizer.claims`, as strings, as API Gateway's Cognito
+authorizer passes them. Two kinds of token pass: a caseworker's id token (for the web client) and
+an office system's access token (OAuth2 client credentials, for one of the pool's office app
+clients). Chalice's own local authorizer is not used: it decodes id tokens only, unverified, and
+passes no claims at all for an access token.
 """
 
+import base64
 import importlib.util
 import json
 import logging
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
@@ -21,14 +26,11 @@ from typing import Any
 
 import jwt
 from chalice.config import Config
-from chalice.local import LocalGateway, LocalGatewayException
+from chalice.local import LocalGateway
 
 from respite_infra.catalogue import HttpApi
 
 logger = logging.getLogger(__name__)
-
-# Chalice warns that it cannot check Cognito tokens locally; this gateway verifies them before Chalice
-warnings.filterwarnings("ignore", message="CognitoUserPoolAuthorizer is not a supported in local mode")
 
 PROBLEM_JSON = "application/problem+json"
 MAX_REQUEST_BYTES = 60 * 1024 * 1024  # API Gateway's payload limit is 10 MB; apps enforce their own
@@ -36,16 +38,29 @@ MAX_REQUEST_BYTES = 60 * 1024 * 1024  # API Gateway's payload limit is 10 MB; ap
 
 @dataclass(frozen=True)
 class TokenIssuer:
-    """What a valid caseworker token must be: signed by this pool's key, for one of its clients."""
+    """What a valid token must be: signed by this pool's key and issued by it; an id token must be
+    for one of `audiences` (the web client)."""
 
     jwks_url: str
     issuer: str
     audiences: tuple[str, ...]
 
 
+type OfficeClients = Callable[[str], bool]
+"""Is this app client id one of the pool's office systems (client credentials)?"""
+
+
 class TokenVerifier:
-    def __init__(self, issuer: TokenIssuer) -> None:
+    """Checks a token as API Gateway's Cognito authorizer does, for the two kinds Respite accepts.
+
+    - a caseworker's **id token**: `token_use` "id", `aud` one of the issuer's audiences;
+    - an office system's **access token**: `token_use` "access", `client_id` an office app client
+      (`office_clients`; without it, no access token passes).
+    """
+
+    def __init__(self, issuer: TokenIssuer, office_clients: OfficeClients | None = None) -> None:
         self._issuer = issuer
+        self._office_clients = office_clients
         self._keys = jwt.PyJWKClient(issuer.jwks_url, cache_keys=True)
 
     def verify(self, token: str) -> dict[str, Any]:
@@ -56,12 +71,42 @@ class TokenVerifier:
             key.key,
             algorithms=["RS256"],
             issuer=self._issuer.issuer,
-            audience=list(self._issuer.audiences),
-            options={"require": ["exp", "iat", "sub", "token_use"]},
+            options={"require": ["exp", "iat", "sub", "token_use"], "verify_aud": False},
         )
-        if claims.get("token_use") != "id":
-            raise jwt.InvalidTokenError("an id token is required")
+        match claims["token_use"]:
+            case "id":
+                audience = claims.get("aud")
+                audiences = audience if isinstance(audience, list) else [audience]
+                if not any(a in self._issuer.audiences for a in audiences):
+                    raise jwt.InvalidAudienceError("the id token is not for this pool's web client")
+            case "access":
+                client_id = claims.get("client_id")
+                if not isinstance(client_id, str) or not client_id:
+                    raise jwt.MissingRequiredClaimError("client_id")
+                if self._office_clients is None or not self._office_clients(client_id):
+                    raise jwt.InvalidTokenError("the access token is not an office system's")
+            case _:
+                raise jwt.InvalidTokenError("an id token or an office access token is required")
         return claims
+
+
+def authorizer_claims(claims: Mapping[str, Any]) -> dict[str, str]:
+    """The claims as API Gateway's Cognito authorizer puts them in `requestContext.authorizer.claims`
+    of a REST API's proxy event: every value a string — booleans "true"/"false", `exp` and `iat` as
+    dates ("Fri Jul 29 18:52:53 UTC 2016"), other numbers in decimal (`auth_time` "1469814773")."""
+
+    def text(name: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if name in ("exp", "iat") and isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float):
+            return str(value)
+        return json.dumps(value)
+
+    return {name: text(name, value) for name, value in claims.items()}
 
 
 def load_app(api: HttpApi) -> Any:
@@ -76,14 +121,39 @@ def load_app(api: HttpApi) -> Any:
     return module.app
 
 
+class ApiGateway(LocalGateway):
+    """Chalice's `LocalGateway` without its authorizer: the event carries the claims this gateway
+    verified, as API Gateway's Cognito authorizer passes them to the function in AWS."""
+
+    def invoke(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        claims: dict[str, str] | None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        context = self._generate_lambda_context()
+        try:
+            event = self.event_converter.create_lambda_event(method, path, headers, body)
+        except ValueError:  # no route of this API matches: API Gateway's 403 for an unknown resource
+            return _problem(403, "There is no such resource.")
+        if method == "OPTIONS" and not self._has_user_defined_options_method(event):
+            return _from_lambda({"statusCode": 200, "headers": self._autogen_options_headers(event)})
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims}
+        return _from_lambda(self._app_object(event, context))
+
+
 @dataclass
 class MountedApi:
     api: HttpApi
-    gateway: LocalGateway
+    gateway: ApiGateway
 
 
 type HealthCheck = Callable[[], Mapping[str, Any]]
-type ExtraRoute = Callable[[str, bytes], tuple[int, dict[str, str], bytes]]
+type ExtraRoute = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
+"""A local-only endpoint: (method, headers with lower-case names, body) -> (status, headers, body)."""
 
 
 class Gateway:
@@ -99,7 +169,7 @@ class Gateway:
         extra_routes: Mapping[str, ExtraRoute] | None = None,
     ) -> None:
         self._mounted = {
-            api.prefix: MountedApi(api, LocalGateway(load_app(api), Config.create(chalice_stage="local")))
+            api.prefix: MountedApi(api, ApiGateway(load_app(api), Config.create(chalice_stage="local")))
             for api in apis
         }
         self._verifier = verifier
@@ -128,31 +198,27 @@ class Gateway:
         return self._thread is not None and self._thread.is_alive()
 
     def dispatch(
-        self, method: str, path: str, headers: dict[str, str], body: bytes
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
+        headers = {name.lower(): value for name, value in headers.items()}
         bare_path = path.split("?", 1)[0]
         if bare_path in self._extra:
-            return self._extra[bare_path](method, body)
+            return self._extra[bare_path](method, headers, body)
         prefix, _, rest = path.lstrip("/").partition("/")
         mounted = self._mounted.get(prefix)
         if mounted is None:
             return _problem(404, "No API is mounted at this path.")
-        headers = {name.lower(): value for name, value in headers.items()}
-        authorization = headers.pop("authorization", None)
+        claims = None
+        authorization = headers.get("authorization")
         if authorization is not None:
             token = authorization.removeprefix("Bearer ").strip()
             if self._verifier is None:
                 return _problem(401, "Tokens cannot be verified: no user pool is configured.")
             try:
-                self._verifier.verify(token)
+                claims = authorizer_claims(self._verifier.verify(token))
             except jwt.PyJWTError:
                 return _problem(401, "The token is invalid or has expired.")
-            headers["authorization"] = token  # Chalice's local authorizer reads the verified claims
-        try:
-            response = mounted.gateway.handle_request(method, "/" + rest, headers, body or None)
-        except LocalGatewayException as error:
-            return _problem(error.CODE or 403, "The request was refused.")
-        return _from_lambda(response)
+        return mounted.gateway.invoke(method, "/" + rest, headers, body or None, claims)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         gateway = self
@@ -198,8 +264,6 @@ def _from_lambda(response: Mapping[str, Any]) -> tuple[int, dict[str, str], byte
         headers[name] = ", ".join(str(v) for v in values)
     raw = response.get("body") or b""
     if response.get("isBase64Encoded"):
-        import base64
-
         body = base64.b64decode(raw)
     else:
         body = raw if isinstance(raw, bytes) else str(raw).encode()
@@ -214,7 +278,7 @@ def _problem(status: int, detail: str) -> tuple[int, dict[str, str], bytes]:
 def json_route(produce: Callable[[], Mapping[str, Any]]) -> ExtraRoute:
     """A local-only GET endpoint returning JSON (200, or 503 when `produce` says `ok: False`)."""
 
-    def route(method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def route(method: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         if method not in ("GET", "HEAD"):
             return _problem(405, "Only GET is allowed here.")
         payload = produce()

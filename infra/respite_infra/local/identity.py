@@ -1,13 +1,31 @@
-"""Cognito on the local stack: the caseworker user pool, its web client, and sign-in.
+"""Cognito on the local stack: the caseworker user pool, its web client, sign-in, and the office
+systems' app clients with the OAuth2 token endpoint they get their access tokens from.
 
 moto's Cognito signs tokens with its own published key and serves the pool's JWKS, so the local
-gateway verifies tokens exactly as API Gateway's Cognito authorizer does in AWS.
+gateway verifies tokens exactly as API Gateway's Cognito authorizer does in AWS. moto has no
+Cognito domain and so no `/oauth2/token`: `token_endpoint` plays it for the client-credentials
+grant, signing with that same published key (which is why this exists only locally).
 """
 
+import base64
+import binascii
+import functools
+import gzip
+import hmac
+import json
+import threading
+import time
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
-from respite_infra.local.gateway import TokenIssuer
+import jwt
+from botocore.exceptions import BotoCoreError, ClientError
+
+from respite_infra.local.gateway import ExtraRoute, TokenIssuer
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -114,3 +132,180 @@ def add_office_client(
         AllowedOAuthFlowsUserPoolClient=True,
     )["UserPoolClient"]
     return client["ClientId"], client["ClientSecret"]
+
+
+ACCESS_TOKEN_TTL_S = 3600  # Cognito's default access token validity
+CLIENT_CREDENTIALS = "client_credentials"
+
+
+@functools.cache
+def moto_signing_key() -> Any:
+    """The private key moto's Cognito signs every token with (kid "dummy"); its public half is the
+    JWKS moto serves for every pool. Published in the moto package: never a key for AWS."""
+    packed = (resources.files("moto") / "cognitoidp/resources/jwks-private.json.gz").read_bytes()
+    return jwt.PyJWK(json.loads(gzip.decompress(packed))).key
+
+
+class OfficeClients:
+    """Which app clients of the pool are office systems: a secret and the client-credentials flow.
+
+    Asks Cognito about a client id it does not know yet (an office added at runtime) and remembers
+    the offices it found; an unknown or non-office client is asked about again next time.
+    """
+
+    def __init__(self, cognito: "CognitoIdentityProviderClient", pool_id: str) -> None:
+        self._cognito = cognito
+        self._pool_id = pool_id
+        self._known: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, client_id: str) -> bool:
+        with self._lock:
+            if client_id in self._known:
+                return True
+        client = describe_client(self._cognito, self._pool_id, client_id)
+        if client is None or not is_office_client(client):
+            return False
+        with self._lock:
+            self._known.add(client_id)
+        return True
+
+
+def describe_client(
+    cognito: "CognitoIdentityProviderClient", pool_id: str, client_id: str
+) -> Mapping[str, Any] | None:
+    """The app client (with its secret), or None when the pool has no such client."""
+    if not client_id:
+        return None
+    try:
+        return cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    except cognito.exceptions.ResourceNotFoundException:
+        return None
+    except (ClientError, BotoCoreError):  # e.g. an id longer than Cognito allows
+        return None
+
+
+def is_office_client(client: Mapping[str, Any]) -> bool:
+    return (
+        bool(client.get("ClientSecret"))
+        and bool(client.get("AllowedOAuthFlowsUserPoolClient"))
+        and CLIENT_CREDENTIALS in client.get("AllowedOAuthFlows", [])
+    )
+
+
+class OAuthError(Exception):
+    """An error of the token endpoint, as RFC 6749 §5.2 and Cognito answer it."""
+
+    def __init__(self, error: str, status: int = 400) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status = status
+
+
+def issue_office_token(
+    cognito: "CognitoIdentityProviderClient",
+    pool: CaseworkerPool,
+    client_id: str,
+    client_secret: str,
+    scope: str | None,
+) -> dict[str, Any]:
+    """Cognito's answer to a client-credentials grant: an access token for the app client.
+
+    Raises `OAuthError`: `invalid_client` (401) for an unknown client or a wrong secret,
+    `unauthorized_client` when the client may not use the grant, `invalid_scope` for a scope it is
+    not allowed. Without `scope`, the token carries every scope the client is allowed.
+    """
+    client = describe_client(cognito, pool.pool_id, client_id)
+    secret = str(client.get("ClientSecret") or "") if client is not None else ""
+    if client is None or not secret or not hmac.compare_digest(secret.encode(), client_secret.encode()):
+        raise OAuthError("invalid_client", 401)
+    if not is_office_client(client):
+        raise OAuthError("unauthorized_client")
+    allowed = list(client.get("AllowedOAuthScopes", []))
+    requested = list(dict.fromkeys(scope.split())) if scope and scope.strip() else allowed
+    if not requested or any(s not in allowed for s in requested):
+        raise OAuthError("invalid_scope")
+    now = int(time.time())
+    claims = {
+        "sub": client_id,
+        "token_use": "access",
+        "scope": " ".join(requested),
+        "auth_time": now,
+        "iss": pool.issuer.issuer,
+        "exp": now + ACCESS_TOKEN_TTL_S,
+        "iat": now,
+        "version": 2,
+        "jti": str(uuid.uuid4()),
+        "client_id": client_id,
+    }
+    token = jwt.encode(claims, moto_signing_key(), algorithm="RS256", headers={"kid": "dummy", "typ": None})
+    return {"access_token": token, "expires_in": ACCESS_TOKEN_TTL_S, "token_type": "Bearer"}
+
+
+def token_endpoint(cognito: "CognitoIdentityProviderClient", pool: CaseworkerPool) -> ExtraRoute:
+    """`POST /oauth2/token` of the pool's Cognito domain, for `grant_type=client_credentials`.
+
+    The body is `application/x-www-form-urlencoded`; the client authenticates with HTTP Basic
+    (`client_id:client_secret`) or with `client_id` and `client_secret` fields; `scope` is optional
+    (space-separated). Errors are OAuth2's JSON: `{"error": "invalid_client"}` (401),
+    `invalid_request`, `unsupported_grant_type`, `unauthorized_client`, `invalid_scope` (400).
+    """
+
+    def route(method: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if method != "POST":
+            return _oauth_error(OAuthError("invalid_request", 405), Allow="POST")
+        try:
+            content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if content_type != "application/x-www-form-urlencoded":
+                raise OAuthError("invalid_request")
+            form = _form(body)
+            grant_type = form.get("grant_type")
+            if not grant_type:
+                raise OAuthError("invalid_request")
+            if grant_type != CLIENT_CREDENTIALS:
+                raise OAuthError("unsupported_grant_type")
+            client_id, client_secret = _client_credentials(headers, form)
+            tokens = issue_office_token(cognito, pool, client_id, client_secret, form.get("scope"))
+        except OAuthError as error:
+            return _oauth_error(error)
+        return 200, {**NO_STORE, "Content-Type": "application/json"}, json.dumps(tokens).encode()
+
+    return route
+
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_request") from None
+    if any(len(values) > 1 for values in fields.values()):  # RFC 6749 §3.2: never twice
+        raise OAuthError("invalid_request")
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _client_credentials(headers: Mapping[str, str], form: Mapping[str, str]) -> tuple[str, str]:
+    """(client id, secret) from HTTP Basic, else from the form; `invalid_client` when missing."""
+    authorization = headers.get("authorization", "")
+    scheme, _, encoded = authorization.partition(" ")
+    if authorization:
+        if scheme.lower() != "basic":
+            raise OAuthError("invalid_client", 401)
+        try:
+            client_id, colon, client_secret = base64.b64decode(encoded, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise OAuthError("invalid_client", 401) from None
+        if not colon or form.get("client_id", client_id) != client_id:
+            raise OAuthError("invalid_client", 401)
+        return client_id, client_secret
+    if not form.get("client_id") or not form.get("client_secret"):
+        raise OAuthError("invalid_client", 401)
+    return form["client_id"], form["client_secret"]
+
+
+def _oauth_error(error: OAuthError, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    extra = {"WWW-Authenticate": 'Basic realm="respite"'} if error.status == 401 else {}
+    body = json.dumps({"error": error.error}).encode()
+    return error.status, {**NO_STORE, **extra, **headers, "Content-Type": "application/json"}, body

@@ -18,10 +18,12 @@ from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json
 from respite_infra.local.handlers import resolve
 from respite_infra.local.identity import (
     CaseworkerPool,
+    OfficeClients,
     add_caseworker,
     add_office_client,
     create_caseworker_pool,
     sign_in,
+    token_endpoint,
 )
 from respite_infra.local.moto_process import MotoServer
 from respite_infra.local.provision import provision
@@ -50,6 +52,19 @@ class OfficeCredentials:
     office_id: str
     client_id: str
     client_secret: str
+    webhook_secret: str
+
+
+def seed_office_system(cognito: Any, pool: CaseworkerPool, office_id: str) -> OfficeCredentials:
+    """An office's system as an operator registers it: its OAuth2 client, linked, and a webhook secret."""
+    from respite_core.ids import utc_now
+    from respite_core.store.directory import Directory
+
+    client_id, client_secret = add_office_client(cognito, pool, office_id)
+    directory = Directory()
+    directory.link_client(client_id, office_id)
+    webhook = directory.add_webhook_secret(office_id, utc_now())
+    return OfficeCredentials(office_id, client_id, client_secret, webhook.secret)
 
 
 @dataclass
@@ -83,7 +98,7 @@ class LocalStack:
         self._start_event_sources(session)
         self.gateway = Gateway(
             list(self.catalogue.apis),
-            TokenVerifier(self.pool.issuer),
+            TokenVerifier(self.pool.issuer, OfficeClients(cognito, self.pool.pool_id)),
             port=self.settings.port,
             extra_routes=self._local_routes(cognito),
         )
@@ -95,8 +110,7 @@ class LocalStack:
         for caseworker in CASEWORKERS:
             add_caseworker(cognito, self.pool, caseworker)
         self.office_credentials = [
-            OfficeCredentials(office.office_id, *add_office_client(cognito, self.pool, office.office_id))
-            for office in OFFICES
+            seed_office_system(cognito, self.pool, office.office_id) for office in OFFICES
         ]
 
     def _start_event_sources(self, session: boto3.Session) -> None:
@@ -142,16 +156,18 @@ class LocalStack:
         return self.environment[env_var(resource)]
 
     def _local_routes(self, cognito: Any) -> Mapping[str, ExtraRoute]:
+        assert self.pool is not None
         return {
             "/health": json_route(self.health),
             "/local/sign-in": self._sign_in_route(cognito),
+            "/oauth2/token": token_endpoint(cognito, self.pool),  # the Cognito domain's, which moto lacks
         }
 
     def _sign_in_route(self, cognito: Any) -> ExtraRoute:
         """What a front end does with the Cognito SDK; here so that curl can get a token."""
         import json
 
-        def route(method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        def route(method: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
             assert self.pool is not None
             problem = {"Content-Type": "application/problem+json"}
             if method != "POST":

@@ -170,10 +170,22 @@ class Caller:
     role: Role
 
 
-def caller(request: Request | None) -> Caller:
+ID_TOKEN, ACCESS_TOKEN = "id", "access"  # the `token_use` claim of Cognito's tokens
+
+
+def _claims(request: Request | None) -> Mapping[str, Any]:
+    """The verified token's claims that API Gateway's Cognito authorizer passed (all strings)."""
     context = request.context if request is not None else {}
     claims = (context.get("authorizer") or {}).get("claims") or {}
+    return claims if isinstance(claims, Mapping) else {}
+
+
+def caller(request: Request | None) -> Caller:
+    """The caseworker calling, from their id token; 401 for anything else (an office's access token)."""
+    claims = _claims(request)
     try:
+        if claims["token_use"] != ID_TOKEN:
+            raise ValueError("not an id token")
         return Caller(
             user_id=str(claims["sub"]),
             agency_id=str(claims["custom:agency_id"]),
@@ -181,6 +193,33 @@ def caller(request: Request | None) -> Caller:
         )
     except (KeyError, ValueError):
         raise Problem(401, "A caseworker token is required.") from None
+
+
+OFFICE_READ = "respite/office.read"
+OFFICE_WRITE = "respite/office.write"
+
+
+@dataclass(frozen=True)
+class OfficeCaller:
+    """An office's system calling with an OAuth2 client-credentials access token: its app client and
+    the scopes granted. Which office that is, is the directory's answer for `office_client_id`."""
+
+    office_client_id: str
+    scopes: frozenset[str]
+
+
+def office_caller(request: Request | None, *, scope: str | None = None) -> OfficeCaller:
+    """The office system calling; 401 unless the token is an office's access token, 403 when it
+    lacks `scope` (e.g. `respite/office.write`)."""
+    claims = _claims(request)
+    client_id = str(claims.get("client_id") or "")
+    # a client-credentials token's subject is the client itself; a user's access token has the user's
+    if claims.get("token_use") != ACCESS_TOKEN or not client_id or claims.get("sub") != client_id:
+        raise Problem(401, "An office system's access token is required.")
+    who = OfficeCaller(office_client_id=client_id, scopes=frozenset(str(claims.get("scope") or "").split()))
+    if scope is not None and scope not in who.scopes:
+        raise Problem(403, f"The token lacks the scope {scope}.", kind="insufficient-scope")
+    return who
 
 
 # --- operations: every route declared once, for Chalice, for role checks and for OpenAPI -----------
@@ -201,6 +240,8 @@ class Operation:
     roles: tuple[Role, ...]  # who may call it (empty: anyone, no token)
     idempotent: bool  # honours an Idempotency-Key header
     response_type: str = "application/json"
+    office_scope: str | None = None  # an office system's token with this scope may call it
+    request_type: str = "application/json"  # what a body is sent as (text/csv for uploads)
 
 
 DEFAULT_PROBLEMS = (400, 401, 403)
@@ -254,12 +295,15 @@ class Api:
         roles: Sequence[Role] = tuple(Role),
         idempotent: bool = False,
         response_type: str = "application/json",
+        office_scope: str | None = None,
+        request_type: str = "application/json",
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             doc = (view.__doc__ or summary).strip()
-            body_problems = (413, 415, 422) if body else ()
+            body_problems = (413, 415, 422) if body or request_type != "application/json" else ()
+            secured = bool(roles) or office_scope is not None
             key_problems = (400, 409, 422) if idempotent else ()  # bad, busy or reused Idempotency-Key
-            all_problems = {*problems, *(DEFAULT_PROBLEMS if roles else ()), *body_problems, *key_problems}
+            all_problems = {*problems, *(DEFAULT_PROBLEMS if secured else ()), *body_problems, *key_problems}
             self.operations.append(
                 Operation(
                     method=method,
@@ -273,6 +317,8 @@ class Api:
                     roles=tuple(roles),
                     idempotent=idempotent,
                     response_type=response_type,
+                    office_scope=office_scope,
+                    request_type=request_type,
                 )
             )
             allowed = frozenset(roles)
@@ -282,18 +328,27 @@ class Api:
                 who = caller(request) if allowed else None
                 if who is not None and who.role not in allowed:
                     raise Problem(403, "Your role may not do this.")
+                office = office_caller(request, scope=office_scope) if office_scope else None
                 key = request.headers.get("idempotency-key") if idempotent else None
                 if key is None:
                     return view(**path_parameters)
-                tenant = f"{who.agency_id}:{who.user_id}" if who else "-"
+                tenant = (
+                    f"{who.agency_id}:{who.user_id}"
+                    if who
+                    else f"office:{office.office_client_id}"
+                    if office
+                    else "-"
+                )
                 scope = f"{self.name}:{method}:{path}:{tenant}"
                 return replayable(key, scope, request, lambda: view(**path_parameters))
 
             checked.__name__ = view.__name__
             checked.__doc__ = view.__doc__
-            route: dict[str, Any] = {"methods": [method], "authorizer": self._authorizer if roles else None}
+            route: dict[str, Any] = {"methods": [method], "authorizer": self._authorizer if secured else None}
             if body:
                 route["content_types"] = ["application/json"]
+            elif request_type != "application/json":
+                route["content_types"] = [request_type]
             self.app.route(path, **route)(checked)
             return view
 
