@@ -194,6 +194,8 @@ DOSSIERS = Table(
     indexes=(
         # an agency's dossiers, newest first: GSI1PK = AGENCY#<id>, GSI1SK = DOSSIER#<opened>#<id>
         Index("GSI1", "GSI1PK", "GSI1SK"),
+        # sparse, what is due when: GSI2PK = DUE#REPLY|DUE#ACK|DUE#STANDSTILL, GSI2SK = <date>#<dossier>#<id>
+        Index("GSI2", "GSI2PK", "GSI2SK"),
     ),
     stream=True,
 )
@@ -245,6 +247,19 @@ DOSSIER_EVENTS_FAILED = Queue(
     purpose="stream batches a consumer gave up on (coordinates only, no record content)",
 )
 
+CLAIMS_CONSOLIDATION = Queue(
+    QueueName.CLAIMS_CONSOLIDATION,
+    owner="claims",
+    purpose="dossier ids whose claims changed (no personal data); their totals are recomputed",
+)
+
+CONSOLIDATE_CLAIMS = Function(
+    name="claims-consolidation",
+    service="claims",
+    handler="respite_claims.consumers.consolidation.handler",
+    uses=((TableName.DOSSIERS, Access.WRITE),),
+)
+
 FEED_FROM_DOSSIER_EVENTS = Function(
     name="notifications-dossier-events",
     service="notifications",
@@ -254,7 +269,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
 
 CATALOGUE = Catalogue(
     tables=TABLES,
-    queues=(DOSSIER_EVENTS_FAILED,),
+    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION),
     buckets=(
         Bucket(
             BucketName.DOCUMENTS,
@@ -285,11 +300,28 @@ CATALOGUE = Catalogue(
             ),
         ),
         HttpApi(
+            service="claims",
+            prefix="claims",
+            uses=(
+                (TableName.DOSSIERS, Access.WRITE),
+                (TableName.KEY_STORE, Access.READ),
+                (TableName.DIRECTORY, Access.WRITE),
+                (TableName.ACCESS_LOG, Access.WRITE),
+                (TableName.IDEMPOTENCY, Access.WRITE),
+                (BucketName.DOCUMENTS, Access.WRITE),
+                (KeyName.DOSSIER_DATA, Access.WRITE),
+                (SecretName.PSEUDONYM_KEY, Access.READ),
+                (QueueName.CLAIMS_CONSOLIDATION, Access.WRITE),
+                (UserPoolName.CASEWORKERS, Access.WRITE),  # app clients for office systems
+            ),
+        ),
+        HttpApi(
             service="notifications",
             prefix="notifications",
             uses=((TableName.FEED, Access.WRITE),),
         ),
     ),
+    queue_consumers=(QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),),
     stream_consumers=(
         StreamConsumer(
             FEED_FROM_DOSSIER_EVENTS,

@@ -33,20 +33,22 @@ from respite_consent.models import (
 )
 from respite_consent.registration import ConsentNotProven, open_dossier
 from respite_consent.store import (
-    MAX_FORM_BYTES,
+    PERSON_FIELD,
     AlreadyRegistered,
     ChangedMeanwhile,
     DossierPartition,
     DossierStore,
     InvalidCursor,
-    InvalidForm,
+    form_key,
 )
 from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
-from respite_core.domain import Dossier, IllegalTransition
+from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
 from respite_core.ids import new_id, utc_now
+from respite_core.store import documents
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
+from respite_core.store.dossier_items import claim_from_item, message_from_item
 
 api = Api(
     "consent",
@@ -56,7 +58,6 @@ api = Api(
 app = api.app
 
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
-FORM_UPLOAD_EXPIRES = timedelta(minutes=15)
 NOT_FOUND = "No dossier with this id at your agency."
 
 
@@ -184,13 +185,17 @@ def read_dossier(dossier_id: str) -> Response:
     now = utc_now()
     store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, entry_id=new_id(), at=now))
     try:
-        person = store.open_person(dossier_id, partition.sealed_person)
+        key = store.data_key(dossier_id)
     except DataKeyDestroyed:
         raise Problem(
             410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
         ) from None
     contents = dossiers.DossierContents(
-        partition.dossier, person, partition.consent, partition.claims, partition.messages
+        dossier=partition.dossier,
+        person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, partition.sealed_person)),
+        consent=partition.consent,
+        claims=[claim_from_item(item, key) for item in partition.claim_items],
+        messages=[message_from_item(item, key) for item in partition.message_items],
     )
     return json_response(dossiers.view(contents, now.date()))
 
@@ -348,12 +353,12 @@ def request_form_upload(dossier_id: str) -> Response:
     store = DossierStore()
     own_dossier(store, who, dossier_id)
     upload_id = new_id()
-    post = store.form_upload(dossier_id, upload_id, command.content_type, FORM_UPLOAD_EXPIRES)
+    post = documents.presigned_upload(form_key(dossier_id, upload_id), command.content_type)
     body = FormUpload(
         url=post["url"],
         fields=post["fields"],
-        max_bytes=MAX_FORM_BYTES,
-        expires_at=utc_now() + FORM_UPLOAD_EXPIRES,
+        max_bytes=documents.MAX_DOCUMENT_BYTES,
+        expires_at=utc_now() + documents.UPLOAD_EXPIRES,
         upload_id=upload_id,
     )
     return json_response(body, 201)
@@ -378,9 +383,16 @@ def confirm_form(dossier_id: str) -> Response:
     dossier = own_dossier(store, who, dossier_id)
     now = utc_now()
     try:
-        form = store.inspect_form(dossier_id, command.upload_id, now)
-    except InvalidForm as error:
+        document = documents.inspect(form_key(dossier_id, command.upload_id))
+    except documents.InvalidDocument as error:
         raise Problem(422, str(error), kind="invalid-form") from None
+    form = SignedForm(
+        upload_id=command.upload_id,
+        content_type=document.content_type,
+        size_bytes=document.size_bytes,
+        sha256=document.sha256,
+        added_at=now,
+    )
     store.attach_form(
         dossier,
         form,

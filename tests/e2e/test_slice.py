@@ -63,7 +63,7 @@ def test_health_reports_every_component(stack: RunningStack) -> None:
     names = set(health["components"])
     assert {"aws", "gateway", "scheduler", "ttl_emulator"} <= names
     assert any(name.startswith("pump:") for name in names)
-    assert set(health["components"]["gateway"]["apis"]) == {"consent", "notifications"}
+    assert set(health["components"]["gateway"]["apis"]) == {"consent", "claims", "notifications"}
 
 
 def test_a_registered_dossier_reaches_the_agency_feed(stack: RunningStack) -> None:
@@ -229,7 +229,7 @@ def test_requests_without_a_valid_token_are_401(stack: RunningStack) -> None:
         assert response.headers["Content-Type"] == PROBLEM
 
 
-@pytest.mark.parametrize("api", ["consent", "notifications"])
+@pytest.mark.parametrize("api", ["consent", "claims", "notifications"])
 def test_each_api_serves_its_document_and_a_page_without_a_token(stack: RunningStack, api: str) -> None:
     document = requests.get(f"{stack.base_url}/{api}/openapi.json", timeout=10)
     page = requests.get(f"{stack.base_url}/{api}/docs", timeout=10)

@@ -2,12 +2,11 @@
 and the agency's status overview. The store reads and writes; these decide."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from respite_consent.models import (
-    Amounts,
     ClaimView,
     ConsentRecord,
     CreditorView,
@@ -27,6 +26,7 @@ from respite_core.domain import (
     DossierState,
     Message,
 )
+from respite_core.totals import amounts_of
 
 DEFAULT_RETENTION = timedelta(days=30)  # after closing; RESPITE_RETENTION_DAYS overrides it
 WEEK = timedelta(days=7)
@@ -65,17 +65,6 @@ def _open_standstill_end(dossier: Dossier) -> date | None:
 
 
 # --- the one-dossier view -----------------------------------------------------------------------
-
-
-def amounts_of(claims: Iterable[Claim]) -> Amounts:
-    claims = list(claims)
-    return Amounts(
-        principal=sum(c.principal for c in claims),
-        interest=sum(c.interest for c in claims),
-        costs=sum(c.costs for c in claims),
-        paid=sum(c.paid for c in claims),
-        outstanding=sum(c.outstanding for c in claims),
-    )
 
 
 def claim_view(claim: Claim) -> ClaimView:

@@ -1,7 +1,6 @@
 """What the consent API accepts and answers (the stored shapes live in `store`)."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -18,6 +17,8 @@ from respite_core.domain import (
     MessageType,
     UtcDatetime,
 )
+from respite_core.store.documents import DocumentType
+from respite_core.totals import Amounts
 
 
 class Request(BaseModel):
@@ -88,14 +89,6 @@ class ListDossiers(Request):
 
 class ReadDossier(Request):
     purpose: Purpose = Purpose.CASE_WORK
-
-
-class Amounts(Answer):
-    principal: int = 0
-    interest: int = 0
-    costs: int = 0
-    paid: int = 0
-    outstanding: int = 0
 
 
 class ClaimView(Answer):
@@ -202,14 +195,8 @@ class DossierTransferred(Answer):
 # --- the signed consent form ----------------------------------------------------------------------
 
 
-class FormType(StrEnum):
-    PDF = "application/pdf"
-    JPEG = "image/jpeg"
-    PNG = "image/png"
-
-
 class RequestFormUpload(Request):
-    content_type: FormType
+    content_type: DocumentType
 
 
 class FormUpload(Answer):
@@ -228,7 +215,7 @@ class ConfirmFormUpload(Request):
 
 class SignedForm(Answer):
     upload_id: str
-    content_type: FormType
+    content_type: DocumentType
     size_bytes: int
     sha256: str
     added_at: datetime

@@ -11,31 +11,28 @@ the state and agency the change was decided on (a concurrent change makes it fai
 
 import base64
 import binascii
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from respite_consent.models import ConsentRecord, FormType, SignedForm
+from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
-from respite_core import aws, table_keys
+from respite_core import table_keys
 from respite_core.access_log import AccessEntry
-from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
+from respite_core.domain import DebtorIdentity, Dossier
 from respite_core.ids import to_iso
-from respite_core.resources import BucketName, TableName, locate
+from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
-from respite_core.store.data_keys import DataKeys
+from respite_core.store.data_keys import DataKey, DataKeys
+from respite_core.store.documents import document_key
 from respite_core.store.items import ENTITY, Item
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
 PERSON_FIELD = "person"
 DOSSIER_INDEX = "GSI1"
-FORM_PREFIX = "consent-forms"
-MAX_FORM_BYTES = 5 * 1024 * 1024
-_MAGIC = {FormType.PDF: (b"%PDF-",), FormType.PNG: (b"\x89PNG\r\n\x1a\n",), FormType.JPEG: (b"\xff\xd8\xff",)}
 
 
 class AlreadyRegistered(Exception):
@@ -49,10 +46,6 @@ class ChangedMeanwhile(Exception):
 
 
 class InvalidCursor(ValueError):
-    pass
-
-
-class InvalidForm(ValueError):
     pass
 
 
@@ -87,8 +80,8 @@ class DossierPartition:
     person_key: str
     sealed_person: str | None
     consent: ConsentRecord | None
-    claims: Sequence[Claim]
-    messages: Sequence[Message]
+    claim_items: Sequence[Item]  # sealed in parts: open with the dossier's data key
+    message_items: Sequence[Item]
 
 
 class DossierStore:
@@ -170,14 +163,13 @@ class DossierStore:
             person_key=str(meta[0]["person_key"]),
             sealed_person=str(person[0][PERSON_FIELD]) if person else None,
             consent=ConsentRecord.model_validate(fields_of(consent[0], ConsentRecord)) if consent else None,
-            claims=[Claim.model_validate(fields_of(i, Claim)) for i in by_kind.get("claim", [])],
-            messages=[Message.model_validate(fields_of(i, Message)) for i in by_kind.get("message", [])],
+            claim_items=by_kind.get("claim", []),
+            message_items=by_kind.get("message", []),
         )
 
-    def open_person(self, dossier_id: str, sealed_person: str) -> DebtorIdentity:
-        """The person, decrypted; raises DataKeyDestroyed once consent is withdrawn or erased."""
-        key = self._keys.open(dossier_id)
-        return DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, sealed_person))
+    def data_key(self, dossier_id: str) -> DataKey:
+        """The dossier's data key; raises DataKeyDestroyed once consent is withdrawn or erased."""
+        return self._keys.open(dossier_id)
 
     def listing(
         self, agency_id: str, cursor: str | None, page_size: int = 50
@@ -214,7 +206,7 @@ class DossierStore:
             "PK = :pk AND SK >= :since",
             {":pk": table_keys.claim_receipts(agency_id), ":since": to_iso(since)},
         )
-        return len(items)
+        return sum(int(item.get("count", 1)) for item in items)
 
     def log_read(self, entry: AccessEntry) -> None:
         """Logged before the data is served: no entry, no data."""
@@ -268,50 +260,6 @@ class DossierStore:
 
     # --- the signed consent form ----------------------------------------------------------------
 
-    def form_upload(
-        self, dossier_id: str, upload_id: str, content_type: FormType, expires: timedelta
-    ) -> dict[str, Any]:
-        """A presigned POST that only accepts this type, at most MAX_FORM_BYTES, encrypted with KMS."""
-        fields = {"Content-Type": content_type.value, "x-amz-server-side-encryption": "aws:kms"}
-        conditions: list[Any] = [
-            {"Content-Type": content_type.value},
-            {"x-amz-server-side-encryption": "aws:kms"},
-            ["content-length-range", 1, MAX_FORM_BYTES],
-        ]
-        post = aws.s3().generate_presigned_post(
-            Bucket=locate(BucketName.DOCUMENTS),
-            Key=_form_key(dossier_id, upload_id),
-            Fields=fields,
-            Conditions=conditions,
-            ExpiresIn=int(expires.total_seconds()),
-        )
-        return {"url": post["url"], "fields": {k: str(v) for k, v in post["fields"].items()}}
-
-    def inspect_form(self, dossier_id: str, upload_id: str, now: datetime) -> SignedForm:
-        """Check what was uploaded (size, declared type, the file's own signature); a bad file is deleted."""
-        s3, bucket, key = aws.s3(), locate(BucketName.DOCUMENTS), _form_key(dossier_id, upload_id)
-        try:
-            head = s3.head_object(Bucket=bucket, Key=key)
-        except s3.exceptions.ClientError:
-            raise InvalidForm("nothing was uploaded for this upload id") from None
-        try:
-            content_type = FormType(head.get("ContentType", ""))
-            if head["ContentLength"] > MAX_FORM_BYTES:
-                raise InvalidForm("the file is larger than 5 MB")
-            data = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_FORM_BYTES + 1)
-            if not data.startswith(_MAGIC[content_type]):
-                raise InvalidForm("the file's content does not match its type")
-        except (InvalidForm, ValueError) as error:
-            s3.delete_object(Bucket=bucket, Key=key)
-            raise InvalidForm(str(error) if isinstance(error, InvalidForm) else "type not accepted") from None
-        return SignedForm(
-            upload_id=upload_id,
-            content_type=content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            added_at=now,
-        )
-
     def attach_form(self, dossier: Dossier, form: SignedForm, log: AccessEntry) -> None:
         update = self._dossiers.update_op(
             table_keys.dossier(dossier.dossier_id),
@@ -321,8 +269,8 @@ class DossierStore:
         write_together([update, self._log.append_op(log)])
 
 
-def _form_key(dossier_id: str, upload_id: str) -> str:
-    return f"{FORM_PREFIX}/{dossier_id}/{upload_id}"
+def form_key(dossier_id: str, upload_id: str) -> str:
+    return document_key(dossier_id, "consent-form", upload_id)
 
 
 def _encode_cursor(last: Item) -> str:

@@ -7,6 +7,7 @@ data is served; every change is logged in the same transaction as the change.
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +19,8 @@ class Purpose(StrEnum):
     CONSENT_PROOF = "consent_proof"  # the consent is shown as evidence (supervisor, the person, a court)
     SUPERVISION = "supervision"  # an agency admin reviews the caseworker's work
     TRANSFER = "transfer"  # an operator moves the dossier to another agency
+    CREDITOR_EXCHANGE = "creditor_exchange"  # requests to and answers from the offices
+    CREDITOR_LOOKUP = "creditor_lookup"  # an office asked whether a person is in debt help
 
 
 class Action(StrEnum):
@@ -28,6 +31,13 @@ class Action(StrEnum):
     CLOSED = "closed"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     TRANSFERRED = "transferred"
+    SENT_TO_OFFICES = "sent_to_offices"
+    READ_BY_OFFICE = "read_by_office"
+    ANSWERED_BY_OFFICE = "answered_by_office"
+    LOOKED_UP = "looked_up"
+
+
+OFFICE_ACTOR = "office"  # the actor role of an office system (its OAuth2 client)
 
 
 class AccessEntry(BaseModel):
@@ -38,7 +48,7 @@ class AccessEntry(BaseModel):
     at: datetime
     actor_id: str
     actor_agency_id: str
-    actor_role: Role
+    actor_role: Role | Literal["office"]
     action: Action
     purpose: Purpose
     detail: str | None = None  # e.g. "to:<agency_id>" for a transfer; never personal data
@@ -61,6 +71,31 @@ def entry(
         actor_id=caller.user_id,
         actor_agency_id=caller.agency_id,
         actor_role=caller.role,
+        action=action,
+        purpose=purpose,
+        detail=detail,
+    )
+
+
+def office_entry(
+    office_id: str,
+    client_id: str,
+    dossier_id: str,
+    action: Action,
+    purpose: Purpose,
+    *,
+    entry_id: str,
+    at: datetime,
+    detail: str | None = None,
+) -> AccessEntry:
+    """An office system's access: the actor is its OAuth2 client, on behalf of the office."""
+    return AccessEntry(
+        entry_id=entry_id,
+        dossier_id=dossier_id,
+        at=at,
+        actor_id=client_id,
+        actor_agency_id=office_id,
+        actor_role=OFFICE_ACTOR,
         action=action,
         purpose=purpose,
         detail=detail,

@@ -8,6 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
@@ -47,3 +48,7 @@ def s3() -> "S3Client":
 def forget_clients() -> None:
     """Drop cached clients (tests that point the process at another endpoint)."""
     _client.cache_clear()
+
+
+def cognito() -> "CognitoIdentityProviderClient":
+    return _client("cognito-idp")  # type: ignore[no-any-return]

@@ -20,6 +20,7 @@ class TableName(StrEnum):
 
 class QueueName(StrEnum):
     DOSSIER_EVENTS_FAILED = "dossier-events-failed"  # on-failure destination of the stream consumers
+    CLAIMS_CONSOLIDATION = "claims-consolidation"  # "claims of dossier X changed": recompute its totals
 
 
 class BucketName(StrEnum):

@@ -40,8 +40,8 @@ def feed_item(item_id: str) -> str:
     return f"ITEM#{item_id}"
 
 
-def directory_entry() -> str:
-    return "PROFILE"
+AGENCIES = "DIRECTORY#AGENCIES"  # the directory's partition of agencies: SK agency(agency_id)
+OFFICES = "DIRECTORY#OFFICES"  # and of offices: SK office(office_id); one Query lists them all
 
 
 def data_key(dossier_id: str) -> str:
@@ -72,3 +72,32 @@ def access_log(dossier_id: str) -> str:
 
 def access_entry(at_iso: str, entry_id: str) -> str:
     return f"{at_iso}#{entry_id}"
+
+
+def inbox(office_id: str) -> str:
+    """An office's unacknowledged messages (pointers into dossier partitions): SK inbox_entry(...)."""
+    return f"INBOX#{office_id}"
+
+
+def inbox_entry(created_at_iso: str, message_id: str) -> str:
+    return f"{created_at_iso}#{message_id}"
+
+
+# GSI2, sparse: what is due when. Only items with a pending deadline carry GSI2PK/GSI2SK.
+DEADLINE_INDEX = "GSI2"
+REPLY_DUE = "DUE#REPLY"  # a request waiting for its reply (message items)
+ACK_DUE = "DUE#ACK"  # a message waiting to be fetched and acknowledged (inbox items)
+STANDSTILL_DUE = "DUE#STANDSTILL"  # a running standstill (dossier items)
+
+
+def deadline(due_on_iso: str, dossier_id: str, item_id: str = "") -> str:
+    return f"{due_on_iso}#{dossier_id}#{item_id}"
+
+
+def office_client(client_id: str) -> str:
+    """The directory's mapping from an office system's OAuth2 client id to its office."""
+    return f"CLIENT#{client_id}"
+
+
+def rate_window(subject: str, window_start_iso: str) -> str:
+    return f"RATE#{subject}#{window_start_iso}"

@@ -96,6 +96,12 @@ class Table:
             request["ConditionExpression"] = "attribute_not_exists(PK)"
         aws.dynamodb().put_item(**request)
 
+    def update(
+        self, pk: str, sk: str, *, changes: Mapping[str, Any], expected: Mapping[str, Any] | None = None
+    ) -> None:
+        """Change attributes of an existing item (ConditionalCheckFailed if absent or not as expected)."""
+        aws.dynamodb().update_item(**self.update_op(pk, sk, changes=changes, expected=expected)["Update"])
+
     def delete(self, pk: str, sk: str) -> bool:
         """Delete one item; True when it existed."""
         response = aws.dynamodb().delete_item(

@@ -1,0 +1,1 @@
+"""Queue consumers and scheduled jobs of the claims service: plain Lambda handlers using Powertools."""

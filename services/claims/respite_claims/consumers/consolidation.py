@@ -1,0 +1,54 @@
+"""Consolidation: a dossier's totals per creditor, per class and overall, recomputed after its claims
+changed, and the agency's receipt of the intake for its status overview.
+
+Exactly once under redelivery: the totals are recomputed from the claims as they are (a second run
+writes the same totals), and the receipt's key comes from the intake, so it is written once. A
+message that fails is reported alone (`batchItemFailures`) and retried; the others are not redone.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict
+
+from respite_claims.totals_store import TotalsStore
+from respite_core.totals import totals_of
+
+logger = Logger(service="claims")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class ClaimsChanged(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dossier_id: str
+    agency_id: str
+    intake_id: str
+    received: int
+    received_at: datetime
+
+
+def on_message(record: SQSRecord) -> None:
+    change = ClaimsChanged.model_validate(json.loads(record.body))
+    store = TotalsStore()
+    amounts = store.claim_amounts(change.dossier_id)
+    if amounts is None:
+        logger.info("dossier gone; nothing to consolidate", extra={"dossier_id": change.dossier_id})
+        return
+    totals = totals_of(amounts)
+    store.save(change.dossier_id, totals)
+    store.receipt(change.agency_id, change.dossier_id, change.intake_id, change.received, change.received_at)
+    logger.info("consolidated", extra={"dossier_id": change.dossier_id, "claims": totals.claims})
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=on_message, processor=processor, context=context
+    )

@@ -1,0 +1,255 @@
+"""The exchange between an agency and the offices, as pure decisions: which messages a step sends,
+how the dossier's state and standstill move, whether a reply may answer a request, what is still
+pending, where the negotiation stands. The store writes what these decide."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from respite_claims.models import ClaimInput, CreditorPart, ProposalKind, Reply, Tally
+from respite_claims.plan import Debt, buy_out, instalment_plan
+from respite_core.calendar import Country
+from respite_core.domain import (
+    ANSWERS,
+    Agency,
+    Claim,
+    Dossier,
+    DossierEvent,
+    DossierState,
+    Enforcement,
+    Message,
+    MessageType,
+    Title,
+    check_reply,
+    reply_due_on,
+    standstill_ends_on,
+)
+
+type NewId = Callable[[], str]
+
+_EVENT_OF = {
+    MessageType.NOTICE: DossierEvent.NOTICES_SENT,
+    MessageType.PROPOSAL: DossierEvent.PROPOSAL_SENT,
+    MessageType.RECONSIDERATION: DossierEvent.RECONSIDERATION_SENT,
+    MessageType.SETTLEMENT_AGREED: DossierEvent.SETTLEMENT_AGREED,
+    MessageType.TERMINATION: DossierEvent.TERMINATED,
+}
+# a request that changes nothing in the dossier may still only go out while it is in these states
+_SENDABLE_IN = {
+    MessageType.BALANCE_REQUEST: {DossierState.NOTIFIED, DossierState.NEGOTIATING},
+    MessageType.STATUS_REQUEST: {DossierState.NOTIFIED, DossierState.NEGOTIATING, DossierState.SETTLED},
+}
+ANSWERABLE_IN = {DossierState.NOTIFIED, DossierState.NEGOTIATING, DossierState.SETTLED}
+PROPOSAL_REQUESTS = (MessageType.PROPOSAL, MessageType.RECONSIDERATION)
+STANDSTILL_WARNING = timedelta(days=14)  # the caseworker is warned two weeks before a standstill ends
+
+
+class NotNow(ValueError):
+    """The step is not possible in the dossier's state or with these offices."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    dossier: Dossier  # the dossier after the step
+    messages: list[Message]
+
+
+def conversation_id(dossier_id: str, office_id: str) -> str:
+    """Everything between one dossier and one office is one conversation."""
+    return f"{dossier_id}-{office_id}"
+
+
+def send(
+    kind: MessageType,
+    dossier: Dossier,
+    agency: Agency,
+    office_ids: Sequence[str],
+    now: datetime,
+    new_id: NewId,
+    body_for: Callable[[str], dict[str, Any]] = lambda office_id: {},
+) -> Outgoing:
+    """One message of `kind` from the agency to each office, and the dossier's state after it."""
+    if not office_ids:
+        raise NotNow("there is no office to send to")
+    after = dossier
+    if kind in _EVENT_OF:
+        after = dossier.apply(_EVENT_OF[kind], **_standstill_change(kind, dossier, now.date()))
+    elif dossier.state not in _SENDABLE_IN.get(kind, set()):
+        raise NotNow(f"a {kind.value} cannot be sent while the dossier is {dossier.state.value}")
+    today = now.date()
+    messages = [
+        Message(
+            message_id=new_id(),
+            conversation_id=conversation_id(dossier.dossier_id, office_id),
+            dossier_id=dossier.dossier_id,
+            sender=agency.agency_id,
+            receiver=office_id,
+            type=kind,
+            created_at=now,
+            reply_due_on=reply_due_on(kind, today, Country(agency.country)),
+            body=body_for(office_id),
+        )
+        for office_id in office_ids
+    ]
+    return Outgoing(after, messages)
+
+
+def _standstill_change(kind: MessageType, dossier: Dossier, today: date) -> dict[str, Any]:
+    if kind is MessageType.NOTICE and dossier.standstill_starts_on is None:
+        return {"standstill_starts_on": today, "standstill_ends_on": standstill_ends_on(today)}
+    if (
+        kind is MessageType.SETTLEMENT_AGREED
+        and dossier.standstill_ends_on
+        and dossier.standstill_ends_on > today
+    ):
+        return {"standstill_ends_on": today}  # the standstill ends when the plan is agreed
+    return {}
+
+
+def notified_offices(messages: Iterable[Message]) -> list[str]:
+    return sorted({m.receiver for m in messages if m.type is MessageType.NOTICE})
+
+
+def not_yet_notified(office_ids: Sequence[str], messages: Iterable[Message]) -> list[str]:
+    already = set(notified_offices(messages))
+    twice = sorted(set(office_ids) & already)
+    if twice:
+        raise NotNow(f"already notified: {', '.join(twice)}")
+    return list(dict.fromkeys(office_ids))
+
+
+# --- replies --------------------------------------------------------------------------------------
+
+
+def answer(
+    request: Message, reply: Reply, dossier: Dossier, office_id: str, now: datetime, message_id: str
+) -> Message:
+    """The office's reply as a message (ReplyNotAllowed / NotNow when it may not answer that request)."""
+    if dossier.state not in ANSWERABLE_IN:
+        raise NotNow(f"the dossier is {dossier.state.value}: it takes no replies")
+    check_reply(request.type, reply.type)
+    body: dict[str, Any] = {}
+    if reply.reason is not None:
+        body["reason"] = reply.reason.value
+    if reply.file_references:
+        body["file_references"] = list(reply.file_references)
+    if reply.comment:
+        body["comment"] = reply.comment
+    return Message(
+        message_id=message_id,
+        conversation_id=request.conversation_id,
+        dossier_id=request.dossier_id,
+        sender=office_id,
+        receiver=request.sender,
+        type=reply.type,
+        created_at=now,
+        in_reply_to=request.message_id,
+        body=body,
+    )
+
+
+def to_claim(claim: ClaimInput, dossier_id: str, office_id: str, claim_id: str) -> Claim:
+    return Claim(
+        claim_id=claim_id,
+        dossier_id=dossier_id,
+        office_id=office_id,
+        office_reference=claim.office_reference,
+        principal=claim.principal,
+        interest=claim.interest,
+        costs=claim.costs,
+        paid=claim.paid,
+        title=Title(kind=claim.title_kind, description=claim.title_description),
+        creditor_class=claim.creditor_class,
+        principal_creditor=claim.principal_creditor,
+        enforcement=Enforcement(
+            public_sale_announced_on=claim.public_sale_announced_on, garnishment_laid=claim.garnishment_laid
+        ),
+    )
+
+
+def pending(messages: Sequence[Message]) -> list[Message]:
+    """The agency's requests that no reply answers yet."""
+    answered = {m.in_reply_to for m in messages if m.in_reply_to}
+    return [m for m in messages if ANSWERS[m.type] and m.message_id not in answered]
+
+
+def next_deadline(messages: Sequence[Message]) -> date | None:
+    due = [m.reply_due_on for m in pending(messages) if m.reply_due_on is not None]
+    return min(due, default=None)
+
+
+def standstill_warning_on(dossier: Dossier) -> date | None:
+    """When the caseworker must hear that the standstill ends; None when none is running."""
+    running = dossier.state in (DossierState.NOTIFIED, DossierState.NEGOTIATING)
+    if not running or dossier.standstill_ends_on is None:
+        return None
+    return dossier.standstill_ends_on - STANDSTILL_WARNING
+
+
+# --- the negotiation ------------------------------------------------------------------------------
+
+
+def proposal_parts(
+    kind: ProposalKind, claims: Sequence[Claim], *, monthly_capacity: int | None, percentage_bp: int | None
+) -> list[CreditorPart]:
+    """What the proposal offers each creditor office, exact to the cent."""
+    debts = [Debt.from_claim(c) for c in claims if c.outstanding > 0]
+    if not debts:
+        raise NotNow("there are no claims with anything outstanding to propose a plan for")
+    by_office: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_office.setdefault(claim.office_id, []).append(claim)
+    if kind is ProposalKind.INSTALMENTS:
+        if monthly_capacity is None:
+            raise NotNow("an instalment proposal needs the monthly capacity")
+        plan = instalment_plan(monthly_capacity, debts)
+        monthly = {
+            office: [
+                sum(col)
+                for col in zip(*(p.monthly for p in plan.parts if p.office_id == office), strict=True)
+            ]
+            for office in plan.by_office
+        }
+        offered = plan.by_office
+    else:
+        if percentage_bp is None:
+            raise NotNow("a buy-out proposal needs the percentage")
+        offer = buy_out(percentage_bp, debts)
+        monthly, offered = {}, offer.by_office
+    return [
+        CreditorPart(
+            office_id=office,
+            claim_ids=sorted(c.claim_id for c in office_claims),
+            outstanding=sum(c.outstanding for c in office_claims),
+            offered=offered.get(office, 0),
+            monthly=monthly.get(office),
+        )
+        for office, office_claims in sorted(by_office.items())
+    ]
+
+
+def tally(messages: Sequence[Message]) -> Tally:
+    """For each office, the answer to the latest proposal or reconsideration it received."""
+    latest: dict[str, Message] = {}
+    for message in sorted(messages, key=lambda m: (m.created_at, m.message_id)):
+        if message.type in PROPOSAL_REQUESTS:
+            latest[message.receiver] = message
+    preapproved = {m.sender for m in messages if m.type is MessageType.BALANCE_REPLY_PREAPPROVED}
+    answers = {m.in_reply_to: m.type for m in messages if m.in_reply_to}
+    accepted, rejected, waiting = [], [], []
+    for office, proposal in sorted(latest.items()):
+        verdict = answers.get(proposal.message_id)
+        if verdict is MessageType.PROPOSAL_ACCEPT or (verdict is None and office in preapproved):
+            accepted.append(office)
+        elif verdict is MessageType.PROPOSAL_REJECT:
+            rejected.append(office)
+        else:
+            waiting.append(office)
+    return Tally(accepted=accepted, rejected=rejected, pending=waiting, preapproved=sorted(preapproved))
+
+
+def settlement_blockers(messages: Sequence[Message]) -> list[str]:
+    """Offices that have not accepted the latest proposal (a settlement needs every creditor)."""
+    counted = tally(messages)
+    return sorted([*counted.rejected, *counted.pending])

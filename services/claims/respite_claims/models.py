@@ -1,0 +1,255 @@
+"""What the claims API accepts and answers."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from respite_core.domain import (
+    Address,
+    Cents,
+    CreditorClass,
+    DossierState,
+    EntityId,
+    Language,
+    MessageType,
+    NationalNumber,
+    NoCooperationReason,
+    Office,
+    TitleKind,
+)
+
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- the agency's side ------------------------------------------------------------------------------
+
+
+class ToOffices(Request):
+    office_ids: list[EntityId] = Field(min_length=1, max_length=60)
+
+
+class SendToOffices(Request):
+    """Offices to send to; empty or absent: every office the dossier's notices went to."""
+
+    office_ids: list[EntityId] = Field(default_factory=list, max_length=60)
+
+
+class SentMessage(Answer):
+    message_id: str
+    office_id: str
+    type: MessageType
+    reply_due_on: date | None
+
+
+class MessagesSent(Answer):
+    dossier_id: str
+    state: DossierState
+    standstill_ends_on: date | None
+    messages: list[SentMessage]
+
+
+class ProposalKind(StrEnum):
+    INSTALMENTS = "instalments"  # schuldbemiddeling: the monthly capacity over 36 months, pro rata
+    BUY_OUT = "buy_out"  # saneringskrediet: one percentage of every claim, paid at once
+
+
+class ProposeSettlement(Request):
+    kind: ProposalKind
+    monthly_capacity: Cents | None = Field(default=None, description="instalments: cents per month")
+    percentage_bp: int | None = Field(default=None, ge=1, le=10_000, description="buy-out: basis points")
+    budget_document_id: EntityId | None = Field(
+        default=None, description="the uploaded budget calculation (VTLB) PDF; required by some offices"
+    )
+
+
+class Reconsider(Request):
+    office_ids: list[EntityId] = Field(default_factory=list, max_length=60)
+    comment: Text | None = None
+
+
+class Terminate(Request):
+    reason: Text
+
+
+class DocumentUploadRequest(Request):
+    content_type: Literal["application/pdf"] = "application/pdf"
+
+
+class DocumentUpload(Answer):
+    url: str
+    fields: dict[str, str]
+    document_id: str
+    max_bytes: int
+
+
+class CreditorPart(Answer):
+    office_id: str
+    claim_ids: list[str]
+    outstanding: int
+    offered: int
+    monthly: list[int] | None = None  # instalments: the office's amount per month
+
+
+class Tally(Answer):
+    accepted: list[str]
+    rejected: list[str]
+    pending: list[str]
+    preapproved: list[str]
+
+
+class Negotiation(Answer):
+    dossier_id: str
+    state: DossierState
+    standstill_ends_on: date | None
+    proposal_kind: ProposalKind | None
+    total_outstanding: int
+    total_offered: int
+    parts: list[CreditorPart]
+    tally: Tally
+
+
+class OfficeListing(Answer):
+    offices: list[Office]
+
+
+# --- the office's side ------------------------------------------------------------------------------
+
+
+class ClaimInput(Request):
+    """One claim as an office reports it. Amounts in integer euro cents."""
+
+    office_reference: Reference = Field(description="your file reference; it identifies the claim")
+    principal_creditor: Text = Field(description="opdrachtgever / mandant")
+    creditor_class: CreditorClass = CreditorClass.ORDINARY
+    principal: Cents
+    interest: Cents = 0
+    costs: Cents = 0
+    paid: Cents = 0
+    currency: Literal["EUR"] = "EUR"
+    title_kind: TitleKind = TitleKind.NONE
+    title_description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    public_sale_announced_on: date | None = None
+    garnishment_laid: bool = False
+
+    @model_validator(mode="after")
+    def _not_overpaid(self) -> Self:
+        if self.paid > self.principal + self.interest + self.costs:
+            raise ValueError("paid exceeds principal + interest + costs")
+        return self
+
+
+class Reply(Request):
+    """An office's answer to a request; its type must be one the catalogue allows for that request."""
+
+    type: MessageType
+    reason: NoCooperationReason | None = Field(default=None, description="no_cooperation: why")
+    file_references: list[Reference] = Field(default_factory=list, max_length=50)
+    claims: list[ClaimInput] = Field(default_factory=list, max_length=50)
+    comment: Text | None = None
+
+
+class ReplyAccepted(Answer):
+    message_id: str
+    in_reply_to: str
+    type: MessageType
+    claims_stored: int
+
+
+class RejectedRowView(Answer):
+    line: int
+    field: str
+    reason: str
+
+
+class IntakeReport(Answer):
+    message_id: str
+    in_reply_to: str
+    accepted: int
+    rejected: list[RejectedRowView]
+
+
+class PersonForOffice(Answer):
+    """Who the request is about: as little as the office needs to find its file."""
+
+    given_names: str
+    family_name: str
+    birth_date: date
+    address: Address
+    national_number: NationalNumber | None = None  # only to offices flagged `public`
+
+
+class InboxMessage(Answer):
+    message_id: str
+    conversation_id: str
+    dossier_id: str
+    type: MessageType
+    created_at: datetime
+    reply_due_on: date | None
+    ack_due_on: date
+    agency_id: str
+    agency_name: str
+    agency_language: Language
+    person: PersonForOffice
+    body: dict[str, object]
+    callback_url: str
+
+
+class InboxPage(Answer):
+    messages: list[InboxMessage]
+    next_cursor: str | None = None
+
+
+class InboxQuery(Request):
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
+    format: Literal["json", "csv"] = "json"
+
+
+class Acknowledged(Answer):
+    message_id: str
+    acknowledged_at: datetime
+
+
+class Lookup(Request):
+    national_number: NationalNumber
+
+
+class LookupAnswer(Answer):
+    in_debt_help: bool
+    agencies: list[dict[str, str]] = Field(
+        default_factory=list, description="name and contact of each agency"
+    )
+
+
+# --- operators: the office directory ---------------------------------------------------------------------
+
+
+class RegisterOffice(Request):
+    office: Office
+
+
+class OfficeCredentials(Answer):
+    """Shown once: the office system's OAuth2 client and its first webhook secret."""
+
+    office_id: str
+    client_id: str
+    client_secret: str
+    webhook_secret: str
+
+
+class WebhookSecretIssued(Answer):
+    office_id: str
+    secret_id: str
+    webhook_secret: str
+    previous_valid_until: datetime | None

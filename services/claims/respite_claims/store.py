@@ -1,0 +1,363 @@
+"""The claims service's data access: messages, inbox pointers, claims, offices' accounts.
+
+Sending is one transaction: the dossier's new state (guarded by the state it was decided on), every
+message, every office's inbox pointer and the access-log entry. A reply is one transaction too: the
+reply, the answered request leaving the deadline index, the dossier's next deadline and up to
+`MAX_CLAIMS_PER_REPLY` claims. Claims are keyed by the office's file reference, so a repeated upload
+overwrites and never duplicates; every claim change asks the consolidation consumer to recompute
+the dossier's totals.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from respite_core import aws, table_keys
+from respite_core.access_log import AccessEntry
+from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
+from respite_core.ids import to_iso
+from respite_core.resources import QueueName, TableName, UserPoolName, locate
+from respite_core.store.access_log import AccessLog
+from respite_core.store.data_keys import DataKey, DataKeys
+from respite_core.store.dossier_items import (
+    claim_from_item,
+    claim_id_for,
+    claim_item,
+    inbox_item,
+    message_from_item,
+    message_item,
+)
+from respite_core.store.items import ENTITY, Item, to_dynamo
+from respite_core.store.pseudonyms import pseudonym, pseudonym_key
+from respite_core.store.table import Table, TransactionConflict, write_together
+
+MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
+PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
+OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+
+
+class ChangedMeanwhile(Exception):
+    """The dossier or the request changed between reading and writing."""
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    message: Message
+    ack_due_on: date
+
+
+@dataclass(frozen=True)
+class DossierDates:
+    """What the dossier item carries for lists and the deadline index, decided by the exchange."""
+
+    next_deadline_on: date | None
+    standstill_warning_on: date | None
+
+
+@dataclass
+class DossierRecord:
+    """A dossier as the claims service reads it: one Query of its partition."""
+
+    dossier: Dossier
+    items: list[Item]
+    _keys: DataKeys = field(repr=False)
+
+    @cached_property
+    def data_key(self) -> DataKey:
+        return self._keys.open(self.dossier.dossier_id)  # DataKeyDestroyed once consent is withdrawn
+
+    @cached_property
+    def messages(self) -> list[Message]:
+        return [message_from_item(i, self.data_key) for i in self.items if i.get(ENTITY) == "message"]
+
+    @cached_property
+    def claims(self) -> list[Claim]:
+        return [claim_from_item(i, self.data_key) for i in self.items if i.get(ENTITY) == "claim"]
+
+    def message(self, message_id: str) -> Message | None:
+        return next((m for m in self.messages if m.message_id == message_id), None)
+
+    def person(self) -> DebtorIdentity:
+        sealed = next(str(i[PERSON_FIELD]) for i in self.items if i.get(ENTITY) == "person")
+        return DebtorIdentity.model_validate_json(self.data_key.open(PERSON_FIELD, sealed))
+
+
+class ClaimsStore:
+    def __init__(self) -> None:
+        self._dossiers = Table(TableName.DOSSIERS)
+        self._keys = DataKeys()
+        self._log = AccessLog()
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def dossier(self, dossier_id: str) -> DossierRecord | None:
+        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
+        meta = [i for i in items if i.get(ENTITY) == "dossier"]
+        if not meta:
+            return None
+        dossier = Dossier.model_validate({k: v for k, v in meta[0].items() if k in Dossier.model_fields})
+        return DossierRecord(dossier, items, self._keys)
+
+    def message_item(self, dossier_id: str, message_id: str) -> Item | None:
+        return self._dossiers.get(table_keys.dossier(dossier_id), table_keys.message(message_id))
+
+    # --- sending --------------------------------------------------------------------------------
+
+    def send(
+        self,
+        before: Dossier,
+        after: Dossier,
+        outgoing: Sequence[Outgoing],
+        record: DossierRecord,
+        dates: DossierDates,
+        log: AccessEntry,
+    ) -> None:
+        """The dossier's step, its messages and the offices' inbox pointers, all or nothing."""
+        key = record.data_key
+        operations = [self._dossier_update(before, after, dates), self._log.append_op(log)]
+        for sent in outgoing:
+            message = sent.message
+            item = message_item(message, key, agency_id=after.agency_id, office_id=message.receiver)
+            operations.append(self._dossiers.put_op(item))
+            operations.append(
+                self._dossiers.put_op(inbox_item(message, message.receiver, sent.ack_due_on.isoformat()))
+            )
+        try:
+            write_together(operations)
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    def _dossier_update(self, before: Dossier, after: Dossier, dates: DossierDates) -> dict[str, Any]:
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in after.model_dump(mode="json").items()
+            if value != before.model_dump(mode="json")[name]
+        }
+        changes["next_deadline_on"] = dates.next_deadline_on.isoformat() if dates.next_deadline_on else None
+        if dates.standstill_warning_on is None:
+            changes |= {"GSI2PK": None, "GSI2SK": None}
+        else:  # a running standstill is in the deadline index from the day its end must be announced
+            position = table_keys.deadline(
+                dates.standstill_warning_on.isoformat(), after.dossier_id, "standstill"
+            )
+            changes |= {"GSI2PK": table_keys.STANDSTILL_DUE, "GSI2SK": position}
+        return self._dossiers.update_op(
+            table_keys.dossier(before.dossier_id),
+            table_keys.DOSSIER_META,
+            changes=changes,
+            expected={"state": before.state.value, "agency_id": before.agency_id},
+        )
+
+    # --- replies and claims ---------------------------------------------------------------------
+
+    def claim_id(self, dossier_id: str, office_id: str, office_reference: str) -> str:
+        return claim_id_for(dossier_id, office_id, office_reference, pseudonym_key())
+
+    def reply(
+        self,
+        record: DossierRecord,
+        request: Message,
+        reply: Message,
+        claims: Sequence[Claim],
+        *,
+        dates: DossierDates,
+        now: datetime,
+        log: AccessEntry,
+    ) -> None:
+        """The reply, the request answered, the next deadline and the claims: all or nothing."""
+        if len(claims) > MAX_CLAIMS_PER_REPLY:
+            raise ValueError(f"at most {MAX_CLAIMS_PER_REPLY} claims in one reply")
+        dossier, key = record.dossier, record.data_key
+        operations = [
+            self._dossiers.put_op(
+                message_item(reply, key, agency_id=dossier.agency_id, office_id=reply.sender)
+                | {"received_at": to_iso(now)}
+            ),
+            self._answered_op(request, now),
+            self._dossier_update(dossier, dossier, dates),
+            self._log.append_op(log),
+            *(
+                self._dossiers.put_op(claim_item(c, key, agency_id=dossier.agency_id, received_at=now))
+                for c in claims
+            ),
+        ]
+        try:
+            write_together(operations)
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    def _answered_op(self, request: Message, now: datetime) -> dict[str, Any]:
+        """The request leaves the deadline index; only an unanswered request can be answered."""
+        op = self._dossiers.update_op(
+            table_keys.dossier(request.dossier_id),
+            table_keys.message(request.message_id),
+            changes={"answered_at": to_iso(now), "GSI2PK": None, "GSI2SK": None},
+        )
+        op["Update"]["ConditionExpression"] += " AND attribute_not_exists(answered_at)"
+        return op
+
+    def put_claims(self, record: DossierRecord, claims: Sequence[Claim], now: datetime) -> None:
+        """Claims of an upload, 25 to a batch (idempotent: the same reference overwrites)."""
+        dossier, key = record.dossier, record.data_key
+        items = [claim_item(c, key, agency_id=dossier.agency_id, received_at=now) for c in claims]
+        client = aws.dynamodb()
+        for start in range(0, len(items), 25):
+            requests: dict[str, Any] = {
+                self._dossiers.physical_name: [
+                    {"PutRequest": {"Item": to_dynamo(i)}} for i in items[start : start + 25]
+                ]
+            }
+            for _attempt in range(8):  # unprocessed items come back under throttling: send them again
+                response = client.batch_write_item(RequestItems=requests)
+                requests = dict(response.get("UnprocessedItems") or {})
+                if not requests:
+                    break
+            else:
+                raise RuntimeError("DynamoDB kept claims unprocessed; the upload can be repeated safely")
+
+    def consolidate(self, dossier: Dossier, intake_id: str, received: int, received_at: datetime) -> None:
+        """Ask for the dossier's totals to be recomputed (no personal data in the message)."""
+        body = {
+            "dossier_id": dossier.dossier_id,
+            "agency_id": dossier.agency_id,
+            "intake_id": intake_id,
+            "received": received,
+            "received_at": to_iso(received_at),
+        }
+        aws.sqs().send_message(QueueUrl=locate(QueueName.CLAIMS_CONSOLIDATION), MessageBody=json.dumps(body))
+
+    # --- the office's inbox ---------------------------------------------------------------------
+
+    def inbox(self, office_id: str, cursor: str | None) -> Iterator[tuple[Item, str]]:
+        """The office's unacknowledged message pointers, oldest first, each with its cursor."""
+        start = _decode_cursor(cursor, office_id) if cursor else None
+        while True:
+            items, last = self._dossiers.query_page(
+                "PK = :pk", {":pk": table_keys.inbox(office_id)}, consistent=True, limit=50, start_key=start
+            )
+            for item in items:
+                yield item, _encode_cursor({"PK": item["PK"], "SK": item["SK"]})
+            if last is None:
+                return
+            start = last
+
+    def mark_fetched(self, dossier_id: str, message_id: str, now: datetime) -> None:
+        op = self._dossiers.update_op(
+            table_keys.dossier(dossier_id),
+            table_keys.message(message_id),
+            changes={"fetched_at": to_iso(now)},
+        )["Update"]
+        op["ConditionExpression"] += " AND attribute_not_exists(fetched_at)"
+        try:
+            aws.dynamodb().update_item(**op)
+        except aws.dynamodb().exceptions.ConditionalCheckFailedException:
+            pass  # fetched before: the first time counts
+
+    def acknowledge(self, office_id: str, message: Message, now: datetime) -> None:
+        """The pointer leaves the inbox and the message is stamped; ChangedMeanwhile if it was gone."""
+        dossier_id, message_id = message.dossier_id, message.message_id
+        pointer = {
+            "PK": table_keys.inbox(office_id),
+            "SK": table_keys.inbox_entry(to_iso(message.created_at), message_id),
+        }
+        stamp = self._dossiers.update_op(
+            table_keys.dossier(dossier_id),
+            table_keys.message(message_id),
+            changes={"acknowledged_at": to_iso(now)},
+        )
+        stamp["Update"]["UpdateExpression"] += ", fetched_at = if_not_exists(fetched_at, :ack)"
+        stamp["Update"]["ExpressionAttributeValues"][":ack"] = {"S": to_iso(now)}
+        operations = [
+            {
+                "Delete": {
+                    "TableName": self._dossiers.physical_name,
+                    "Key": to_dynamo({"PK": pointer["PK"], "SK": pointer["SK"]}),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            stamp,
+        ]
+        try:
+            write_together(operations)
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    # --- lookups ----------------------------------------------------------------------------------
+
+    def registrations(self, country: str, compact_number: str) -> list[Item]:
+        person = table_keys.person(pseudonym(country, compact_number, pseudonym_key()))
+        return self._dossiers.query_partition(person)
+
+    def dossier_summary(self, dossier_id: str) -> Dossier | None:
+        item = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+        return (
+            None
+            if item is None
+            else Dossier.model_validate({k: v for k, v in item.items() if k in Dossier.model_fields})
+        )
+
+    def log(self, entry: AccessEntry) -> None:
+        self._log.append(entry)
+
+    def within_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> bool:
+        """Count one more use in the current window; False once `limit` is passed."""
+        start = int(now.timestamp()) // int(window.total_seconds()) * int(window.total_seconds())
+        client = aws.dynamodb()
+        response = client.update_item(
+            TableName=locate(TableName.IDEMPOTENCY),
+            Key={"id": {"S": f"rate#{subject}#{start}"}},
+            UpdateExpression="ADD uses :one SET expiration = :expires",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":expires": {"N": str(start + 2 * int(window.total_seconds()))},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(response["Attributes"]["uses"]["N"]) <= limit
+
+
+class OfficeAccounts:
+    """Office systems' OAuth2 clients in the user pool (client credentials, office scopes)."""
+
+    def create_client(self, office_id: str) -> tuple[str, str]:
+        pool_id = locate(UserPoolName.CASEWORKERS).rsplit("/", 1)[-1]
+        client = aws.cognito().create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=f"office-{office_id}",
+            GenerateSecret=True,
+            AllowedOAuthFlows=["client_credentials"],
+            AllowedOAuthScopes=list(OFFICE_SCOPES),
+            AllowedOAuthFlowsUserPoolClient=True,
+        )["UserPoolClient"]
+        return client["ClientId"], client["ClientSecret"]
+
+
+def _encode_cursor(position: Mapping[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(dict(position), sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(cursor: str, office_id: str) -> Item:
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("the cursor is not one this API gave out") from None
+    if (
+        not isinstance(position, dict)
+        or set(position) != {"PK", "SK"}
+        or position["PK"] != table_keys.inbox(office_id)
+    ):
+        raise InvalidCursor("the cursor is not one this API gave out")
+    return dict(position)
+
+
+def claims_from(items: Iterable[Item], key: DataKey) -> list[Claim]:
+    return [claim_from_item(i, key) for i in items if i.get(ENTITY) == "claim"]

@@ -1,0 +1,55 @@
+"""Where consolidation reads claim amounts and writes totals and receipts (no data key needed)."""
+
+from datetime import datetime
+
+from respite_core import table_keys
+from respite_core.ids import to_iso
+from respite_core.resources import TableName
+from respite_core.store.dossier_items import StoredAmounts
+from respite_core.store.items import ENTITY
+from respite_core.store.table import Table
+from respite_core.totals import Totals
+
+TOTALS_SK = "TOTALS"
+
+
+class TotalsStore:
+    def __init__(self) -> None:
+        self._dossiers = Table(TableName.DOSSIERS)
+
+    def claim_amounts(self, dossier_id: str) -> list[StoredAmounts] | None:
+        """The amounts of every claim of the dossier; None when the dossier is gone (erased)."""
+        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
+        if not any(i.get(ENTITY) == "dossier" for i in items):
+            return None
+        return [StoredAmounts.of(i) for i in items if i.get(ENTITY) == "claim"]
+
+    def save(self, dossier_id: str, totals: Totals) -> None:
+        """The totals item, and the dossier's summary for lists — only while the dossier exists."""
+        pk = table_keys.dossier(dossier_id)
+        self._dossiers.put({"PK": pk, "SK": TOTALS_SK, ENTITY: "totals", **totals.model_dump(mode="json")})
+        self._dossiers.update(
+            pk,
+            table_keys.DOSSIER_META,
+            changes={"total_outstanding": totals.overall.outstanding, "claims_count": totals.claims},
+        )
+
+    def receipt(self, agency_id: str, dossier_id: str, intake_id: str, received: int, at: datetime) -> None:
+        """One receipt per intake: its key is the intake's time and id, so a redelivery writes nothing."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._dossiers.put(
+                {
+                    "PK": table_keys.claim_receipts(agency_id),
+                    "SK": table_keys.receipt(to_iso(at), intake_id),
+                    ENTITY: "receipt",
+                    "dossier_id": dossier_id,
+                    "intake_id": intake_id,
+                    "count": received,
+                },
+                unless_exists=True,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise

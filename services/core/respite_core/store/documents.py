@@ -1,0 +1,91 @@
+"""Documents people upload (signed consent forms, budget calculations, attachments) in the
+document bucket: presigned uploads that only take the declared type and size, encrypted with KMS,
+and an inspection that checks what really arrived before anyone relies on it."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from respite_core import aws
+from respite_core.resources import BucketName, locate
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+UPLOAD_EXPIRES = timedelta(minutes=15)
+
+
+class DocumentType(StrEnum):
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+
+
+_SIGNATURES = {
+    DocumentType.PDF: b"%PDF-",
+    DocumentType.PNG: b"\x89PNG\r\n\x1a\n",
+    DocumentType.JPEG: b"\xff\xd8\xff",
+}
+
+
+class InvalidDocument(ValueError):
+    """Nothing arrived, or what arrived is not what was declared; the object is deleted."""
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    content_type: DocumentType
+    size_bytes: int
+    sha256: str
+
+
+def document_key(*parts: str) -> str:
+    """`dossiers/<dossier_id>/<kind>/<upload_id>`: every object of a dossier under one prefix (erasure)."""
+    return "/".join(("dossiers", *parts))
+
+
+def presigned_upload(
+    key: str, content_type: DocumentType, expires: timedelta = UPLOAD_EXPIRES
+) -> dict[str, Any]:
+    """A one-time browser/curl POST: only this type, 1 byte to MAX_DOCUMENT_BYTES, encrypted with KMS."""
+    fields = {"Content-Type": content_type.value, "x-amz-server-side-encryption": "aws:kms"}
+    post = aws.s3().generate_presigned_post(
+        Bucket=locate(BucketName.DOCUMENTS),
+        Key=key,
+        Fields=fields,
+        Conditions=[
+            {"Content-Type": content_type.value},
+            {"x-amz-server-side-encryption": "aws:kms"},
+            ["content-length-range", 1, MAX_DOCUMENT_BYTES],
+        ],
+        ExpiresIn=int(expires.total_seconds()),
+    )
+    return {"url": post["url"], "fields": {name: str(value) for name, value in post["fields"].items()}}
+
+
+def inspect(key: str, allowed: frozenset[DocumentType] = frozenset(DocumentType)) -> Document:
+    """What was uploaded at `key`: its size, declared type and a matching file signature, or
+    InvalidDocument (and the object is gone)."""
+    s3, bucket = aws.s3(), locate(BucketName.DOCUMENTS)
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError:
+        raise InvalidDocument("nothing was uploaded for this upload id") from None
+    try:
+        declared = DocumentType(head.get("ContentType", ""))
+        if declared not in allowed:
+            raise InvalidDocument(f"a {declared.value} is not accepted here")
+        if head["ContentLength"] > MAX_DOCUMENT_BYTES:
+            raise InvalidDocument("the file is larger than 5 MB")
+        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_DOCUMENT_BYTES + 1)
+        if not data.startswith(_SIGNATURES[declared]):
+            raise InvalidDocument("the file's content does not match its type")
+    except ValueError as error:  # InvalidDocument, or a content type we do not know
+        s3.delete_object(Bucket=bucket, Key=key)
+        raise InvalidDocument(
+            str(error) if isinstance(error, InvalidDocument) else "type not accepted"
+        ) from None
+    return Document(
+        key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )

@@ -1,0 +1,131 @@
+"""Claims and messages as items of their dossier's partition, shared by every service that reads them.
+
+Their personal parts are sealed with the dossier's data key, like the person: an office's file
+reference, the principal creditor's name and the title of a claim; the body of a message. Amounts,
+classes, types, dates and ids stay readable for totals, deadlines and lists. After crypto-shredding,
+what remains in any copy says how much was owed, not by whom or to whom.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from respite_core import table_keys
+from respite_core.domain import Claim, CreditorClass, Message
+from respite_core.ids import to_iso
+from respite_core.store.data_keys import DataKey
+from respite_core.store.items import ENTITY, Item
+
+_CLAIM_SEALED = ("office_reference", "principal_creditor", "title")
+
+
+def claim_id_for(dossier_id: str, office_id: str, office_reference: str, key: bytes) -> str:
+    """The claim's id, from what identifies it: the office's file reference in this dossier.
+
+    Keyed (the pseudonym key), so neither the id nor the item's key reveal the reference; the same
+    reference always gives the same id, so an upload repeated is an update, never a duplicate.
+    """
+    message = f"{dossier_id}|{office_id}|{office_reference.strip()}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def claim_item(claim: Claim, data_key: DataKey, *, agency_id: str, received_at: datetime) -> Item:
+    fields = claim.model_dump(mode="json", exclude={"outstanding"})
+    sealed = {name: fields.pop(name) for name in _CLAIM_SEALED}
+    return {
+        "PK": table_keys.dossier(claim.dossier_id),
+        "SK": table_keys.claim(claim.office_id, claim.claim_id),
+        ENTITY: "claim",
+        "agency_id": agency_id,
+        "received_at": to_iso(received_at),
+        "sealed": data_key.seal(f"claim:{claim.claim_id}", json.dumps(sealed)),
+        **fields,
+    }
+
+
+def claim_from_item(item: Item, data_key: DataKey) -> Claim:
+    opened = json.loads(data_key.open(f"claim:{item['claim_id']}", str(item["sealed"])))
+    return Claim.model_validate({**_fields(item, Claim), **opened})
+
+
+def message_item(message: Message, data_key: DataKey, *, agency_id: str, office_id: str) -> Item:
+    fields = message.model_dump(mode="json", exclude={"body"}, exclude_none=True)
+    item: Item = {
+        "PK": table_keys.dossier(message.dossier_id),
+        "SK": table_keys.message(message.message_id),
+        ENTITY: "message",
+        "agency_id": agency_id,  # who is told about it (feed, deadlines) without reading the dossier
+        "office_id": office_id,  # the office on the other side, whichever way it travels
+        **fields,
+    }
+    if message.body:
+        item["sealed_body"] = data_key.seal(f"message:{message.message_id}", json.dumps(message.body))
+    if message.reply_due_on is not None:
+        item |= pending_reply_keys(message)
+    return item
+
+
+def pending_reply_keys(message: Message) -> Item:
+    assert message.reply_due_on is not None
+    return {
+        "GSI2PK": table_keys.REPLY_DUE,
+        "GSI2SK": table_keys.deadline(
+            message.reply_due_on.isoformat(), message.dossier_id, message.message_id
+        ),
+    }
+
+
+def message_from_item(item: Item, data_key: DataKey) -> Message:
+    body: dict[str, Any] = {}
+    if "sealed_body" in item:
+        body = json.loads(data_key.open(f"message:{item['message_id']}", str(item["sealed_body"])))
+    return Message.model_validate({**_fields(item, Message), "body": body})
+
+
+def inbox_item(message: Message, office_id: str, ack_due_on_iso: str) -> Item:
+    """A pointer in the office's inbox: no content, only where the message is and when it is due."""
+    return {
+        "PK": table_keys.inbox(office_id),
+        "SK": table_keys.inbox_entry(to_iso(message.created_at), message.message_id),
+        ENTITY: "inbox",
+        "dossier_id": message.dossier_id,
+        "message_id": message.message_id,
+        "type": message.type.value,
+        "ack_due_on": ack_due_on_iso,
+        "GSI2PK": table_keys.ACK_DUE,
+        "GSI2SK": table_keys.deadline(ack_due_on_iso, message.dossier_id, message.message_id),
+    }
+
+
+def _fields(item: Item, model: type[Claim] | type[Message]) -> dict[str, Any]:
+    return {name: value for name, value in item.items() if name in model.model_fields}
+
+
+@dataclass(frozen=True)
+class StoredAmounts:
+    """A claim's amounts as stored, readable without the data key (for totals and consolidation)."""
+
+    office_id: str
+    creditor_class: CreditorClass
+    principal: int
+    interest: int
+    costs: int
+    paid: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.principal + self.interest + self.costs - self.paid
+
+    @classmethod
+    def of(cls, item: Item) -> "StoredAmounts":
+        return cls(
+            office_id=str(item["office_id"]),
+            creditor_class=CreditorClass(item["creditor_class"]),
+            principal=int(item["principal"]),
+            interest=int(item["interest"]),
+            costs=int(item["costs"]),
+            paid=int(item["paid"]),
+        )
