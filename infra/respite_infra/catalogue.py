@@ -260,6 +260,14 @@ CONSOLIDATE_CLAIMS = Function(
     uses=((TableName.DOSSIERS, Access.WRITE),),
 )
 
+SWEEP_DEADLINES = Function(
+    name="claims-deadlines",
+    service="claims",
+    handler="respite_claims.consumers.deadlines.handler",
+    uses=((TableName.DOSSIERS, Access.WRITE),),
+    timeout_s=120,
+)
+
 FEED_FROM_DOSSIER_EVENTS = Function(
     name="notifications-dossier-events",
     service="notifications",
@@ -322,12 +330,13 @@ CATALOGUE = Catalogue(
         ),
     ),
     queue_consumers=(QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),),
+    schedules=(Schedule(SWEEP_DEADLINES, expression="rate(1 hour)", every_s=300),),
     stream_consumers=(
         StreamConsumer(
             FEED_FROM_DOSSIER_EVENTS,
             table=TableName.DOSSIERS,
             on_failure=QueueName.DOSSIER_EVENTS_FAILED,
-            event_names=("INSERT",),
+            event_names=("INSERT", "MODIFY"),
         ),
     ),
 )

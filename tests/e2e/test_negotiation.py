@@ -191,6 +191,16 @@ def test_a_whole_negotiation(stack: RunningStack, agency: Agency, offices: dict[
     )
     assert refused.status_code == 201, refused.text
 
+    # every reply is in the agency's feed
+    def replies_in_feed() -> set[str]:
+        feed = agency.session.get(f"{stack.base_url}/notifications/feed", timeout=10).json()["items"]
+        found = {
+            i["office_id"] for i in feed if i["dossier_id"] == dossier_id and i["kind"] == "reply_received"
+        }
+        return found if len(found) == 3 else set()
+
+    assert wait_for(replies_in_feed, timeout_s=20) == {"vanhove", "lambert", "waterbedrijf-noord"}
+
     # balance requests to the offices with claims; Van Hove updates by API, Lambert accepts in advance
     balance = agency.claims(
         f"/dossiers/{dossier_id}/balance-requests", {"office_ids": ["vanhove", "lambert"]}

@@ -34,6 +34,7 @@ OPENAPI_VERSION = "3.1.0"
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 PROBLEM_SCHEMA = "Problem"
 SECURITY_SCHEME = "caseworkerToken"
+OFFICE_SCHEME = "officeClient"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 ROLES_EXTENSION = "x-roles"  # the roles that may call an operation, for readers and the docs page
 
@@ -48,7 +49,7 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # what the shared edge (`respite_core.api`) means by each problem status it produces
 _PROBLEM_MEANINGS = {
     400: "the request is malformed (for a body: not valid JSON).",
-    401: "no valid caseworker token was presented.",
+    401: "no valid token (a caseworker's, or an office system's) or signature was presented.",
     403: "the caller's role may not do this.",
     404: "there is no such resource (or it is not the caller's to see).",
     409: "the request conflicts with the current state of the resource.",
@@ -100,7 +101,23 @@ SECURITY_SCHEMES: JsonObject = {
             "A Cognito id token of the caseworkers' user pool: `Authorization: Bearer <id token>`. "
             "The caller's agency and role come from its claims, never from the request."
         ),
-    }
+    },
+    OFFICE_SCHEME: {
+        "type": "oauth2",
+        "description": (
+            "An office system's OAuth2 client credentials (one app client per office; the platform's "
+            "operators issue them). Locally the token endpoint is the gateway's `/oauth2/token`."
+        ),
+        "flows": {
+            "clientCredentials": {
+                "tokenUrl": "/oauth2/token",
+                "scopes": {
+                    "respite/office.read": "fetch the inbox, look up a person",
+                    "respite/office.write": "acknowledge, answer requests, upload claims",
+                },
+            }
+        },
+    },
 }
 
 IDEMPOTENCY_PARAMETER: JsonObject = {
@@ -260,10 +277,17 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": refs[operation.body, "validation"]}},
         }
+    elif operation.request_type != "application/json":
+        result["requestBody"] = {
+            "required": True,
+            "content": {operation.request_type: {"schema": {"type": "string"}}},
+        }
     result["responses"] = _responses(operation, refs)
     if operation.roles:
         result["security"] = [{SECURITY_SCHEME: []}]
         result[ROLES_EXTENSION] = [str(role) for role in operation.roles]
+    elif operation.office_scope is not None:
+        result["security"] = [{OFFICE_SCHEME: [operation.office_scope]}]
     return result
 
 

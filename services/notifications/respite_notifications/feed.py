@@ -1,19 +1,28 @@
 """The caseworker feed: in-app notifications of what happened to an agency's dossiers.
 
-A feed item names a dossier and what happened, never the person: the feed is shown in lists
-and may be read by every caseworker of the agency.
+A feed item names a dossier and what happened, never the person: the feed is shown in lists and
+may be read by every caseworker of the agency. Items come from changes on the dossier table's
+stream; each item's id is derived from what caused it, so a redelivered change adds nothing.
 """
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from respite_core.ids import to_iso
+from respite_core.domain import Dossier, MessageType
+from respite_core.ids import parse_iso, to_iso
+from respite_core.store.items import ENTITY
 
 
 class FeedKind(StrEnum):
     DOSSIER_REGISTERED = "dossier_registered"
+    REPLY_RECEIVED = "reply_received"  # an office answered a request
+    REPLY_OVERDUE = "reply_overdue"  # no answer within 10 working days
+    NOT_ACKNOWLEDGED = "not_acknowledged"  # not fetched and acknowledged within 5 working days
+    STANDSTILL_ENDS_SOON = "standstill_ends_soon"  # two weeks before the standstill ends
 
 
 class FeedItem(BaseModel):
@@ -25,13 +34,88 @@ class FeedItem(BaseModel):
     dossier_id: str
     happened_at: datetime
     read: bool = False
+    office_id: str | None = None
+    message_id: str | None = None
+    message_type: MessageType | None = None
+    due_on: date | None = None
 
 
-def dossier_registered(agency_id: str, dossier_id: str, opened_at: datetime) -> FeedItem:
+type Image = Mapping[str, Any]
+
+
+def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> list[FeedItem]:
+    """What the agency's caseworkers should hear of one change of the dossier table."""
+    if not new:
+        return []
+    entity = new.get(ENTITY)
+    if entity == "dossier":
+        return _dossier_items(event_name, old or {}, new)
+    if entity == "message":
+        return _message_items(event_name, old or {}, new)
+    return []
+
+
+def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
+    dossier = Dossier.model_validate({k: v for k, v in new.items() if k in Dossier.model_fields})
+    if event_name == "INSERT":
+        return [_item(FeedKind.DOSSIER_REGISTERED, dossier.agency_id, dossier.dossier_id, dossier.opened_at)]
+    if _newly_set(old, new, "standstill_warned_on"):
+        marked = date.fromisoformat(str(new["standstill_warned_on"]))
+        return [
+            _item(
+                FeedKind.STANDSTILL_ENDS_SOON,
+                dossier.agency_id,
+                dossier.dossier_id,
+                datetime.combine(marked, time(), tzinfo=UTC),
+                due_on=dossier.standstill_ends_on,
+            )
+        ]
+    return []
+
+
+def _message_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
+    agency_id, dossier_id = str(new["agency_id"]), str(new["dossier_id"])
+    about = {
+        "office_id": str(new["office_id"]),
+        "message_id": str(new["message_id"]),
+        "message_type": MessageType(new["type"]),
+    }
+    if event_name == "INSERT" and new.get("in_reply_to"):
+        received = parse_iso(str(new.get("received_at") or new["created_at"]))
+        return [_item(FeedKind.REPLY_RECEIVED, agency_id, dossier_id, received, **about)]
+    items = []
+    for attribute, kind in (
+        ("overdue_on", FeedKind.REPLY_OVERDUE),
+        ("ack_overdue_on", FeedKind.NOT_ACKNOWLEDGED),
+    ):
+        if _newly_set(old, new, attribute):
+            marked = date.fromisoformat(str(new[attribute]))
+            when = datetime.combine(marked, time(), tzinfo=UTC)
+            due = new.get("reply_due_on") if kind is FeedKind.REPLY_OVERDUE else None
+            items.append(
+                _item(
+                    kind,
+                    agency_id,
+                    dossier_id,
+                    when,
+                    due_on=date.fromisoformat(str(due)) if due else None,
+                    **about,
+                )
+            )
+    return items
+
+
+def _newly_set(old: Image, new: Image, attribute: str) -> bool:
+    return attribute in new and attribute not in old
+
+
+def _item(kind: FeedKind, agency_id: str, dossier_id: str, happened_at: datetime, **about: Any) -> FeedItem:
+    cause = about.get("message_id") or dossier_id
     return FeedItem(
-        item_id=f"{to_iso(opened_at)}#{FeedKind.DOSSIER_REGISTERED}#{dossier_id}",
+        item_id=f"{to_iso(happened_at)}#{kind.value}#{cause}",
         agency_id=agency_id,
-        kind=FeedKind.DOSSIER_REGISTERED,
+        kind=kind,
         dossier_id=dossier_id,
-        happened_at=opened_at,
+        happened_at=happened_at,
+        **about,
     )

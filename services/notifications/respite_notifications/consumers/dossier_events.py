@@ -1,7 +1,8 @@
-"""Dossier table stream → the caseworker feed: a newly registered dossier appears in its agency's feed.
+"""Dossier table stream → the caseworker feed: registrations, replies, overdue replies, messages not
+acknowledged in time and standstills about to end appear in the agency's feed.
 
-Partial batch failures are reported (`batchItemFailures`), so one bad record is retried alone;
-the feed item's id is derived from the dossier, so a redelivered record adds nothing twice.
+Partial batch failures are reported (`batchItemFailures`), so one bad record is retried alone; a
+feed item's id is derived from the change that caused it, so a redelivered record adds nothing.
 """
 
 from typing import Any
@@ -12,9 +13,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from respite_core.domain import Dossier
-from respite_core.store.items import ENTITY
-from respite_notifications.feed import dossier_registered
+from respite_notifications.feed import feed_items_for
 from respite_notifications.store import FeedStore
 
 logger = Logger(service="notifications")
@@ -22,12 +21,18 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def on_record(record: DynamoDBRecord) -> None:
-    image = record.dynamodb.new_image if record.dynamodb else None
-    if not image or image.get(ENTITY) != "dossier":
-        return  # other item kinds of the dossier partition do not reach the feed
-    dossier = Dossier.model_validate({k: v for k, v in image.items() if k in Dossier.model_fields})
-    added = FeedStore().add(dossier_registered(dossier.agency_id, dossier.dossier_id, dossier.opened_at))
-    logger.info("feed item", extra={"dossier_id": dossier.dossier_id, "added": added})
+    change = record.dynamodb
+    if change is None:
+        return
+    items = feed_items_for(
+        str(record.event_name.name if record.event_name else ""), change.old_image, change.new_image
+    )
+    store = FeedStore()
+    for item in items:
+        added = store.add(item)
+        logger.info(
+            "feed item", extra={"kind": item.kind.value, "dossier_id": item.dossier_id, "added": added}
+        )
 
 
 @logger.inject_lambda_context

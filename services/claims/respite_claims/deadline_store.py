@@ -1,0 +1,75 @@
+"""What the deadline sweeper reads (the sparse deadline index, GSI2) and marks."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from respite_core import aws, table_keys
+from respite_core.resources import TableName
+from respite_core.store.items import Item
+from respite_core.store.table import Table
+
+
+class DeadlineStore:
+    def __init__(self) -> None:
+        self._dossiers = Table(TableName.DOSSIERS)
+
+    def _due(self, kind: str, before: str) -> list[Item]:
+        return self._dossiers.query(
+            "GSI2PK = :kind AND GSI2SK < :before",
+            {":kind": kind, ":before": before},
+            index=table_keys.DEADLINE_INDEX,
+        )
+
+    def past_due_replies(self, today: date) -> list[Item]:
+        """Requests whose reply was due before today (the due day itself is still in time)."""
+        return self._due(table_keys.REPLY_DUE, today.isoformat())
+
+    def past_due_acks(self, today: date) -> list[Item]:
+        return self._due(table_keys.ACK_DUE, today.isoformat())
+
+    def standstills_to_announce(self, today: date) -> list[Item]:
+        """Standstills whose two-weeks warning day has come (today included)."""
+        return self._due(table_keys.STANDSTILL_DUE, (today + timedelta(days=1)).isoformat())
+
+    def mark_reply_overdue(self, request: Item, today: date) -> bool:
+        return self._mark(request["PK"], request["SK"], "overdue_on", today)
+
+    def mark_not_acknowledged(self, pointer: Item, today: date) -> bool:
+        """On the message (its dossier's partition names the agency), and the pointer leaves the index."""
+        marked = self._mark(
+            table_keys.dossier(str(pointer["dossier_id"])),
+            table_keys.message(str(pointer["message_id"])),
+            "ack_overdue_on",
+            today,
+            in_index=False,
+        )
+        self._leave_index(pointer["PK"], pointer["SK"])
+        return marked
+
+    def warn_standstill(self, dossier: Item, today: date) -> bool:
+        return self._mark(dossier["PK"], dossier["SK"], "standstill_warned_on", today)
+
+    def _mark(self, pk: str, sk: str, attribute: str, today: date, *, in_index: bool = True) -> bool:
+        """Set the mark once (and leave the index); False when someone was first or the item is gone."""
+        changes: dict[str, Any] = {attribute: today.isoformat()}
+        if in_index:
+            changes |= {"GSI2PK": None, "GSI2SK": None}
+        op = self._dossiers.update_op(pk, sk, changes=changes)["Update"]
+        op["ConditionExpression"] += f" AND attribute_not_exists({attribute})"
+        try:
+            aws.dynamodb().update_item(**op)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def _leave_index(self, pk: str, sk: str) -> None:
+        op = self._dossiers.update_op(pk, sk, changes={"GSI2PK": None, "GSI2SK": None})["Update"]
+        try:
+            aws.dynamodb().update_item(**op)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise

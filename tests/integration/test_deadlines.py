@@ -1,0 +1,144 @@
+"""The deadline sweeper marks what is past due once, and the feed consumer — fed by the real stream
+pump — tells the agency: a reply overdue, a message not acknowledged, a standstill about to end."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import boto3
+import pytest
+
+from respite_claims.consumers.deadlines import sweep
+from respite_core import aws as aws_clients
+from respite_core import table_keys
+from respite_core.domain import Dossier, Message, MessageType
+from respite_core.resources import TableName, env_var
+from respite_core.store.data_keys import DataKeys
+from respite_core.store.dossier_items import inbox_item, message_item
+from respite_core.store.table import Table
+from respite_infra.catalogue import CATALOGUE, FEED_FROM_DOSSIER_EVENTS
+from respite_infra.local.handlers import resolve
+from respite_infra.local.provision import provision
+from respite_infra.local.pumps import StreamPump
+from respite_infra.local.ttl import TtlMarks
+from tests.integration.conftest import wait_for
+
+SENT = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def wired(aws: boto3.Session, stage: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    environment = provision(CATALOGUE, stage, aws)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    aws_clients.forget_clients()
+    yield environment
+    aws_clients.forget_clients()
+
+
+def seed_dossier(dossier_id: str, *, standstill_ends_on: date, reply_due_on: date, ack_due_on: date) -> None:
+    """A notified dossier with one notice to Van Hove, as the claims service writes them."""
+    dossiers = Table(TableName.DOSSIERS)
+    dossier = Dossier(
+        dossier_id=dossier_id,
+        agency_id="ocmw-gent",
+        state="notified",
+        opened_at=SENT,  # type: ignore[arg-type]
+        standstill_starts_on=standstill_ends_on - timedelta(days=91),
+        standstill_ends_on=standstill_ends_on,
+    )
+    warn_on = (standstill_ends_on - timedelta(days=14)).isoformat()
+    dossiers.put(
+        {
+            "PK": table_keys.dossier(dossier_id),
+            "SK": table_keys.DOSSIER_META,
+            "entity": "dossier",
+            "GSI2PK": table_keys.STANDSTILL_DUE,
+            "GSI2SK": table_keys.deadline(warn_on, dossier_id, "standstill"),
+        }
+        | dossier.model_dump(mode="json", exclude_none=True)
+    )
+    notice = Message(
+        message_id=f"{dossier_id}N",
+        conversation_id=f"{dossier_id}-vanhove",
+        dossier_id=dossier_id,
+        sender="ocmw-gent",
+        receiver="vanhove",
+        type=MessageType.NOTICE,
+        created_at=SENT,
+        reply_due_on=reply_due_on,
+    )
+    key = DataKeys().generate(dossier_id)
+    dossiers.put(message_item(notice, key, agency_id="ocmw-gent", office_id="vanhove"))
+    dossiers.put(inbox_item(notice, "vanhove", ack_due_on.isoformat()))
+
+
+def deadline_index(environment: dict[str, str]) -> list[str]:
+    items = aws_clients.dynamodb().scan(TableName=environment[env_var(TableName.DOSSIERS)])["Items"]
+    return sorted(i["GSI2PK"]["S"] for i in items if "GSI2PK" in i)
+
+
+@pytest.mark.usefixtures("wired")
+def test_what_is_past_due_is_marked_once_and_leaves_the_index(wired: dict[str, str]) -> None:
+    seed_dossier(
+        "LATE",
+        standstill_ends_on=TODAY + timedelta(days=10),
+        reply_due_on=TODAY - timedelta(days=1),
+        ack_due_on=TODAY - timedelta(days=3),
+    )
+    seed_dossier(
+        "TIMELY", standstill_ends_on=TODAY + timedelta(days=60), reply_due_on=TODAY, ack_due_on=TODAY
+    )  # due today: still in time
+
+    first = sweep(TODAY)
+    again = sweep(TODAY)
+
+    assert first == {"replies_overdue": 1, "not_acknowledged": 1, "standstills_ending": 1}
+    assert again == {"replies_overdue": 0, "not_acknowledged": 0, "standstills_ending": 0}
+    dossiers = Table(TableName.DOSSIERS)
+    late = dossiers.get(table_keys.dossier("LATE"), table_keys.message("LATEN"))
+    assert late is not None
+    assert (late["overdue_on"], late["ack_overdue_on"]) == (TODAY.isoformat(), TODAY.isoformat())
+    meta = dossiers.get(table_keys.dossier("LATE"), table_keys.DOSSIER_META)
+    assert meta is not None
+    assert meta["standstill_warned_on"] == TODAY.isoformat()
+    # only the timely dossier's deadlines are still waiting in the index
+    assert deadline_index(wired) == [table_keys.ACK_DUE, table_keys.REPLY_DUE, table_keys.STANDSTILL_DUE]
+    assert sweep(TODAY + timedelta(days=60)) == {
+        "replies_overdue": 1,
+        "not_acknowledged": 1,
+        "standstills_ending": 1,
+    }
+    assert deadline_index(wired) == []
+
+
+def test_the_marks_reach_the_agencys_feed_through_the_stream(
+    aws: boto3.Session, wired: dict[str, str]
+) -> None:
+    seed_dossier(
+        "FEED",
+        standstill_ends_on=TODAY + timedelta(days=7),
+        reply_due_on=TODAY - timedelta(days=2),
+        ack_due_on=TODAY - timedelta(days=5),
+    )
+    consumer = next(c for c in CATALOGUE.stream_consumers if c.function == FEED_FROM_DOSSIER_EVENTS)
+    pump = StreamPump(
+        consumer,
+        wired[env_var(TableName.DOSSIERS)],
+        resolve(consumer.function.handler),
+        aws.client("dynamodbstreams"),
+        aws.client("dynamodb"),
+        aws.client("sqs"),
+        wired[env_var(consumer.on_failure)],
+        TtlMarks(),
+    )
+    sweep(TODAY)
+
+    def feed_kinds() -> list[str]:
+        pump.poll_once()
+        items = Table(TableName.FEED).query_partition(table_keys.feed("ocmw-gent"))
+        kinds = sorted(str(i["kind"]) for i in items if i["dossier_id"] == "FEED")
+        return kinds if len(kinds) >= 4 else []
+
+    expected = ["dossier_registered", "not_acknowledged", "reply_overdue", "standstill_ends_soon"]
+    assert wait_for(feed_kinds) == expected

@@ -1,0 +1,90 @@
+"""Which changes of the dossier table reach the agency's feed, and as what."""
+
+from datetime import date
+from typing import Any
+
+from respite_notifications.feed import FeedKind, feed_items_for
+
+DOSSIER: dict[str, Any] = {
+    "entity": "dossier",
+    "dossier_id": "D1",
+    "agency_id": "ocmw-gent",
+    "state": "notified",
+    "opened_at": "2026-09-01T08:00:00.000000Z",
+    "standstill_starts_on": "2026-09-02",
+    "standstill_ends_on": "2026-12-02",
+}
+REQUEST: dict[str, Any] = {
+    "entity": "message",
+    "message_id": "M1",
+    "conversation_id": "D1-vanhove",
+    "dossier_id": "D1",
+    "agency_id": "ocmw-gent",
+    "office_id": "vanhove",
+    "sender": "ocmw-gent",
+    "receiver": "vanhove",
+    "type": "notice",
+    "created_at": "2026-09-02T08:00:00.000000Z",
+    "reply_due_on": "2026-09-16",
+}
+REPLY: dict[str, Any] = REQUEST | {
+    "message_id": "R1",
+    "sender": "vanhove",
+    "receiver": "ocmw-gent",
+    "type": "notice_ack",
+    "in_reply_to": "M1",
+    "received_at": "2026-09-05T10:00:00.000000Z",
+}
+del REPLY["reply_due_on"]
+
+
+def test_a_new_dossier_is_announced_once_per_change() -> None:
+    first = feed_items_for("INSERT", None, DOSSIER)
+    again = feed_items_for("INSERT", None, DOSSIER)
+    assert [i.kind for i in first] == [FeedKind.DOSSIER_REGISTERED]
+    assert first == again  # a redelivered record writes the same item
+
+
+def test_a_reply_is_announced_with_its_office_and_type() -> None:
+    [item] = feed_items_for("INSERT", None, REPLY)
+    assert item.kind is FeedKind.REPLY_RECEIVED
+    assert (item.office_id, item.message_type, item.message_id) == ("vanhove", "notice_ack", "R1")
+
+
+def test_the_agencys_own_requests_are_not_feed_items() -> None:
+    assert feed_items_for("INSERT", None, REQUEST) == []
+
+
+def test_an_overdue_reply_is_announced_when_it_is_marked_and_not_again() -> None:
+    marked = REQUEST | {"overdue_on": "2026-09-17"}
+
+    [item] = feed_items_for("MODIFY", REQUEST, marked)
+
+    assert item.kind is FeedKind.REPLY_OVERDUE
+    assert item.due_on == date(2026, 9, 16)
+    assert feed_items_for("MODIFY", marked, marked | {"fetched_at": "2026-09-18T00:00:00Z"}) == []
+
+
+def test_a_message_not_acknowledged_in_time_is_announced() -> None:
+    [item] = feed_items_for("MODIFY", REQUEST, REQUEST | {"ack_overdue_on": "2026-09-10"})
+    assert item.kind is FeedKind.NOT_ACKNOWLEDGED
+    assert item.office_id == "vanhove"
+
+
+def test_a_standstill_about_to_end_is_announced_with_its_end() -> None:
+    [item] = feed_items_for("MODIFY", DOSSIER, DOSSIER | {"standstill_warned_on": "2026-11-18"})
+    assert item.kind is FeedKind.STANDSTILL_ENDS_SOON
+    assert item.due_on == date(2026, 12, 2)
+
+
+def test_other_changes_and_removals_are_not_feed_items() -> None:
+    assert feed_items_for("MODIFY", DOSSIER, DOSSIER | {"state": "negotiating"}) == []
+    assert feed_items_for("REMOVE", DOSSIER, None) == []
+    assert feed_items_for("INSERT", None, {"entity": "claim", "dossier_id": "D1"}) == []
+
+
+def test_feed_items_carry_no_personal_data() -> None:
+    person_like = {"family_name": "Peeters", "national_number": "85073003328"}
+    [item] = feed_items_for("INSERT", None, REPLY | person_like)
+    assert "Peeters" not in item.model_dump_json()
+    assert "85073003328" not in item.model_dump_json()
