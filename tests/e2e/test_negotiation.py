@@ -481,3 +481,93 @@ def test_a_creditor_may_ask_whether_a_person_is_in_debt_help(
         "agencies": [{"name": "OCMW Gent", "contact_email": "schuldbemiddeling@ocmw-gent.example"}],
     }
     assert no.json() == {"in_debt_help": False, "agencies": []}
+
+
+# --- the office directory -----------------------------------------------------------------------------
+
+
+def register_office(stack: RunningStack, office_id: str) -> dict[str, Any]:
+    olga = Agency(stack, "olga@respite.example")
+    office = {
+        "office_id": office_id,
+        "name": "Gerechtsdeurwaarders Nieuw",
+        "kind": "bailiff",
+        "country": "BE",
+        "registration_number": "0451234595",
+        "language": "nl",
+        "contact_emails": ["kantoor@nieuw.example"],
+    }
+    created = olga.claims("/offices", {"office": office})
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def test_an_operator_registers_an_office_whose_system_works_at_once(
+    stack: RunningStack, agency: Agency
+) -> None:
+    office_id = f"nieuw-{uuid.uuid4().hex[:8]}"
+    credentials = register_office(stack, office_id)
+    assert credentials["webhook_secret"].startswith("whsec_")
+    stack.office_clients.append({"office_id": office_id, **credentials})
+    nieuw = Office(stack, office_id)
+
+    assert nieuw.inbox().json() == {"messages": [], "next_cursor": None}
+    assert office_id in {o["office_id"] for o in agency.claims_get("/offices").json()["offices"]}
+    assert agency.claims("/offices", {"office": {"office_id": "x"}}).status_code == 403  # operators only
+    again = Agency(stack, "olga@respite.example").claims("/offices", {"office": {**_office_body(office_id)}})
+    assert again.status_code == 409
+
+
+def _office_body(office_id: str) -> dict[str, Any]:
+    return {
+        "office_id": office_id,
+        "name": "Dup",
+        "kind": "creditor",
+        "country": "NL",
+        "registration_number": "12345678",
+        "language": "nl",
+        "contact_emails": ["a@b.example"],
+    }
+
+
+def test_during_a_rotation_both_secrets_sign_valid_callbacks(stack: RunningStack, agency: Agency) -> None:
+    office_id = f"rot-{uuid.uuid4().hex[:8]}"
+    credentials = register_office(stack, office_id)
+    stack.office_clients.append({"office_id": office_id, **credentials})
+    office = Office(stack, office_id)
+    old_secret = office.webhook_secret
+    dossier_id = register(agency, new_person())
+    sent = agency.claims(f"/dossiers/{dossier_id}/notices", {"office_ids": [office_id]})
+    notice_id = sent.json()["messages"][0]["message_id"]
+    url = f"{stack.base_url}/claims/callbacks/{dossier_id}/{notice_id}"
+
+    rotated = Agency(stack, "olga@respite.example").claims(f"/offices/{office_id}/webhook-secrets")
+    assert rotated.status_code == 201, rotated.text
+    new_secret = rotated.json()["webhook_secret"]
+    assert new_secret != old_secret
+    assert rotated.json()["previous_valid_until"] is not None
+
+    # a stale retry signed with the old secret and a fresh one with the new secret both verify
+    by_old = office.signed_callback(
+        url, {"type": "not_in_need"}, secret=old_secret, webhook_id="msg_rotation_1"
+    )
+    assert by_old.status_code == 201, by_old.text
+    by_new = office.signed_callback(
+        url, {"type": "not_in_need"}, secret=new_secret, webhook_id="msg_rotation_1"
+    )
+    assert by_new.status_code == 201  # the same webhook-id: answered as before
+    assert by_new.json() == by_old.json()
+
+
+def test_lookups_are_rate_limited_per_office(stack: RunningStack) -> None:
+    office_id = f"look-{uuid.uuid4().hex[:8]}"
+    credentials = register_office(stack, office_id)
+    stack.office_clients.append({"office_id": office_id, **credentials})
+    office = Office(stack, office_id)
+    unknown = {"national_number": {"country": "NL", "number": "111222333"}}
+
+    statuses = [office.post("/lookup", unknown).status_code for _ in range(61)]
+
+    assert statuses[:60] == [200] * 60
+    assert statuses[60] == 429
+    assert office.post("/lookup", unknown).headers["Content-Type"] == PROBLEM

@@ -767,3 +767,41 @@ def test_user_pools_and_authorizers_are_checked() -> None:
 
 def test_the_platform_catalogue_is_consistent() -> None:
     check_catalogue(CATALOGUE)
+
+
+# --- the platform's own consumers and schedules, as catalogued ------------------------------------
+
+
+@pytest.mark.parametrize("consumer", CATALOGUE.queue_consumers, ids=lambda c: c.function.name)
+def test_every_catalogued_queue_consumer_reports_partial_failures(template: Template, consumer: Any) -> None:
+    function_id, _ = lambda_function(template, consumer.function.name)
+    queue_id, _ = named(template, "AWS::SQS::Queue", "QueueName", physical_name(STAGE, consumer.queue))
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": function_id},
+            "EventSourceArn": arn_of(queue_id),
+            "BatchSize": consumer.batch_size,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+    )
+
+
+@pytest.mark.parametrize("schedule", CATALOGUE.schedules, ids=lambda s: s.function.name)
+def test_every_catalogued_schedule_invokes_its_function(template: Template, schedule: Any) -> None:
+    function_id, _ = lambda_function(template, schedule.function.name)
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": schedule.expression,
+            "Targets": [Match.object_like({"Arn": arn_of(function_id)})],
+        },
+    )
+
+
+def test_the_deadline_index_is_on_the_dossier_table(template: Template) -> None:
+    _, table = named(template, "AWS::DynamoDB::Table", "TableName", physical_name(STAGE, TableName.DOSSIERS))
+    indexes = {
+        i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]
+    }
+    assert indexes["GSI2"] == ["GSI2PK", "GSI2SK"]

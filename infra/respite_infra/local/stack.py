@@ -161,6 +161,8 @@ class LocalStack:
             "/health": json_route(self.health),
             "/local/sign-in": self._sign_in_route(cognito),
             "/oauth2/token": token_endpoint(cognito, self.pool),  # the Cognito domain's, which moto lacks
+            # local only: the demo offices' system credentials (random per start), for curl and scripts
+            "/local/offices": json_route(lambda: {"offices": [vars(o) for o in self.office_credentials]}),
         }
 
     def _sign_in_route(self, cognito: Any) -> ExtraRoute:
