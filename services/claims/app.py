@@ -158,7 +158,9 @@ def send_step(
     except exchange.NotNow as error:
         raise Problem(409, str(error), kind="not-now") from None
     messages = [*record.messages, *outgoing.messages]
-    dates = DossierDates(exchange.next_deadline(messages), exchange.standstill_warning_on(outgoing.dossier))
+    dates = DossierDates(
+        exchange.next_deadline(outgoing.dossier, messages), exchange.standstill_warning_on(outgoing.dossier)
+    )
     country = Country(agency.country)
     stored = [StoredMessage(m, ack_due_on(m.type, now.date(), country)) for m in outgoing.messages]
     detail = f"{kind.value} to {len(stored)} offices"
@@ -373,11 +375,7 @@ def reconsider(dossier_id: str) -> Response:
     that rejected it."""
     wanted = parse_body(api.request, Reconsider)
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
-    latest = {
-        m.receiver: m
-        for m in sorted(record.messages, key=lambda m: m.created_at)
-        if m.type in exchange.PROPOSAL_REQUESTS
-    }
+    latest = exchange.latest_proposals(record.messages)
     office_ids = list(wanted.office_ids) or exchange.tally(record.messages).rejected
     missing = sorted(set(office_ids) - set(latest))
     if missing or not office_ids:
@@ -445,11 +443,7 @@ def terminate(dossier_id: str) -> Response:
 def negotiation(dossier_id: str) -> Response:
     """The latest proposal's part for each creditor, and who accepted, rejected or has not answered."""
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
-    latest = {
-        m.receiver: m
-        for m in sorted(record.messages, key=lambda m: m.created_at)
-        if m.type in exchange.PROPOSAL_REQUESTS
-    }
+    latest = exchange.latest_proposals(record.messages)
     parts = [
         CreditorPart.model_validate({k: v for k, v in m.body.items() if k in CreditorPart.model_fields})
         for m in latest.values()
@@ -512,7 +506,8 @@ def take_reply(
     if duplicates:
         raise Problem(422, "The same office_reference appears twice.", kind="duplicate-reference")
     dates = DossierDates(
-        exchange.next_deadline([*record.messages, message]), exchange.standstill_warning_on(record.dossier)
+        exchange.next_deadline(record.dossier, [*record.messages, message]),
+        exchange.standstill_warning_on(record.dossier),
     )
     log = office_entry(
         office.office_id,
@@ -673,7 +668,7 @@ def upload_claims(dossier_id: str, message_id: str) -> Response:
             req, Reply(type=reply_type), record.dossier, office.office_id, now, reply_id
         )
         dates = DossierDates(
-            exchange.next_deadline([*record.messages, message]),
+            exchange.next_deadline(record.dossier, [*record.messages, message]),
             exchange.standstill_warning_on(record.dossier),
         )
         log = office_entry(

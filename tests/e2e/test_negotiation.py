@@ -571,3 +571,14 @@ def test_lookups_are_rate_limited_per_office(stack: RunningStack) -> None:
     assert statuses[:60] == [200] * 60
     assert statuses[60] == 429
     assert office.post("/lookup", unknown).headers["Content-Type"] == PROBLEM
+
+
+def test_no_cooperation_needs_its_reason(offices: dict[str, Office], notified: dict[str, Any]) -> None:
+    dossier_id, message_id = notified["dossier_id"], notified["messages"]["vanhove"]
+    response = offices["vanhove"].reply(dossier_id, message_id, {"type": "no_cooperation"})
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == PROBLEM
+    ack_with_reason = offices["vanhove"].reply(
+        dossier_id, message_id, {"type": "notice_ack", "reason": "unknown_person"}
+    )
+    assert ack_with_reason.status_code == 422

@@ -43,7 +43,7 @@ def seed_dossier(dossier_id: str, *, standstill_ends_on: date, reply_due_on: dat
         dossier_id=dossier_id,
         agency_id="ocmw-gent",
         state="notified",
-        opened_at=SENT,  # type: ignore[arg-type]
+        opened_at=SENT,
         standstill_starts_on=standstill_ends_on - timedelta(days=91),
         standstill_ends_on=standstill_ends_on,
     )

@@ -10,6 +10,8 @@ from respite_core.resources import TableName
 from respite_core.store.items import Item
 from respite_core.store.table import Table
 
+_AWAITING = {"notified", "negotiating", "settled"}  # the dossier states that take replies
+
 
 class DeadlineStore:
     def __init__(self) -> None:
@@ -33,11 +35,22 @@ class DeadlineStore:
         """Standstills whose two-weeks warning day has come (today included)."""
         return self._due(table_keys.STANDSTILL_DUE, (today + timedelta(days=1)).isoformat())
 
+    def takes_replies(self, dossier_id: str) -> bool:
+        """Whether the dossier still awaits answers (a closed or terminated one does not)."""
+        meta = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+        return meta is not None and str(meta.get("state")) in _AWAITING
+
     def mark_reply_overdue(self, request: Item, today: date) -> bool:
+        if not self.takes_replies(str(request["dossier_id"])):
+            self._leave_index(request["PK"], request["SK"])  # nobody waits for it any more
+            return False
         return self._mark(request["PK"], request["SK"], "overdue_on", today)
 
     def mark_not_acknowledged(self, pointer: Item, today: date) -> bool:
         """On the message (its dossier's partition names the agency), and the pointer leaves the index."""
+        if not self.takes_replies(str(pointer["dossier_id"])):
+            self._leave_index(pointer["PK"], pointer["SK"])
+            return False
         marked = self._mark(
             table_keys.dossier(str(pointer["dossier_id"])),
             table_keys.message(str(pointer["message_id"])),

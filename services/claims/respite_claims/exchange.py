@@ -9,7 +9,7 @@ from typing import Any
 
 from respite_claims.models import ClaimInput, CreditorPart, ProposalKind, Reply, Tally
 from respite_claims.plan import Debt, buy_out, instalment_plan
-from respite_core.calendar import Country
+from respite_core.calendar import Country, local_date
 from respite_core.domain import (
     ANSWERS,
     Agency,
@@ -70,14 +70,15 @@ def send(
     body_for: Callable[[str], dict[str, Any]] = lambda office_id: {},
 ) -> Outgoing:
     """One message of `kind` from the agency to each office, and the dossier's state after it."""
+    office_ids = list(dict.fromkeys(office_ids))  # one message per office, however often it is named
     if not office_ids:
         raise NotNow("there is no office to send to")
+    today = local_date(now, Country(agency.country))
     after = dossier
     if kind in _EVENT_OF:
-        after = dossier.apply(_EVENT_OF[kind], **_standstill_change(kind, dossier, now.date()))
+        after = dossier.apply(_EVENT_OF[kind], **_standstill_change(kind, dossier, today))
     elif dossier.state not in _SENDABLE_IN.get(kind, set()):
         raise NotNow(f"a {kind.value} cannot be sent while the dossier is {dossier.state.value}")
-    today = now.date()
     messages = [
         Message(
             message_id=new_id(),
@@ -174,7 +175,10 @@ def pending(messages: Sequence[Message]) -> list[Message]:
     return [m for m in messages if ANSWERS[m.type] and m.message_id not in answered]
 
 
-def next_deadline(messages: Sequence[Message]) -> date | None:
+def next_deadline(dossier: Dossier, messages: Sequence[Message]) -> date | None:
+    """The earliest reply still awaited; none once the dossier takes no more replies."""
+    if dossier.state not in ANSWERABLE_IN:
+        return None
     due = [m.reply_due_on for m in pending(messages) if m.reply_due_on is not None]
     return min(due, default=None)
 
@@ -199,7 +203,8 @@ def proposal_parts(
         raise NotNow("there are no claims with anything outstanding to propose a plan for")
     by_office: dict[str, list[Claim]] = {}
     for claim in claims:
-        by_office.setdefault(claim.office_id, []).append(claim)
+        if claim.outstanding > 0:  # an office owed nothing more gets no proposal (and blocks nothing)
+            by_office.setdefault(claim.office_id, []).append(claim)
     if kind is ProposalKind.INSTALMENTS:
         if monthly_capacity is None:
             raise NotNow("an instalment proposal needs the monthly capacity")
@@ -229,18 +234,27 @@ def proposal_parts(
     ]
 
 
-def tally(messages: Sequence[Message]) -> Tally:
-    """For each office, the answer to the latest proposal or reconsideration it received."""
+def latest_proposals(messages: Sequence[Message]) -> dict[str, Message]:
+    """The latest proposal or reconsideration each office received."""
     latest: dict[str, Message] = {}
     for message in sorted(messages, key=lambda m: (m.created_at, m.message_id)):
         if message.type in PROPOSAL_REQUESTS:
             latest[message.receiver] = message
+    return latest
+
+
+def tally(messages: Sequence[Message]) -> Tally:
+    """For each office, the answer to the latest proposal or reconsideration it received. An office that
+    accepted in advance (`balance_reply_preapproved`) counts as accepting, until it answers otherwise."""
+    latest = latest_proposals(messages)
     preapproved = {m.sender for m in messages if m.type is MessageType.BALANCE_REPLY_PREAPPROVED}
     answers = {m.in_reply_to: m.type for m in messages if m.in_reply_to}
+    rejected_before = {m.sender for m in messages if m.type is MessageType.PROPOSAL_REJECT}
     accepted, rejected, waiting = [], [], []
     for office, proposal in sorted(latest.items()):
         verdict = answers.get(proposal.message_id)
-        if verdict is MessageType.PROPOSAL_ACCEPT or (verdict is None and office in preapproved):
+        in_advance = verdict is None and office in preapproved and office not in rejected_before
+        if verdict is MessageType.PROPOSAL_ACCEPT or in_advance:
             accepted.append(office)
         elif verdict is MessageType.PROPOSAL_REJECT:
             rejected.append(office)

@@ -153,10 +153,16 @@ class Reply(Request):
     """An office's answer to a request; its type must be one the catalogue allows for that request."""
 
     type: MessageType
-    reason: NoCooperationReason | None = Field(default=None, description="no_cooperation: why")
+    reason: NoCooperationReason | None = Field(default=None, description="no_cooperation: why (required)")
     file_references: list[Reference] = Field(default_factory=list, max_length=50)
     claims: list[ClaimInput] = Field(default_factory=list, max_length=50)
     comment: Text | None = None
+
+    @model_validator(mode="after")
+    def _reason_with_no_cooperation_only(self) -> Self:
+        if (self.type is MessageType.NO_COOPERATION) != (self.reason is not None):
+            raise ValueError("a no_cooperation reply needs a reason; other replies take none")
+        return self
 
 
 class ReplyAccepted(Answer):

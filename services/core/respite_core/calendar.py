@@ -6,9 +6,10 @@ Note that `holidays` counts Good Friday, and Liberation Day (5 May) in lustrum y
 """
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -31,6 +32,18 @@ class Country(StrEnum):
 
     BE = "BE"
     NL = "NL"
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(_ZONES[self])
+
+
+_ZONES = {Country.BE: "Europe/Brussels", Country.NL: "Europe/Amsterdam"}
+
+
+def local_date(moment: datetime, country: Country) -> date:
+    """The calendar day it is in the country at `moment`: deadlines count the agency's days, not UTC's."""
+    return moment.astimezone(country.timezone).date()
 
 
 @lru_cache(maxsize=64)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from respite_claims.exchange import (
     NotNow,
@@ -106,6 +107,9 @@ def dossier(
     if state is S.WITHDRAWN:
         fields["withdrawn_at"] = OPENED + timedelta(days=200)
     return Dossier.model_validate(fields)
+
+
+NEGOTIATING = dossier(S.NEGOTIATING, starts=date(2026, 1, 5), ends=date(2026, 4, 5))
 
 
 def in_state(state: DossierState) -> Dossier:
@@ -242,39 +246,48 @@ def test_a_later_notice_to_another_office_keeps_the_state_and_the_standstill(sta
     assert [m.receiver for m in out.messages] == ["late-creditor"]
 
 
+def weekdays_between(start: date, end: date) -> int:
+    """Mondays to Fridays after `start` up to and including `end`."""
+    return sum((start + timedelta(days=n)).weekday() < 5 for n in range(1, (end - start).days + 1))
+
+
 @pytest.mark.parametrize(
-    ("agency", "sent_on", "due_on"),
+    ("agency", "sent_on", "due_on", "holidays_skipped"),
     [
         # Wed 1 Apr 2026: Easter Monday (6 Apr) is a BE holiday, Good Friday (3 Apr) is not
-        (AGENCY_BE, date(2026, 4, 1), date(2026, 4, 16)),
+        (AGENCY_BE, date(2026, 4, 1), date(2026, 4, 16), 1),
         # in NL both Good Friday and Easter Monday are holidays
-        (AGENCY_NL, date(2026, 4, 1), date(2026, 4, 17)),
+        (AGENCY_NL, date(2026, 4, 1), date(2026, 4, 17), 2),
         # Thu 16 Apr 2026: King's Day (Mon 27 Apr) is a NL holiday, not a BE one
-        (AGENCY_BE, date(2026, 4, 16), date(2026, 4, 30)),
-        (AGENCY_NL, date(2026, 4, 16), date(2026, 5, 1)),
+        (AGENCY_NL, date(2026, 4, 16), date(2026, 5, 1), 1),
+        (AGENCY_BE, date(2026, 4, 16), date(2026, 4, 30), 0),
     ],
 )
 def test_a_reply_is_due_ten_working_days_later_in_the_agencys_country(
-    agency: Agency, sent_on: date, due_on: date
+    agency: Agency, sent_on: date, due_on: date, holidays_skipped: int
 ) -> None:
     out = send(M.NOTICE, dossier(), agency, ["bailiff-a"], at(sent_on), ids())
     assert out.messages[0].reply_due_on == due_on
-    # without the holiday it would have been ten weekdays: two calendar weeks later
-    assert due_on > sent_on + timedelta(days=14)
+    assert weekdays_between(sent_on, due_on) == 10 + holidays_skipped
 
 
-def test_the_due_date_counts_from_the_day_the_message_is_sent_whatever_the_hour() -> None:
+def test_the_due_date_counts_from_the_agencys_day_the_message_is_sent_whatever_the_hour() -> None:
     early = send(M.NOTICE, dossier(), AGENCY_BE, ["a"], at(date(2026, 1, 15), hour=0), ids())
-    late = send(M.NOTICE, dossier(), AGENCY_BE, ["a"], at(date(2026, 1, 15), hour=23), ids())
+    late = send(
+        M.NOTICE, dossier(), AGENCY_BE, ["a"], at(date(2026, 1, 15), hour=22), ids()
+    )  # 23:00 in Ghent
     assert early.messages[0].reply_due_on == late.messages[0].reply_due_on == date(2026, 1, 29)
+    # 23:30 UTC is already the next day in Belgium: the agency's day counts, not UTC's
+    after_midnight = send(
+        M.NOTICE, dossier(), AGENCY_BE, ["a"], at(date(2026, 1, 15), hour=23) + timedelta(minutes=30), ids()
+    )
+    assert after_midnight.messages[0].reply_due_on == date(2026, 1, 30)
 
 
 def test_one_conversation_per_dossier_and_office() -> None:
     first = send(M.NOTICE, dossier(), AGENCY_BE, ["a", "b"], at(date(2026, 1, 15)), ids("n"))
     later = send(M.BALANCE_REQUEST, first.dossier, AGENCY_BE, ["b", "a"], at(date(2026, 1, 20)), ids("b"))
-    other = send(
-        M.NOTICE, dossier(dossier_id="dossier-2"), AGENCY_BE, ["a"], at(date(2026, 1, 15)), ids("o")
-    )
+    other = send(M.NOTICE, dossier(dossier_id="dossier-2"), AGENCY_BE, ["a"], at(date(2026, 1, 15)), ids("o"))
 
     by_office = {m.receiver: m.conversation_id for m in first.messages}
     assert by_office["a"] != by_office["b"]
@@ -453,7 +466,9 @@ def test_an_allowed_reply_becomes_a_message_from_the_office_to_the_agency(
     asked = request("q1", request_type, "bank-b", at(date(2026, 2, 2)), date(2026, 2, 16))
     now = at(date(2026, 2, 5), hour=14)
     reason = NoCooperationReason.RECENT_ATTEMPT if reply_type is M.NO_COOPERATION else None
-    message = answer(asked, Reply(type=reply_type, reason=reason), in_state(S.NEGOTIATING), "bank-b", now, "r1")
+    message = answer(
+        asked, Reply(type=reply_type, reason=reason), in_state(S.NEGOTIATING), "bank-b", now, "r1"
+    )
 
     assert message.message_id == "r1"
     assert message.type is reply_type
@@ -471,9 +486,7 @@ def test_an_allowed_reply_becomes_a_message_from_the_office_to_the_agency(
 @pytest.mark.parametrize("state", [S.NOTIFIED, S.NEGOTIATING, S.SETTLED])
 def test_replies_are_taken_while_the_dossier_runs(state: DossierState) -> None:
     asked = request("q1", M.STATUS_REQUEST, "a", at(date(2026, 2, 2)))
-    message = answer(
-        asked, Reply(type=M.STATUS_REPORT), in_state(state), "a", at(date(2026, 2, 3)), "r1"
-    )
+    message = answer(asked, Reply(type=M.STATUS_REPORT), in_state(state), "a", at(date(2026, 2, 3)), "r1")
     assert message.type is M.STATUS_REPORT
 
 
@@ -496,7 +509,9 @@ def test_a_reply_the_catalogue_forbids_is_refused(request_type: MessageType, rep
     asked = request("q1", request_type, "a", at(date(2026, 2, 2)))
     reason = NoCooperationReason.UNKNOWN_PERSON if reply_type is M.NO_COOPERATION else None
     with pytest.raises(ReplyNotAllowed) as caught:
-        answer(asked, Reply(type=reply_type, reason=reason), in_state(S.SETTLED), "a", at(date(2026, 2, 3)), "r")
+        answer(
+            asked, Reply(type=reply_type, reason=reason), in_state(S.SETTLED), "a", at(date(2026, 2, 3)), "r"
+        )
     assert caught.value.request_type is request_type
     assert caught.value.reply_type is reply_type
 
@@ -520,6 +535,19 @@ def test_no_cooperation_carries_its_reason(reason: NoCooperationReason) -> None:
         "r1",
     )
     assert message.body == {"reason": reason.value}
+
+
+def test_no_cooperation_without_a_reason_is_refused_as_a_reply_not_a_crash() -> None:
+    # The catalogue requires the reason. Either the Reply refuses it at the door (a 422 from parse_body),
+    # or `answer` refuses it as its docstring promises (ReplyNotAllowed / NotNow, which the API maps to
+    # 422 / 409) - not with the Message model's ValidationError, which the API turns into a 500.
+    try:
+        without_reason = Reply(type=M.NO_COOPERATION)
+    except ValidationError:
+        return
+    asked = request("q1", M.NOTICE, "a", at(date(2026, 2, 2)))
+    with pytest.raises((ReplyNotAllowed, NotNow)):
+        answer(asked, without_reason, in_state(S.NOTIFIED), "a", at(date(2026, 2, 3)), "r1")
 
 
 def test_file_references_and_comment_go_into_the_body() -> None:
@@ -614,8 +642,10 @@ def test_answered_requests_are_no_longer_pending() -> None:
         request("t-a", M.TERMINATION, "a", day + timedelta(days=3)),
     ]
     assert [m.message_id for m in pending(messages)] == ["n-b", "b-a"]
-    assert next_deadline(messages) == date(2026, 2, 16)
-    assert next_deadline([*messages, reply("r-b", M.NO_COOPERATION, notice_b)]) == date(2026, 2, 18)
+    assert next_deadline(NEGOTIATING, messages) == date(2026, 2, 16)
+    assert next_deadline(NEGOTIATING, [*messages, reply("r-b", M.NO_COOPERATION, notice_b)]) == date(
+        2026, 2, 18
+    )
 
 
 def test_announcements_and_replies_are_never_pending() -> None:
@@ -627,7 +657,7 @@ def test_announcements_and_replies_are_never_pending() -> None:
         reply("r1", M.NOTICE_ACK, notice),
     ]
     assert pending(messages) == []
-    assert next_deadline(messages) is None
+    assert next_deadline(NEGOTIATING, messages) is None
 
 
 def test_the_earliest_due_date_wins_whatever_the_order() -> None:
@@ -638,29 +668,29 @@ def test_the_earliest_due_date_wins_whatever_the_order() -> None:
         request("n1", M.NOTICE, "c", day, date(2026, 2, 25)),
     ]
     for order in permutations(messages):
-        assert next_deadline(list(order)) == date(2026, 2, 20)
+        assert next_deadline(NEGOTIATING, list(order)) == date(2026, 2, 20)
 
 
 def test_nothing_pending_means_no_deadline() -> None:
     assert pending([]) == []
-    assert next_deadline([]) is None
+    assert next_deadline(NEGOTIATING, []) is None
     # a request without a due date is pending, but sets no deadline
     undated = request("n1", M.NOTICE, "a", at(date(2026, 2, 2)))
     assert pending([undated]) == [undated]
-    assert next_deadline([undated]) is None
+    assert next_deadline(NEGOTIATING, [undated]) is None
 
 
 def test_messages_sent_by_send_feed_the_next_deadline() -> None:
     first = send(M.NOTICE, dossier(), AGENCY_BE, ["a", "b"], at(date(2026, 4, 1)), ids("n"))
-    assert next_deadline(first.messages) == date(2026, 4, 16)
-    acked = [
-        *first.messages,
-        *(answer(m, Reply(type=M.NOTICE_ACK), first.dossier, m.receiver, at(date(2026, 4, 2)), f"r{i}")
-          for i, m in enumerate(first.messages)),
-    ]  # fmt: skip
+    assert next_deadline(NEGOTIATING, first.messages) == date(2026, 4, 16)
+    acks = [
+        answer(m, Reply(type=M.NOTICE_ACK), first.dossier, m.receiver, at(date(2026, 4, 2)), f"r{i}")
+        for i, m in enumerate(first.messages)
+    ]
+    acked = [*first.messages, *acks]
     assert pending(acked) == []
     balance = send(M.BALANCE_REQUEST, first.dossier, AGENCY_BE, ["a"], at(date(2026, 4, 7)), ids("b"))
-    assert next_deadline([*acked, *balance.messages]) == date(2026, 4, 21)
+    assert next_deadline(NEGOTIATING, [*acked, *balance.messages]) == date(2026, 4, 21)
 
 
 @st.composite
@@ -673,12 +703,15 @@ def exchanges(draw: st.DrawFn) -> tuple[list[Message], date | None, set[str]]:
     for i in range(draw(st.integers(0, 12))):
         kind = draw(st.sampled_from(REQUESTS + ANNOUNCEMENTS))
         office = draw(st.sampled_from(["a", "b", "c"]))
-        due = None if kind in ANNOUNCEMENTS else draw(st.none() | st.dates(date(2026, 1, 6), date(2026, 6, 30)))
+        due = (
+            None if kind in ANNOUNCEMENTS else draw(st.none() | st.dates(date(2026, 1, 6), date(2026, 6, 30)))
+        )
         sent = request(f"q{i}", kind, office, day + timedelta(hours=i), due)
         messages.append(sent)
-        if ANSWERS[kind] and draw(st.booleans()):
+        expects_reply = bool(ANSWERS[kind])
+        if expects_reply and draw(st.booleans()):
             messages.append(reply(f"r{i}", draw(st.sampled_from(sorted(ANSWERS[kind]))), sent))
-        elif ANSWERS[kind]:
+        elif expects_reply:
             unanswered.add(sent.message_id)
             if due is not None:
                 expected_due.append(due)
@@ -686,13 +719,13 @@ def exchanges(draw: st.DrawFn) -> tuple[list[Message], date | None, set[str]]:
     return list(shuffled), min(expected_due, default=None), unanswered
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(exchanges())
 def test_next_deadline_is_the_earliest_due_date_of_the_unanswered_requests(
     case: tuple[list[Message], date | None, set[str]],
 ) -> None:
     messages, expected, unanswered = case
-    assert next_deadline(messages) == expected
+    assert next_deadline(NEGOTIATING, messages) == expected
     still = pending(messages)
     assert {m.message_id for m in still} == unanswered
     assert [m for m in messages if m.message_id in unanswered] == still  # in the order given
@@ -767,7 +800,10 @@ def test_an_instalment_proposal_gives_each_office_the_plans_amount_month_by_mont
 
 
 def test_a_preferential_claim_weighs_more_in_the_proposal() -> None:
-    claims = [claim("p", "tax", 100_000, creditor_class=CreditorClass.PREFERENTIAL), claim("o", "bank", 100_000)]
+    claims = [
+        claim("p", "tax", 100_000, creditor_class=CreditorClass.PREFERENTIAL),
+        claim("o", "bank", 100_000),
+    ]
     parts = proposal_parts(ProposalKind.INSTALMENTS, claims, monthly_capacity=2_500, percentage_bp=None)
     offered = {p.office_id: p.offered for p in parts}
     # 90,000 available; weighted 2:1 gives the tax office 60,000 and the bank 30,000
@@ -782,20 +818,22 @@ def test_claims_with_nothing_outstanding_earn_no_share() -> None:
     )
     by_office = {p.office_id: p for p in parts}
 
-    assert sorted(by_office) == ["bailiff-a", "bank-b", "paid-c"]
+    # an office owed nothing more gets no proposal; paid-off claims are not part of one
+    assert sorted(by_office) == ["bailiff-a", "bank-b"]
     # the same as if the paid-off claims were not there: 180,000 split evenly over two open claims
     assert by_office["bank-b"].offered == by_office["bailiff-a"].offered == 90_000
-    assert by_office["bank-b"].claim_ids == ["c1", "c2"]
+    assert by_office["bank-b"].claim_ids == ["c1"]
     assert by_office["bank-b"].outstanding == 100_000
-    assert (by_office["paid-c"].offered, by_office["paid-c"].outstanding) == (0, 0)
-    assert by_office["paid-c"].claim_ids == ["c4"]
     assert sum(by_office["bank-b"].monthly or []) == 90_000
 
 
 def test_a_capacity_that_covers_everything_offers_every_outstanding() -> None:
     claims = [claim("c1", "a", 30_000, paid=6_000), claim("c2", "b", 12_000)]
     parts = proposal_parts(ProposalKind.INSTALMENTS, claims, monthly_capacity=100_000, percentage_bp=None)
-    assert [(p.office_id, p.offered, p.outstanding) for p in parts] == [("a", 24_000, 24_000), ("b", 12_000, 12_000)]
+    assert [(p.office_id, p.offered, p.outstanding) for p in parts] == [
+        ("a", 24_000, 24_000),
+        ("b", 12_000, 12_000),
+    ]
     assert [sum(p.monthly or []) for p in parts] == [24_000, 12_000]
 
 
@@ -807,7 +845,9 @@ def test_a_buy_out_offers_the_percentage_of_each_office() -> None:
     assert all(p.monthly is None for p in parts)  # paid at once
     total = 100_001 + 33_333 + 66_667
     assert sum(p.offered for p in parts) == total * 3_500 // 10_000
-    assert {p.office_id: p.offered for p in parts} == buy_out(3_500, [Debt.from_claim(c) for c in claims]).by_office
+    assert {p.office_id: p.offered for p in parts} == buy_out(
+        3_500, [Debt.from_claim(c) for c in claims]
+    ).by_office
     bailiff, bank = parts
     assert bailiff.offered in (66_667 * 35 // 100, 66_667 * 35 // 100 + 1)
     assert bank.outstanding == 133_334
@@ -821,12 +861,16 @@ def test_a_buy_out_of_a_round_percentage() -> None:
 
 def test_an_instalment_proposal_needs_the_capacity() -> None:
     with pytest.raises(NotNow, match="monthly capacity"):
-        proposal_parts(ProposalKind.INSTALMENTS, [claim("c1", "a", 100)], monthly_capacity=None, percentage_bp=5_000)
+        proposal_parts(
+            ProposalKind.INSTALMENTS, [claim("c1", "a", 100)], monthly_capacity=None, percentage_bp=5_000
+        )
 
 
 def test_a_buy_out_needs_the_percentage() -> None:
     with pytest.raises(NotNow, match="percentage"):
-        proposal_parts(ProposalKind.BUY_OUT, [claim("c1", "a", 100)], monthly_capacity=5_000, percentage_bp=None)
+        proposal_parts(
+            ProposalKind.BUY_OUT, [claim("c1", "a", 100)], monthly_capacity=5_000, percentage_bp=None
+        )
 
 
 @pytest.mark.parametrize("kind", list(ProposalKind))
@@ -855,11 +899,11 @@ def claim_sets(draw: st.DrawFn) -> list[Claim]:
     return made
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(claim_sets(), st.integers(0, 200_000), st.integers(1, 10_000))
 def test_any_proposal_adds_up_to_the_cent(claims: list[Claim], capacity: int, bp: int) -> None:
     open_debts = [Debt.from_claim(c) for c in claims if c.outstanding > 0]
-    offices = sorted({c.office_id for c in claims})
+    offices = sorted({c.office_id for c in claims if c.outstanding > 0})
     for kind in ProposalKind:
         if not open_debts:
             with pytest.raises(NotNow):
@@ -868,7 +912,7 @@ def test_any_proposal_adds_up_to_the_cent(claims: list[Claim], capacity: int, bp
         parts = proposal_parts(kind, claims, monthly_capacity=capacity, percentage_bp=bp)
         assert [p.office_id for p in parts] == offices
         for part in parts:
-            mine = [c for c in claims if c.office_id == part.office_id]
+            mine = [c for c in claims if c.office_id == part.office_id and c.outstanding > 0]
             assert part.claim_ids == sorted(c.claim_id for c in mine)
             assert part.outstanding == sum(c.outstanding for c in mine)
             assert 0 <= part.offered <= part.outstanding
@@ -893,7 +937,9 @@ def test_any_proposal_adds_up_to_the_cent(claims: list[Claim], capacity: int, bp
 DAY = at(date(2026, 2, 2))
 
 
-def proposals(offices: Sequence[str], created: datetime = DAY, kind: MessageType = M.PROPOSAL) -> list[Message]:
+def proposals(
+    offices: Sequence[str], created: datetime = DAY, kind: MessageType = M.PROPOSAL
+) -> list[Message]:
     prefix = "p" if kind is M.PROPOSAL else "rc"
     stamp = created.strftime("%m%d%H")
     return [request(f"{prefix}{stamp}-{office}", kind, office, created) for office in offices]
@@ -901,9 +947,20 @@ def proposals(offices: Sequence[str], created: datetime = DAY, kind: MessageType
 
 def test_each_office_is_counted_by_its_answer_to_the_proposal() -> None:
     to_a, to_b, to_c = proposals(["a", "b", "c"])
-    messages = [to_a, to_b, to_c, reply("r-a", M.PROPOSAL_ACCEPT, to_a), reply("r-b", M.PROPOSAL_REJECT, to_b)]
+    messages = [
+        to_a,
+        to_b,
+        to_c,
+        reply("r-a", M.PROPOSAL_ACCEPT, to_a),
+        reply("r-b", M.PROPOSAL_REJECT, to_b),
+    ]
     counted = tally(messages)
-    assert (counted.accepted, counted.rejected, counted.pending, counted.preapproved) == (["a"], ["b"], ["c"], [])
+    assert (counted.accepted, counted.rejected, counted.pending, counted.preapproved) == (
+        ["a"],
+        ["b"],
+        ["c"],
+        [],
+    )
     assert settlement_blockers(messages) == ["b", "c"]
 
 
@@ -1001,11 +1058,16 @@ def test_blockers_are_sorted_and_cover_rejections_and_silence() -> None:
         reply("r-b", M.PROPOSAL_ACCEPT, by["beta"]),
     ]
     assert settlement_blockers(messages) == ["alpha", "mu", "zeta"]
-    everyone = [*messages, reply("r-a", M.PROPOSAL_ACCEPT, by["alpha"]), reply("r-m", M.PROPOSAL_ACCEPT, by["mu"])]
+    everyone = [
+        *messages,
+        reply("r-a", M.PROPOSAL_ACCEPT, by["alpha"]),
+        reply("r-m", M.PROPOSAL_ACCEPT, by["mu"]),
+    ]
     assert settlement_blockers(everyone) == ["zeta"]
 
 
 VERDICTS = (None, M.PROPOSAL_ACCEPT, M.PROPOSAL_REJECT)
+PROPOSAL_KINDS = (M.PROPOSAL, M.RECONSIDERATION)
 
 
 @st.composite
@@ -1018,14 +1080,22 @@ def negotiations(draw: st.DrawFn) -> tuple[list[Message], dict[str, str]]:
         if preapproved:
             messages += preapproving(office)
         verdict = None
+        rejected_once = False
         for round_no in range(draw(st.integers(1, 4))):
             kind = M.PROPOSAL if round_no == 0 else draw(st.sampled_from(PROPOSAL_KINDS))
-            sent = request(f"{office}{round_no}", kind, office, DAY + timedelta(days=draw(st.integers(0, 3)) + 4 * round_no))
+            sent = request(
+                f"{office}{round_no}",
+                kind,
+                office,
+                DAY + timedelta(days=draw(st.integers(0, 3)) + 4 * round_no),
+            )
             messages.append(sent)
             verdict = draw(st.sampled_from(VERDICTS))
             if verdict is not None:
                 messages.append(reply(f"{office}{round_no}-r", verdict, sent))
-        if verdict is M.PROPOSAL_ACCEPT or (verdict is None and preapproved):
+            rejected_once = rejected_once or verdict is M.PROPOSAL_REJECT
+        # accepting in advance holds until the office rejects a proposal explicitly
+        if verdict is M.PROPOSAL_ACCEPT or (verdict is None and preapproved and not rejected_once):
             expected[office] = "accepted"
         elif verdict is M.PROPOSAL_REJECT:
             expected[office] = "rejected"
@@ -1034,10 +1104,7 @@ def negotiations(draw: st.DrawFn) -> tuple[list[Message], dict[str, str]]:
     return list(draw(st.permutations(messages))), expected
 
 
-PROPOSAL_KINDS = (M.PROPOSAL, M.RECONSIDERATION)
-
-
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(negotiations())
 def test_the_tally_counts_each_offices_answer_to_its_latest_proposal(
     case: tuple[list[Message], dict[str, str]],
@@ -1051,3 +1118,25 @@ def test_the_tally_counts_each_offices_answer_to_its_latest_proposal(
     ):
         assert offices == sorted(o for o, v in expected.items() if v == verdict)
     assert settlement_blockers(messages) == sorted(o for o, v in expected.items() if v != "accepted")
+
+
+@pytest.mark.parametrize("state", [S.TERMINATED, S.CLOSED, S.WITHDRAWN])
+def test_a_dossier_that_takes_no_replies_has_no_next_deadline(state: DossierState) -> None:
+    messages = [request("n1", M.NOTICE, "office-a", DAY, due=DAY.date() + timedelta(days=14))]
+    assert next_deadline(NEGOTIATING, messages) == DAY.date() + timedelta(days=14)
+    assert next_deadline(in_state(state), messages) is None
+
+
+def test_an_office_named_twice_gets_one_message() -> None:
+    sent = send(M.NOTICE, dossier(), AGENCY_BE, ["office-a", "office-a", "office-b"], DAY, ids())
+    assert [m.receiver for m in sent.messages] == ["office-a", "office-b"]
+
+
+def test_an_explicit_rejection_outranks_an_earlier_acceptance_in_advance() -> None:
+    (first,) = proposals(["a"])
+    (second,) = proposals(["a"], created=DAY + timedelta(days=10), kind=M.RECONSIDERATION)
+    in_advance = preapproving("a")
+    assert tally([*in_advance, first]).accepted == ["a"]
+    history = [*in_advance, first, reply("rj", M.PROPOSAL_REJECT, first), second]
+    assert tally(history).pending == ["a"]
+    assert settlement_blockers(history) == ["a"]
