@@ -169,7 +169,6 @@ def send_step(
         dossier_id,
         Action.SENT_TO_OFFICES,
         Purpose.CREDITOR_EXCHANGE,
-        entry_id=new_id(),
         at=now,
         detail=detail,
     )
@@ -515,7 +514,6 @@ def take_reply(
         dossier_id,
         Action.ANSWERED_BY_OFFICE,
         Purpose.CREDITOR_EXCHANGE,
-        entry_id=new_id(),
         at=now,
         detail=reply.type.value,
     )
@@ -677,7 +675,6 @@ def upload_claims(dossier_id: str, message_id: str) -> Response:
             dossier_id,
             Action.ANSWERED_BY_OFFICE,
             Purpose.CREDITOR_EXCHANGE,
-            entry_id=new_id(),
             at=now,
             detail=f"{reply_type.value} by csv",
         )
@@ -750,7 +747,6 @@ def inbox() -> Response:
                 message.dossier_id,
                 Action.READ_BY_OFFICE,
                 Purpose.CREDITOR_EXCHANGE,
-                entry_id=new_id(),
                 at=now,
                 detail=message.message_id,
             )
@@ -895,7 +891,6 @@ def lookup() -> Response:
                 dossier.dossier_id,
                 Action.LOOKED_UP,
                 Purpose.CREDITOR_LOOKUP,
-                entry_id=new_id(),
                 at=now,
             )
         )

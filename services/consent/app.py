@@ -104,7 +104,7 @@ def register_dossier() -> Response:
         new = open_dossier(command, who, dossier_id=new_id(), now=now)
     except ConsentNotProven as error:
         raise Problem(422, str(error), kind="consent-not-proven") from None
-    log = entry(who, new.dossier.dossier_id, Action.REGISTERED, Purpose.CASE_WORK, entry_id=new_id(), at=now)
+    log = entry(who, new.dossier.dossier_id, Action.REGISTERED, Purpose.CASE_WORK, at=now)
     try:
         DossierStore().register(new, log)
     except AlreadyRegistered as existing:
@@ -183,7 +183,7 @@ def read_dossier(dossier_id: str) -> Response:
     if partition.sealed_person is None or partition.consent is None:
         raise Problem(410, "This dossier's personal data is erased.", kind="erased")
     now = utc_now()
-    store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, entry_id=new_id(), at=now))
+    store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, at=now))
     try:
         key = store.data_key(dossier_id)
     except DataKeyDestroyed:
@@ -216,9 +216,7 @@ def consent_proof(dossier_id: str) -> Response:
     partition = own_partition(store, who, dossier_id)
     if partition.consent is None:
         raise Problem(410, "This dossier's consent record is erased.", kind="erased")
-    store.log_read(
-        entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, entry_id=new_id(), at=utc_now())
-    )
+    store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
     record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
     return json_response(record)
 
@@ -245,7 +243,7 @@ def withdraw_consent(dossier_id: str) -> Response:
     except IllegalTransition as error:
         raise illegal(error) from None
     store.destroy_data_key(dossier_id)
-    log = entry(who, dossier_id, Action.CONSENT_WITHDRAWN, Purpose.CASE_WORK, entry_id=new_id(), at=now)
+    log = entry(who, dossier_id, Action.CONSENT_WITHDRAWN, Purpose.CASE_WORK, at=now)
     try:
         store.change(dossier, withdrawn, log)
     except ChangedMeanwhile:
@@ -277,7 +275,7 @@ def close_dossier(dossier_id: str) -> Response:
         closed = dossiers.close(dossier, command.reason, now, keep)
     except IllegalTransition as error:
         raise illegal(error) from None
-    log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, entry_id=new_id(), at=now)
+    log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, at=now)
     try:
         store.change(dossier, closed, log)
     except ChangedMeanwhile:
@@ -317,9 +315,7 @@ def transfer_dossier(dossier_id: str) -> Response:
     except ValueError as error:
         raise Problem(422, str(error), kind="same-agency") from None
     detail = f"from:{before.agency_id} to:{after.agency_id}"
-    log = entry(
-        who, dossier_id, Action.TRANSFERRED, Purpose.TRANSFER, entry_id=new_id(), at=utc_now(), detail=detail
-    )
+    log = entry(who, dossier_id, Action.TRANSFERRED, Purpose.TRANSFER, at=utc_now(), detail=detail)
     try:
         store.transfer(before, after, partition.person_key, log)
     except ChangedMeanwhile:
@@ -396,7 +392,7 @@ def confirm_form(dossier_id: str) -> Response:
     store.attach_form(
         dossier,
         form,
-        entry(who, dossier_id, Action.CONSENT_FORM_ADDED, Purpose.CASE_WORK, entry_id=new_id(), at=now),
+        entry(who, dossier_id, Action.CONSENT_FORM_ADDED, Purpose.CASE_WORK, at=now),
     )
     return json_response(form)
 

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from respite_core.api import Caller, Role
+from respite_core.ids import new_id
 
 
 class Purpose(StrEnum):
@@ -37,7 +38,7 @@ class Action(StrEnum):
     LOOKED_UP = "looked_up"
 
 
-OFFICE_ACTOR = "office"  # the actor role of an office system (its OAuth2 client)
+OFFICE_ACTOR: Literal["office"] = "office"  # the actor role of an office system (its OAuth2 client)
 
 
 class AccessEntry(BaseModel):
@@ -60,21 +61,11 @@ def entry(
     action: Action,
     purpose: Purpose,
     *,
-    entry_id: str,
     at: datetime,
     detail: str | None = None,
 ) -> AccessEntry:
-    return AccessEntry(
-        entry_id=entry_id,
-        dossier_id=dossier_id,
-        at=at,
-        actor_id=caller.user_id,
-        actor_agency_id=caller.agency_id,
-        actor_role=caller.role,
-        action=action,
-        purpose=purpose,
-        detail=detail,
-    )
+    """A caseworker's (or operator's) access: the actor is the person, at their agency."""
+    return _entry(caller.user_id, caller.agency_id, caller.role, dossier_id, action, purpose, at, detail)
 
 
 def office_entry(
@@ -84,18 +75,30 @@ def office_entry(
     action: Action,
     purpose: Purpose,
     *,
-    entry_id: str,
     at: datetime,
     detail: str | None = None,
 ) -> AccessEntry:
     """An office system's access: the actor is its OAuth2 client, on behalf of the office."""
+    return _entry(client_id, office_id, OFFICE_ACTOR, dossier_id, action, purpose, at, detail)
+
+
+def _entry(
+    actor_id: str,
+    organisation_id: str,
+    role: Role | Literal["office"],
+    dossier_id: str,
+    action: Action,
+    purpose: Purpose,
+    at: datetime,
+    detail: str | None,
+) -> AccessEntry:
     return AccessEntry(
-        entry_id=entry_id,
+        entry_id=new_id(),
         dossier_id=dossier_id,
         at=at,
-        actor_id=client_id,
-        actor_agency_id=office_id,
-        actor_role=OFFICE_ACTOR,
+        actor_id=actor_id,
+        actor_agency_id=organisation_id,
+        actor_role=role,
         action=action,
         purpose=purpose,
         detail=detail,
