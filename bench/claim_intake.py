@@ -72,6 +72,18 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def in_pool[T, R](work: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """`work` on every item from WORKERS threads, results in order; the first failure cancels the rest."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        futures = [pool.submit(work, item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
 def be_national_number(born: date, serial: int) -> str:
     digits = f"{born:%y%m%d}{serial:03d}"
     return digits + f"{97 - int(digits) % 97:02d}"
@@ -245,8 +257,7 @@ class Bench:
 
     def setup(self, first: int, n: int) -> list[Dossier]:
         deadline = time.monotonic() + SETUP_BUDGET_S
-        with ThreadPoolExecutor(WORKERS) as pool:
-            return list(pool.map(lambda i: self.notified_dossier(i, deadline), range(first, first + n)))
+        return in_pool(lambda i: self.notified_dossier(i, deadline), range(first, first + n))
 
     # --- waiting ----------------------------------------------------------------------------------
 
@@ -268,9 +279,9 @@ class Bench:
             if not start:
                 return count
 
-    def settle(self, receipts: int | None = None) -> None:
-        """Until the consolidation queue is empty (and `receipts` are written) and no consumer has made
-        a counted call for 2 s: the work of one phase stays in that phase's counts."""
+    def settle(self) -> None:
+        """Until the consolidation queue is empty and no consumer has made a counted call for 2 s: the
+        work of one phase stays in that phase's counts."""
         deadline = time.monotonic() + SETTLE_BUDGET_S
         quiet_since, last = time.monotonic(), self.counter.consumer_calls()
         while time.monotonic() < deadline:
@@ -278,13 +289,8 @@ class Bench:
             calls = self.counter.consumer_calls()
             if calls != last:
                 quiet_since, last = time.monotonic(), calls
-            if (
-                time.monotonic() - quiet_since < 2
-                or self.queue_depth()
-                or (receipts is not None and self.receipts() < receipts)
-            ):
-                continue
-            return
+            if time.monotonic() - quiet_since >= 2 and not self.queue_depth():
+                return
         raise TimeoutError(f"the consumers did not settle within {SETTLE_BUDGET_S} s")
 
     def queue_depth(self) -> int:
@@ -334,7 +340,8 @@ class Bench:
         lock = threading.Lock()
         done = threading.Event()
 
-        def one(position: int, dossier: Dossier) -> None:
+        def one(numbered: tuple[int, Dossier]) -> None:
+            position, dossier = numbered
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name} took longer than {PHASE_BUDGET_S} s")
             sampled = position % SAMPLE_EVERY == 0
@@ -369,23 +376,23 @@ class Bench:
                         consolidated[dossier_id] = time.perf_counter()
                 if time.monotonic() > deadline + SETTLE_BUDGET_S:
                     return
-                time.sleep(0.05)
+                time.sleep(0.25)
 
         watcher = threading.Thread(target=watch_totals, name="bench-totals-watcher", daemon=True)
         watcher.start()
         started = time.perf_counter()
         try:
-            with ThreadPoolExecutor(WORKERS) as pool:
-                for future in [pool.submit(one, i, d) for i, d in enumerate(dossiers)]:
-                    future.result()
+            in_pool(one, enumerate(dossiers))
             phase.accepted_s = time.perf_counter() - started
             give_up = time.monotonic() + SETTLE_BUDGET_S
-            while self.receipts() < receipts_before + len(dossiers):
+            while self.queue_depth():  # every message was sent before its 201; deleted once consolidated
                 if time.monotonic() > give_up:
                     raise TimeoutError(f"{name}: not every intake consolidated within {SETTLE_BUDGET_S} s")
-                time.sleep(0.05)
+                time.sleep(0.1)
             phase.consolidated_s = time.perf_counter() - started
             self.settle()  # the feed consumer may still be reading the stream
+            if self.receipts() != receipts_before + len(dossiers):
+                raise RuntimeError(f"{name}: {self.receipts() - receipts_before} intakes consolidated")
         finally:
             done.set()
             watcher.join(SETTLE_BUDGET_S)
@@ -431,8 +438,7 @@ class Bench:
                 put("threaded", i)
 
         started = time.perf_counter()
-        with ThreadPoolExecutor(WORKERS) as pool:
-            list(pool.map(share, range(WORKERS)))
+        in_pool(share, range(WORKERS))
         return sequential, time.perf_counter() - started
 
 

@@ -231,6 +231,12 @@ TABLES = (
         ttl_attribute=None,
     ),
     Table(
+        TableName.DELIVERIES,
+        owner="notifications",
+        purpose="reference tokens (hashed), emails sent, webhook deliveries, endpoint health (no personal data)",
+        personal_data=False,
+    ),
+    Table(
         TableName.IDEMPOTENCY,
         owner="core",
         purpose="idempotency records of writes and consumed messages",
@@ -245,6 +251,33 @@ DOSSIER_EVENTS_FAILED = Queue(
     QueueName.DOSSIER_EVENTS_FAILED,
     owner="core",
     purpose="stream batches a consumer gave up on (coordinates only, no record content)",
+)
+
+OUTBOX = Queue(
+    QueueName.OUTBOX,
+    owner="notifications",
+    purpose="which message goes to which office (ids only): its email and its webhook",
+)
+
+WEBHOOK_DELIVERIES = Queue(
+    QueueName.WEBHOOK_DELIVERIES,
+    owner="notifications",
+    purpose="signed webhook deliveries to office systems (ids only; the body is built when sent)",
+    max_receive_count=8,
+)
+
+DELIVER_TO_OFFICES = Function(
+    name="notifications-outbox",
+    service="notifications",
+    handler="respite_notifications.consumers.outbox.handler",
+    uses=(
+        (TableName.DOSSIERS, Access.READ),
+        (TableName.KEY_STORE, Access.READ),
+        (TableName.DIRECTORY, Access.READ),
+        (TableName.DELIVERIES, Access.WRITE),
+        (KeyName.DOSSIER_DATA, Access.READ),
+        (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),
+    ),
 )
 
 CLAIMS_CONSOLIDATION = Queue(
@@ -277,8 +310,15 @@ FEED_FROM_DOSSIER_EVENTS = Function(
 
 CATALOGUE = Catalogue(
     tables=TABLES,
-    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION),
+    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION, OUTBOX, WEBHOOK_DELIVERIES),
     buckets=(
+        Bucket(
+            BucketName.INBOUND_MAIL,
+            owner="notifications",
+            purpose="raw inbound email (MIME) as SES stores it, until the inbound handler has read it",
+            personal_data=True,
+            expire_after_days=7,
+        ),
         Bucket(
             BucketName.DOCUMENTS,
             owner="consent",

@@ -16,15 +16,19 @@ class TableName(StrEnum):
     FEED = "feed"  # caseworkers' in-app notifications
     ACCESS_LOG = "access-log"  # append-only: who read or changed which dossier, and erasure receipts
     IDEMPOTENCY = "idempotency"  # Powertools idempotency records
+    DELIVERIES = "deliveries"  # reference tokens, emails sent, webhook deliveries and endpoints' health
 
 
 class QueueName(StrEnum):
     DOSSIER_EVENTS_FAILED = "dossier-events-failed"  # on-failure destination of the stream consumers
     CLAIMS_CONSOLIDATION = "claims-consolidation"  # "claims of dossier X changed": recompute its totals
+    OUTBOX = "notifications-outbox"  # "message X is for office Y": email it, call its webhook
+    WEBHOOK_DELIVERIES = "webhook-deliveries"  # signed webhook calls, retried with backoff for ~3 days
 
 
 class BucketName(StrEnum):
     DOCUMENTS = "documents"  # signed consent forms, attachments
+    INBOUND_MAIL = "inbound-mail"  # raw MIME as SES stores it, until the inbound handler has read it
 
 
 class KeyName(StrEnum):
