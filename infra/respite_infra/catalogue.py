@@ -233,7 +233,7 @@ TABLES = (
     Table(
         TableName.DELIVERIES,
         owner="notifications",
-        purpose="reference tokens (hashed), emails sent, webhook deliveries, endpoint health (no personal data)",
+        purpose="reference tokens (hashed), emails sent, webhook deliveries, endpoint health (no PII)",
         personal_data=False,
     ),
     Table(
