@@ -305,7 +305,11 @@ FEED_FROM_DOSSIER_EVENTS = Function(
     name="notifications-dossier-events",
     service="notifications",
     handler="respite_notifications.consumers.dossier_events.handler",
-    uses=((TableName.FEED, Access.WRITE), (TableName.IDEMPOTENCY, Access.WRITE)),
+    uses=(
+        (TableName.FEED, Access.WRITE),
+        (TableName.IDEMPOTENCY, Access.WRITE),
+        (QueueName.OUTBOX, Access.WRITE),
+    ),
 )
 
 CATALOGUE = Catalogue(

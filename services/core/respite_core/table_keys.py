@@ -101,3 +101,8 @@ def office_client(client_id: str) -> str:
 
 def rate_window(subject: str, window_start_iso: str) -> str:
     return f"RATE#{subject}#{window_start_iso}"
+
+
+def feed_counter(agency_id: str) -> str:
+    """The agency's unread count, kept in the same transaction as every feed change."""
+    return f"FEEDCOUNT#{agency_id}"

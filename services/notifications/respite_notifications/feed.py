@@ -112,7 +112,7 @@ def _newly_set(old: Image, new: Image, attribute: str) -> bool:
 def _item(kind: FeedKind, agency_id: str, dossier_id: str, happened_at: datetime, **about: Any) -> FeedItem:
     cause = about.get("message_id") or dossier_id
     return FeedItem(
-        item_id=f"{to_iso(happened_at)}#{kind.value}#{cause}",
+        item_id=f"{to_iso(happened_at)}~{kind.value}~{cause}",  # URL-safe: it is a path parameter
         agency_id=agency_id,
         kind=kind,
         dossier_id=dossier_id,

@@ -1,11 +1,30 @@
-"""The feed table: one partition per agency, items sorted by when they happened."""
+"""The feed table: one partition per agency, items newest first, and the agency's unread count kept in
+the same transaction as every change (so the count never drifts from the items)."""
 
+import base64
+import binascii
+import json
+from collections.abc import Iterator
 from typing import Any
 
-from respite_core import table_keys
-from respite_core.resources import TableName
-from respite_core.store.table import Table
+from respite_core import aws, table_keys
+from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.items import Item
+from respite_core.store.table import Table, TransactionConflict, write_together
+from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedItem
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+class Outbox:
+    """The queue of deliveries to offices (ids only); a redelivered stream record may put one twice,
+    which each channel answers once."""
+
+    def put(self, delivery: OfficeDelivery) -> None:
+        aws.sqs().send_message(QueueUrl=locate(QueueName.OUTBOX), MessageBody=delivery.model_dump_json())
 
 
 class FeedStore:
@@ -13,28 +32,85 @@ class FeedStore:
         self._table = Table(TableName.FEED)
 
     def add(self, item: FeedItem) -> bool:
-        """Store the item once; False when it was already there (a redelivered event)."""
-        from botocore.exceptions import ClientError
-
+        """Store the item once and count it unread; False when it was already there (a redelivery)."""
+        counter = table_keys.feed_counter(item.agency_id)
+        put = self._table.put_op(
+            {
+                "PK": table_keys.feed(item.agency_id),
+                "SK": table_keys.feed_item(item.item_id),
+                **item.model_dump(mode="json"),
+            },
+            unless_exists=True,
+        )
         try:
-            self._table.put(
-                {
-                    "PK": table_keys.feed(item.agency_id),
-                    "SK": table_keys.feed_item(item.item_id),
-                    **item.model_dump(mode="json"),
-                },
-                unless_exists=True,
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
+            write_together([put, _count(self._table, counter, +1)])
+        except TransactionConflict:
+            return False
         return True
 
-    def latest(self, agency_id: str, limit: int = 50) -> list[FeedItem]:
-        items = self._table.query("PK = :pk", {":pk": table_keys.feed(agency_id)}, forward=False, limit=limit)
-        return [FeedItem.model_validate(_fields(item)) for item in items]
+    def listing(self, agency_id: str, cursor: str | None) -> Iterator[tuple[FeedItem, str]]:
+        """The agency's feed, newest first, each item with the cursor that continues after it."""
+        start: Item | None = _decode(cursor, agency_id) if cursor else None
+        while True:
+            items, last = self._table.query_page(
+                "PK = :pk", {":pk": table_keys.feed(agency_id)}, forward=False, limit=50, start_key=start
+            )
+            for item in items:
+                yield FeedItem.model_validate(_fields(item)), _encode({"PK": item["PK"], "SK": item["SK"]})
+            if last is None:
+                return
+            start = last
+
+    def unread(self, agency_id: str) -> int:
+        counter = table_keys.feed_counter(agency_id)
+        item = self._table.get(counter, counter)
+        return max(0, int(item["unread"])) if item else 0
+
+    def mark_read(self, agency_id: str, item_id: str) -> bool:
+        """True when the item was unread (and the count went down); False when it was read already."""
+        mark = self._table.update_op(
+            table_keys.feed(agency_id),
+            table_keys.feed_item(item_id),
+            changes={"read": True},
+            expected={"read": False},
+        )
+        try:
+            write_together([mark, _count(self._table, table_keys.feed_counter(agency_id), -1)])
+        except TransactionConflict:
+            if self._table.get(table_keys.feed(agency_id), table_keys.feed_item(item_id)) is None:
+                raise KeyError(item_id) from None
+            return False
+        return True
 
 
-def _fields(item: dict[str, Any]) -> dict[str, Any]:
+def _count(table: Table, counter: str, by: int) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": table.physical_name,
+            "Key": {"PK": {"S": counter}, "SK": {"S": counter}},
+            "UpdateExpression": "ADD unread :by",
+            "ExpressionAttributeValues": {":by": {"N": str(by)}},
+        }
+    }
+
+
+def _fields(item: Item) -> dict[str, Any]:
     return {name: value for name, value in item.items() if name in FeedItem.model_fields}
+
+
+def _encode(position: Item) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position, sort_keys=True).encode()).decode()
+
+
+def _decode(cursor: str, agency_id: str) -> Item:
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("the cursor is not one this API gave out") from None
+    if (
+        not isinstance(position, dict)
+        or position.get("PK") != table_keys.feed(agency_id)
+        or set(position) != {"PK", "SK"}
+    ):
+        raise InvalidCursor("the cursor is not one this API gave out")
+    return dict(position)

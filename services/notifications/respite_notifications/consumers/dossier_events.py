@@ -1,5 +1,6 @@
 """Dossier table stream → the caseworker feed: registrations, replies, overdue replies, messages not
-acknowledged in time and standstills about to end appear in the agency's feed.
+acknowledged in time and standstills about to end appear in the agency's feed; and every message
+an agency sends an office goes to the outbox (its email and its webhook).
 
 Partial batch failures are reported (`batchItemFailures`), so one bad record is retried alone; a
 feed item's id is derived from the change that caused it, so a redelivered record adds nothing.
@@ -13,8 +14,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import feed_items_for
-from respite_notifications.store import FeedStore
+from respite_notifications.store import FeedStore, Outbox
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -24,9 +26,11 @@ def on_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None:
         return
-    items = feed_items_for(
-        str(record.event_name.name if record.event_name else ""), change.old_image, change.new_image
-    )
+    event_name = str(record.event_name.name if record.event_name else "")
+    delivery = delivery_for(event_name, change.new_image)
+    if delivery is not None:
+        Outbox().put(delivery)
+    items = feed_items_for(event_name, change.old_image, change.new_image)
     store = FeedStore()
     for item in items:
         added = store.add(item)
