@@ -301,6 +301,18 @@ SWEEP_DEADLINES = Function(
     timeout_s=120,
 )
 
+SEND_DIGESTS = Function(
+    name="notifications-digest",
+    service="notifications",
+    handler="respite_notifications.consumers.digest.handler",
+    uses=(
+        (TableName.DOSSIERS, Access.READ),
+        (TableName.DIRECTORY, Access.READ),
+        (TableName.FEED, Access.WRITE),
+    ),
+    timeout_s=300,
+)
+
 FEED_FROM_DOSSIER_EVENTS = Function(
     name="notifications-dossier-events",
     service="notifications",
@@ -374,7 +386,10 @@ CATALOGUE = Catalogue(
         ),
     ),
     queue_consumers=(QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),),
-    schedules=(Schedule(SWEEP_DEADLINES, expression="rate(1 hour)", every_s=300),),
+    schedules=(
+        Schedule(SWEEP_DEADLINES, expression="rate(1 hour)", every_s=300),
+        Schedule(SEND_DIGESTS, expression="cron(0 6 ? * MON *)", every_s=7 * 24 * 3600),  # Mondays 06:00 UTC
+    ),
     stream_consumers=(
         StreamConsumer(
             FEED_FROM_DOSSIER_EVENTS,

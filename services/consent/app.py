@@ -28,7 +28,6 @@ from respite_consent.models import (
     RegisterDossier,
     RequestFormUpload,
     SignedForm,
-    StatusOverview,
     TransferDossier,
 )
 from respite_consent.registration import ConsentNotProven, open_dossier
@@ -45,7 +44,9 @@ from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
 from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
 from respite_core.ids import new_id, utc_now
+from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.store import documents
+from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item
@@ -411,13 +412,9 @@ def status_overview() -> Response:
     the coming week — the content of the weekly digest. No personal data."""
     who = caller(api.request)
     now = utc_now()
-    since = query_params(api.request, OverviewQuery).since or now - dossiers.WEEK
-    store = DossierStore()
-    body = dossiers.overview(
-        who.agency_id,
-        store.all_of_agency(who.agency_id),
-        store.claims_received(who.agency_id, since),
-        since,
-        now,
+    since = query_params(api.request, OverviewQuery).since or now - WEEK
+    agency = AgencyDossiers()
+    body = overview(
+        who.agency_id, agency.all(who.agency_id), agency.claims_received(who.agency_id, since), since, now
     )
     return json_response(body)

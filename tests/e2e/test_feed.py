@@ -21,6 +21,7 @@ def feed(stack: RunningStack, token: str, **params: Any) -> requests.Response:
 def test_the_feed_counts_unread_items_and_marks_them_read(stack: RunningStack) -> None:
     token = stack.sign_in(SANNE)
     mine = [register(Client(stack, SANNE), new_person()) for _ in range(3)]
+
     def mine_in_feed() -> list[dict[str, Any]]:
         found = [i for i in feed(stack, token, limit=200).json()["items"] if i["dossier_id"] in mine]
         return found if len(found) == 3 else []

@@ -1,7 +1,7 @@
 """What happens to a dossier, as pure functions: closing, withdrawal, transfer, the one-dossier view
 and the agency's status overview. The store reads and writes; these decide."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -10,12 +10,10 @@ from respite_consent.models import (
     ClaimView,
     ConsentRecord,
     CreditorView,
-    DeadlineSoon,
     DossierSummary,
     DossierView,
     MessageView,
     PendingReply,
-    StatusOverview,
 )
 from respite_core.domain import (
     Claim,
@@ -23,13 +21,12 @@ from respite_core.domain import (
     DebtorIdentity,
     Dossier,
     DossierEvent,
-    DossierState,
     Message,
 )
+from respite_core.overview import running_standstill_end
 from respite_core.totals import amounts_of
 
 DEFAULT_RETENTION = timedelta(days=30)  # after closing; RESPITE_RETENTION_DAYS overrides it
-WEEK = timedelta(days=7)
 
 
 def close(dossier: Dossier, reason: str, now: datetime, retention: timedelta = DEFAULT_RETENTION) -> Dossier:
@@ -55,13 +52,8 @@ def summary(dossier: Dossier) -> DossierSummary:
 
 def is_due_within(dossier: Dossier, today: date, days: int) -> bool:
     horizon = today + timedelta(days=days)
-    due = [d for d in (dossier.next_deadline_on, _open_standstill_end(dossier)) if d is not None]
+    due = [d for d in (dossier.next_deadline_on, running_standstill_end(dossier)) if d is not None]
     return any(d <= horizon for d in due)
-
-
-def _open_standstill_end(dossier: Dossier) -> date | None:
-    running = dossier.state in (DossierState.NOTIFIED, DossierState.NEGOTIATING)
-    return dossier.standstill_ends_on if running else None
 
 
 # --- the one-dossier view -----------------------------------------------------------------------
@@ -151,35 +143,4 @@ def view(contents: DossierContents, today: date) -> DossierView:
             MessageView.model_validate(m.model_dump(include=set(MessageView.model_fields)))
             for m in sorted(contents.messages, key=lambda m: (m.created_at, m.message_id))
         ],
-    )
-
-
-# --- the status overview ------------------------------------------------------------------------
-
-
-def overview(
-    agency_id: str, dossiers: Sequence[Dossier], claims_received: int, since: datetime, now: datetime
-) -> StatusOverview:
-    today = now.date()
-    deadlines: list[DeadlineSoon] = []
-    for dossier in dossiers:
-        if dossier.next_deadline_on is not None and dossier.next_deadline_on <= today + WEEK:
-            deadlines.append(_deadline(dossier, "reply", dossier.next_deadline_on))
-        standstill_end = _open_standstill_end(dossier)
-        if standstill_end is not None and standstill_end <= today + WEEK:
-            deadlines.append(_deadline(dossier, "standstill_ends", standstill_end))
-    counts = Counter(d.state for d in dossiers)
-    return StatusOverview(
-        agency_id=agency_id,
-        generated_at=now,
-        since=since,
-        dossiers_by_state={state: counts.get(state, 0) for state in DossierState},
-        claims_received_since=claims_received,
-        deadlines_this_week=sorted(deadlines, key=lambda d: (d.due_on, d.dossier_id, d.kind)),
-    )
-
-
-def _deadline(dossier: Dossier, kind: str, due_on: date) -> DeadlineSoon:
-    return DeadlineSoon(
-        dossier_id=dossier.dossier_id, agency_reference=dossier.agency_reference, kind=kind, due_on=due_on
     )

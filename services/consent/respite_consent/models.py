@@ -228,20 +228,4 @@ class OverviewQuery(Request):
     since: UtcDatetime | None = Field(default=None, description="claims received since; default: 7 days ago")
 
 
-class DeadlineSoon(Answer):
-    dossier_id: str
-    agency_reference: str | None = None
-    kind: str  # "reply" | "standstill_ends"
-    due_on: date
-
-
-class StatusOverview(Answer):
-    agency_id: str
-    generated_at: datetime
-    since: datetime
-    dossiers_by_state: dict[DossierState, int]
-    claims_received_since: int
-    deadlines_this_week: list[DeadlineSoon]
-
-
 ConsentRecord.model_rebuild()

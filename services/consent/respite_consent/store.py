@@ -14,7 +14,6 @@ import binascii
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from respite_consent.models import ConsentRecord, SignedForm
@@ -194,19 +193,6 @@ class DossierStore:
             if last is None:
                 return
             start = last
-
-    def all_of_agency(self, agency_id: str) -> list[Dossier]:
-        items = self._dossiers.query(
-            "GSI1PK = :agency", {":agency": table_keys.agency(agency_id)}, index=DOSSIER_INDEX
-        )
-        return [Dossier.model_validate(fields_of(i, Dossier)) for i in items]
-
-    def claims_received(self, agency_id: str, since: datetime) -> int:
-        items = self._dossiers.query(
-            "PK = :pk AND SK >= :since",
-            {":pk": table_keys.claim_receipts(agency_id), ":since": to_iso(since)},
-        )
-        return sum(int(item.get("count", 1)) for item in items)
 
     def log_read(self, entry: AccessEntry) -> None:
         """Logged before the data is served: no entry, no data."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from respite_core.domain import Dossier, MessageType
 from respite_core.ids import parse_iso, to_iso
+from respite_core.overview import StatusOverview
 from respite_core.store.items import ENTITY
 
 
@@ -23,6 +24,8 @@ class FeedKind(StrEnum):
     REPLY_OVERDUE = "reply_overdue"  # no answer within 10 working days
     NOT_ACKNOWLEDGED = "not_acknowledged"  # not fetched and acknowledged within 5 working days
     STANDSTILL_ENDS_SOON = "standstill_ends_soon"  # two weeks before the standstill ends
+    MAIL_RECEIVED = "mail_received"  # an office answered by email; linked to the request it answers
+    WEEKLY_DIGEST = "weekly_digest"  # the agency's status overview of the week (counts, no names)
 
 
 class FeedItem(BaseModel):
@@ -38,6 +41,7 @@ class FeedItem(BaseModel):
     message_id: str | None = None
     message_type: MessageType | None = None
     due_on: date | None = None
+    summary: dict[str, int] | None = None  # the weekly digest's counts
 
 
 type Image = Mapping[str, Any]
@@ -52,6 +56,18 @@ def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> lis
         return _dossier_items(event_name, old or {}, new)
     if entity == "message":
         return _message_items(event_name, old or {}, new)
+    if entity == "mail" and event_name == "INSERT":
+        received = parse_iso(str(new["received_at"]))
+        return [
+            _item(
+                FeedKind.MAIL_RECEIVED,
+                str(new["agency_id"]),
+                str(new["dossier_id"]),
+                received,
+                office_id=str(new["office_id"]),
+                message_id=str(new["in_reply_to"]),
+            )
+        ]
     return []
 
 
@@ -103,6 +119,26 @@ def _message_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
                 )
             )
     return items
+
+
+def weekly_digest(overview: StatusOverview) -> FeedItem:
+    """The week's overview as one feed item: counts per state, claims received, deadlines coming."""
+    week = overview.generated_at.strftime("%G-W%V")  # one digest per agency per ISO week
+    summary = {
+        f"dossiers_{state.value}": count for state, count in overview.dossiers_by_state.items() if count
+    }
+    summary |= {
+        "claims_received": overview.claims_received_since,
+        "deadlines_this_week": len(overview.deadlines_this_week),
+    }
+    return FeedItem(
+        item_id=f"{week}~{FeedKind.WEEKLY_DIGEST.value}~{overview.agency_id}",
+        agency_id=overview.agency_id,
+        kind=FeedKind.WEEKLY_DIGEST,
+        dossier_id="",
+        happened_at=overview.generated_at,
+        summary=summary,
+    )
 
 
 def _newly_set(old: Image, new: Image, attribute: str) -> bool:

@@ -17,6 +17,7 @@ from respite_core.domain import (
     Message,
     MessageType,
 )
+from respite_core.overview import overview as status_overview
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 TODAY = NOW.date()
@@ -248,7 +249,7 @@ def test_the_overview_counts_states_and_lists_this_weeks_deadlines() -> None:
         dossier(dossier_id="D4", next_deadline_on=TODAY + timedelta(days=30)),
     ]
 
-    overview = dossiers.overview("ocmw-gent", agency, 12, NOW - timedelta(days=7), NOW)
+    overview = status_overview("ocmw-gent", agency, 12, NOW - timedelta(days=7), NOW)
 
     assert overview.dossiers_by_state[DossierState.REGISTERED] == 3
     assert overview.dossiers_by_state[DossierState.NOTIFIED] == 1

@@ -88,3 +88,17 @@ def test_feed_items_carry_no_personal_data() -> None:
     [item] = feed_items_for("INSERT", None, REPLY | person_like)
     assert "Peeters" not in item.model_dump_json()
     assert "85073003328" not in item.model_dump_json()
+
+
+def test_a_linked_mail_is_announced_with_the_request_it_answers() -> None:
+    mail = {
+        "entity": "mail",
+        "dossier_id": "D1",
+        "agency_id": "ocmw-gent",
+        "office_id": "vanhove",
+        "in_reply_to": "M1",
+        "received_at": "2026-09-05T10:00:00.000000Z",
+        "sealed": "v1:...",
+    }
+    [item] = feed_items_for("INSERT", None, mail)
+    assert (item.kind, item.office_id, item.message_id) == (FeedKind.MAIL_RECEIVED, "vanhove", "M1")

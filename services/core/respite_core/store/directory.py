@@ -66,6 +66,10 @@ class Directory:
         item = self._table.get(table_keys.OFFICES, table_keys.office(office_id))
         return None if item is None else Office.model_validate(_fields(item, Office))
 
+    def agencies(self) -> list[Agency]:
+        items = self._table.query_partition(table_keys.AGENCIES)
+        return sorted((Agency.model_validate(_fields(i, Agency)) for i in items), key=lambda a: a.agency_id)
+
     def offices(self) -> list[Office]:
         items = self._table.query_partition(table_keys.OFFICES)
         return sorted((Office.model_validate(_fields(i, Office)) for i in items), key=lambda o: o.office_id)
