@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
+.PHONY: help setup browser openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -20,10 +20,15 @@ $(VENV)/.synced: pyproject.toml uv.lock scripts/bootstrap
 
 setup: $(VENV)/.synced  ## install uv (if missing) and the locked environment
 
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:  ## Debian's chromium for the browser tests (installed only when missing; never a downloaded build)
+	@command -v chromium >/dev/null 2>&1 || { echo "browser: installing Debian's chromium" >&2; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 run: setup  ## run the whole platform on this machine (PORT=8000); Ctrl-C stops it
 	$(BIN)/python -m respite_infra.local --port $(PORT)
 
-test: setup lint  ## lint, type-check and run every test suite
+test: setup browser lint  ## lint, type-check and run every test suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-unit: setup  ## pure logic, no AWS
@@ -35,7 +40,7 @@ test-integration: setup  ## against a moto server
 test-infra: setup  ## CDK synthesis and assertions
 	$(BIN)/pytest -q tests/infra $(PYTEST_ARGS)
 
-test-e2e: setup  ## the local stack over HTTP
+test-e2e: setup browser  ## the local stack over HTTP and in a headless browser
 	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
 
 openapi: setup  ## regenerate docs/openapi.json from the APIs' declarations

@@ -271,12 +271,25 @@ DELIVER_TO_OFFICES = Function(
     service="notifications",
     handler="respite_notifications.consumers.outbox.handler",
     uses=(
-        (TableName.DOSSIERS, Access.READ),
+        (TableName.DOSSIERS, Access.WRITE),  # the reference token's pointer in the dossier (for erasure)
         (TableName.KEY_STORE, Access.READ),
         (TableName.DIRECTORY, Access.READ),
         (TableName.DELIVERIES, Access.WRITE),
         (KeyName.DOSSIER_DATA, Access.READ),
         (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),
+    ),
+)
+
+CALL_WEBHOOKS = Function(
+    name="notifications-webhook-deliveries",
+    service="notifications",
+    handler="respite_notifications.consumers.webhook_deliveries.handler",
+    uses=(
+        (TableName.DELIVERIES, Access.WRITE),
+        (TableName.DIRECTORY, Access.READ),
+        (TableName.DOSSIERS, Access.READ),
+        (KeyName.DOSSIER_DATA, Access.READ),  # the offices' webhook secrets are sealed with it
+        (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),  # retries are re-queued with a delay
     ),
 )
 
@@ -376,16 +389,31 @@ CATALOGUE = Catalogue(
                 (KeyName.DOSSIER_DATA, Access.WRITE),
                 (SecretName.PSEUDONYM_KEY, Access.READ),
                 (QueueName.CLAIMS_CONSOLIDATION, Access.WRITE),
+                (TableName.DELIVERIES, Access.READ),  # reference tokens: the link page's answers
                 (UserPoolName.CASEWORKERS, Access.WRITE),  # app clients for office systems
             ),
         ),
         HttpApi(
             service="notifications",
             prefix="notifications",
-            uses=((TableName.FEED, Access.WRITE),),
+            uses=(
+                (TableName.FEED, Access.WRITE),
+                (TableName.DELIVERIES, Access.WRITE),
+                (TableName.DOSSIERS, Access.READ),  # the link page shows one request
+                (TableName.KEY_STORE, Access.READ),
+                (KeyName.DOSSIER_DATA, Access.READ),
+                (TableName.ACCESS_LOG, Access.WRITE),
+                (TableName.DIRECTORY, Access.READ),
+                (TableName.IDEMPOTENCY, Access.WRITE),
+                (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),
+            ),
         ),
     ),
-    queue_consumers=(QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),),
+    queue_consumers=(
+        QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),
+        QueueConsumer(DELIVER_TO_OFFICES, queue=QueueName.OUTBOX),
+        QueueConsumer(CALL_WEBHOOKS, queue=QueueName.WEBHOOK_DELIVERIES, batch_size=5),
+    ),
     schedules=(
         Schedule(SWEEP_DEADLINES, expression="rate(1 hour)", every_s=300),
         Schedule(SEND_DIGESTS, expression="cron(0 6 ? * MON *)", every_s=7 * 24 * 3600),  # Mondays 06:00 UTC

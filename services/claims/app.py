@@ -16,7 +16,7 @@ from typing import Any
 
 from chalice.app import Response
 
-from respite_claims import csv_intake, exchange
+from respite_claims import by_token, csv_intake, exchange
 from respite_claims.models import (
     Acknowledged,
     ClaimInput,
@@ -960,3 +960,6 @@ def rotate_webhook_secret(office_id: str) -> Response:
         previous_valid_until=previous[0] if previous else None,
     )
     return json_response(body, 201)
+
+
+by_token.register(api, take_reply)  # the link page's form: POST /replies/by-token/{token}

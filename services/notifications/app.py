@@ -6,6 +6,7 @@ from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from respite_core.api import Api, Problem, Role, caller, json_response, query_params
+from respite_notifications import link_page, webhook_admin
 from respite_notifications.feed import FeedItem
 from respite_notifications.store import FeedStore, InvalidCursor
 
@@ -15,6 +16,8 @@ api = Api(
     description="The caseworker's in-app feed of what happened to the agency's dossiers.",
 )
 app = api.app
+webhook_admin.register(api)
+link_page.register(api)  # the page an office opens from its email: /r/<token>
 
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
 

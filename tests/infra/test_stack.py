@@ -805,3 +805,10 @@ def test_the_deadline_index_is_on_the_dossier_table(template: Template) -> None:
         i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]
     }
     assert indexes["GSI2"] == ["GSI2PK", "GSI2SK"]
+
+
+@pytest.mark.parametrize("consumer", CATALOGUE.queue_consumers, ids=lambda c: c.function.name)
+def test_a_queue_consumer_may_park_a_message_in_its_dlq(template: Template, consumer: Any) -> None:
+    _, function = lambda_function(template, consumer.function.name)
+    dlq_id, _ = named(template, "AWS::SQS::Queue", "QueueName", f"{physical_name(STAGE, consumer.queue)}-dlq")
+    assert "sqs:SendMessage" in actions_on(policy_statements(template, function), arn_of(dlq_id))

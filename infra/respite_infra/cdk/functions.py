@@ -189,6 +189,8 @@ class Functions(Construct):
                 report_batch_item_failures=True,
             )
         )
+        # a consumer may park a message it gave up on (with its reason) in its queue's DLQ itself
+        self._messaging.dead_letter_queues[consumer.queue].grant_send_messages(function)
 
     def _schedule(self, schedule: Schedule, n: int) -> None:
         function = self.functions[schedule.function.name]

@@ -284,3 +284,31 @@ def create_secret(secretsmanager: SecretsManagerClient, secret: Secret, stage: s
             raise
         logger.info("secret %s exists already: its value is kept", name)
     return name
+
+
+# --- outbound email (SES v2) ---------------------------------------------------------------------
+
+LOCAL_EMAIL_SENDER = "Respite <no-reply@respite.example>"
+
+
+def verify_email_identities(session: boto3.Session, sender: str = LOCAL_EMAIL_SENDER) -> list[str]:
+    """Make SES (moto) accept mail from `sender`: its domain and its address as email identities.
+
+    In AWS the domain identity is verified by DKIM records in DNS (the CDK stack's concern); moto
+    counts an identity as verified as soon as it exists, and refuses to send from anything else.
+    Idempotent: an identity that exists already is kept. Returns the identities.
+    """
+    from email.utils import parseaddr
+
+    ses = session.client("sesv2")
+    _, address = parseaddr(sender)
+    if "@" not in address:
+        raise ValueError("the sender has no email address")
+    identities = [address.rsplit("@", 1)[1], address]
+    for identity in identities:
+        try:
+            ses.create_email_identity(EmailIdentity=identity)
+        except ClientError as error:
+            if error_code(error) != "AlreadyExistsException":
+                raise
+    return identities

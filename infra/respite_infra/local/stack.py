@@ -26,7 +26,7 @@ from respite_infra.local.identity import (
     token_endpoint,
 )
 from respite_infra.local.moto_process import MotoServer
-from respite_infra.local.provision import provision
+from respite_infra.local.provision import LOCAL_EMAIL_SENDER, provision, verify_email_identities
 from respite_infra.local.pumps import SqsPump, StreamPump
 from respite_infra.local.scheduler import Scheduler
 from respite_infra.local.seed import CASEWORKERS, OFFICES, seed_directory
@@ -89,9 +89,12 @@ class LocalStack:
         os.environ.update(self.environment)  # the in-process handlers are "Lambda functions" of this stack
         session = boto3.Session(region_name=REGION)
         self.environment |= provision(self.catalogue, self.settings.stage, session)
+        self.environment["RESPITE_EMAIL_SENDER"] = os.environ.get("RESPITE_EMAIL_SENDER", LOCAL_EMAIL_SENDER)
+        verify_email_identities(session, self.environment["RESPITE_EMAIL_SENDER"])
         cognito = session.client("cognito-idp")
         self.pool = create_caseworker_pool(cognito, self.settings.stage, self.moto.endpoint, REGION)
         self.environment[USER_POOL_ENV] = self.pool.pool_arn
+        self.environment["RESPITE_WEBHOOKS_ALLOW_LOOPBACK"] = "1"  # offices' test receivers on this machine
         os.environ.update(self.environment)
         if self.settings.seed:
             self._seed(cognito)
@@ -102,6 +105,9 @@ class LocalStack:
             port=self.settings.port,
             extra_routes=self._local_routes(cognito),
         )
+        # where offices' email links point (the link page): this gateway
+        self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"
+        os.environ["RESPITE_PUBLIC_URL"] = self.environment["RESPITE_PUBLIC_URL"]
         self.gateway.start()
 
     def _seed(self, cognito: Any) -> None:

@@ -86,7 +86,8 @@ class Problem(ChaliceUnhandledError):
 
 
 def problem_responses(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Chalice HTTP middleware: every error leaves as `application/problem+json`."""
+    """Chalice HTTP middleware: every error leaves as `application/problem+json` (but an
+    HTML page that a view renders for a person, error pages included, leaves as the page)."""
     try:
         response = get_response(event)
     except Problem as problem:
@@ -94,13 +95,21 @@ def problem_responses(event: Request, get_response: Callable[[Request], Response
     except Exception:
         logger.exception("unhandled error")  # the traceback names code, never the request body
         return Problem(500, "The request could not be completed.").response()
-    if response.status_code >= 400 and not _is_problem(response):
+    if response.status_code >= 400 and not (_is_problem(response) or _is_page(response)):
         return _chalice_error_as_problem(response)
     return response
 
 
 def _is_problem(response: Response) -> bool:
     return any(k.lower() == "content-type" and v == PROBLEM_JSON for k, v in response.headers.items())
+
+
+def _is_page(response: Response) -> bool:
+    """An HTML page a view rendered for a person (`respite_core.pages`), errors included: a browser
+    shows it as it is. Chalice's own errors are never HTML."""
+    return any(
+        k.lower() == "content-type" and str(v).startswith("text/html") for k, v in response.headers.items()
+    )
 
 
 def _chalice_error_as_problem(response: Response) -> Response:

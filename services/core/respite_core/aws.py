@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 
@@ -43,6 +44,11 @@ def sqs() -> "SQSClient":
 
 def s3() -> "S3Client":
     return _client("s3")  # type: ignore[no-any-return]
+
+
+def ses() -> "SESV2Client":
+    """SES, through its v2 API (outbound email)."""
+    return _client("sesv2")  # type: ignore[no-any-return]
 
 
 def forget_clients() -> None:

@@ -106,3 +106,52 @@ def rate_window(subject: str, window_start_iso: str) -> str:
 def feed_counter(agency_id: str) -> str:
     """The agency's unread count, kept in the same transaction as every feed change."""
     return f"FEEDCOUNT#{agency_id}"
+
+
+# --- the deliveries table: reference tokens and emails sent (no personal data) ---------------------
+
+
+def reference_token(token_hash: str) -> str:
+    """A reference token, by the SHA-256 of the token (the token itself is never stored). Also the SK
+    of its pointer in the dossier's partition, so erasing a dossier finds its tokens."""
+    return f"TOKEN#{token_hash}"
+
+
+def token_for(message_id: str, office_id: str) -> str:
+    """Which token opens one message for one office: at most one live token per pair."""
+    return f"TOKENFOR#{message_id}#{office_id}"
+
+
+def email_sent(message_id: str) -> str:
+    """The email of one message to its office: sent once, however often the outbox delivers it."""
+    return f"EMAIL#{message_id}"
+
+
+def attachment(message_id: str, document_id: str) -> str:
+    """A document attached to a reply, in the dossier's partition (SK)."""
+    return f"ATTACHMENT#{message_id}#{document_id}"
+
+
+# --- the deliveries table: webhook deliveries, their attempts and each office's endpoint ------------
+
+
+def webhooks(office_id: str) -> str:
+    """An office's webhook partition: its endpoint's state, deliveries, attempts and events."""
+    return f"WEBHOOK#{office_id}"
+
+
+WEBHOOK_ENDPOINT = "ENDPOINT"  # the office's endpoint: disabled after a 410, until an operator enables it
+
+
+def webhook_delivery(webhook_id: str) -> str:
+    return f"DELIVERY#{webhook_id}"
+
+
+def webhook_attempt(webhook_id: str, round_: int, attempt: int) -> str:
+    """One HTTP attempt: `round_` counts operator redeliveries (0 first), `attempt` the schedule's steps."""
+    return f"ATTEMPT#{webhook_id}#{round_:03d}#{attempt:02d}"
+
+
+def webhook_event(at_iso: str, kind: str, webhook_id: str) -> str:
+    """Something a caseworker may need to hear (an endpoint disabled, a delivery given up)."""
+    return f"EVENT#{at_iso}#{kind}#{webhook_id}"

@@ -89,3 +89,42 @@ def inspect(key: str, allowed: frozenset[DocumentType] = frozenset(DocumentType)
     return Document(
         key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
+
+
+def check(
+    content_type: str, data: bytes, allowed: frozenset[DocumentType] = frozenset(DocumentType)
+) -> DocumentType:
+    """The document type of `data` as declared, or InvalidDocument: empty, over 5 MB, a type not
+    accepted here, or content whose file signature does not match the declared type."""
+    try:
+        declared = DocumentType(content_type.split(";", 1)[0].strip().lower())
+    except ValueError:
+        raise InvalidDocument("only PDF, JPEG and PNG files are accepted") from None
+    if declared not in allowed:
+        raise InvalidDocument(f"a {declared.value} is not accepted here")
+    if not data:
+        raise InvalidDocument("the file is empty")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InvalidDocument("the file is larger than 5 MB")
+    if not data.startswith(_SIGNATURES[declared]):
+        raise InvalidDocument("the file's content does not match its type")
+    return declared
+
+
+def store(key: str, content_type: str, data: bytes) -> Document:
+    """Check `data` (see `check`) and put it at `key`, encrypted with KMS (server-side upload)."""
+    declared = check(content_type, data)
+    aws.s3().put_object(
+        Bucket=locate(BucketName.DOCUMENTS),
+        Key=key,
+        Body=data,
+        ContentType=declared.value,
+        ServerSideEncryption="aws:kms",
+    )
+    return Document(
+        key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+def delete(key: str) -> None:
+    aws.s3().delete_object(Bucket=locate(BucketName.DOCUMENTS), Key=key)

@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from respite_core import table_keys
-from respite_core.domain import Claim, CreditorClass, Message
+from respite_core.domain import Claim, CreditorClass, DebtorIdentity, Message
 from respite_core.ids import to_iso
 from respite_core.store.data_keys import DataKey
 from respite_core.store.items import ENTITY, Item
 
 _CLAIM_SEALED = ("office_reference", "principal_creditor", "title")
+PERSON_FIELD = "person"  # the sealed person item's attribute and seal field (written by consent)
 
 
 def claim_id_for(dossier_id: str, office_id: str, office_reference: str, key: bytes) -> str:
@@ -83,6 +84,45 @@ def message_from_item(item: Item, data_key: DataKey) -> Message:
     if "sealed_body" in item:
         body = json.loads(data_key.open(f"message:{item['message_id']}", str(item["sealed_body"])))
     return Message.model_validate({**_fields(item, Message), "body": body})
+
+
+def person_from_item(item: Item, data_key: DataKey) -> DebtorIdentity:
+    """The person of a dossier, from its sealed `person` item (DataKeyDestroyed once erased)."""
+    return DebtorIdentity.model_validate_json(data_key.open(PERSON_FIELD, str(item[PERSON_FIELD])))
+
+
+def attachment_item(
+    *,
+    dossier_id: str,
+    agency_id: str,
+    office_id: str,
+    message_id: str,
+    in_reply_to: str,
+    document_id: str,
+    key: str,
+    content_type: str,
+    size_bytes: int,
+    sha256: str,
+    received_at: datetime,
+) -> Item:
+    """A document an office attached to its reply (the object is in the document bucket at `key`).
+    No file name: it may name the person, and nothing needs it."""
+    return {
+        "PK": table_keys.dossier(dossier_id),
+        "SK": table_keys.attachment(message_id, document_id),
+        ENTITY: "attachment",
+        "dossier_id": dossier_id,
+        "agency_id": agency_id,
+        "office_id": office_id,
+        "message_id": message_id,
+        "in_reply_to": in_reply_to,
+        "document_id": document_id,
+        "key": key,
+        "content_type": content_type,
+        "size_bytes": size_bytes,
+        "sha256": sha256,
+        "received_at": to_iso(received_at),
+    }
 
 
 def inbox_item(message: Message, office_id: str, ack_due_on_iso: str) -> Item:

@@ -1,0 +1,107 @@
+"""What an office's email says, and the MIME message that carries it (pure: no AWS).
+
+The office's language chooses the templates (`templates/<nl|fr|en>/`): a subject, a plain-text body
+and an HTML body (autoescaped). The email says as little about the person as lets the office find its
+file — see `person_hint` — and never the national number: everything else is behind the link, which
+shows it only to whoever holds the token, and logs the read.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from functools import cache
+from typing import TYPE_CHECKING
+
+from respite_core.domain import DebtorIdentity, Language, MessageType
+from respite_core.wording import MESSAGE_TYPES, long_date
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
+@dataclass(frozen=True)
+class EmailView:
+    """Everything a template may show. No field holds more of the person than `person_hint`."""
+
+    language: Language
+    message_type: MessageType
+    agency_name: str
+    office_name: str
+    dossier_reference: str
+    person_hint: str
+    reply_due_on: date | None
+    link: str
+    link_valid_until: date
+    reply_to: str
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    subject: str
+    text: str
+    html: str
+
+
+def person_hint(person: DebtorIdentity) -> str:
+    """The initial of the first given name, the family name and the year of birth: "J. Peeters, 1985".
+
+    Email crosses mail servers and sits in shared mailboxes and archives the platform cannot erase,
+    so it carries only what lets an office's clerk recognise which file a request is about among
+    namesakes; the address, the full birth date and the national number are behind the link."""
+    given = person.given_names.strip()
+    initial = f"{given[0]}. " if given else ""
+    return f"{initial}{person.family_name}, {person.birth_date.year}"
+
+
+@cache
+def _environment() -> "Environment":
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("respite_notifications.email", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(view: EmailView) -> EmailContent:
+    environment = _environment()
+    context = {
+        "view": view,
+        "type_words": MESSAGE_TYPES[view.language][view.message_type],
+        "due_on": long_date(view.reply_due_on, view.language) if view.reply_due_on else None,
+        "valid_until": long_date(view.link_valid_until, view.language),
+    }
+    folder = view.language.value
+
+    def one(name: str) -> str:
+        return environment.get_template(f"{folder}/{name}").render(**context)
+
+    subject = " ".join(one("subject.txt.j2").split())  # one line, whatever the template's layout
+    return EmailContent(subject=subject, text=one("body.txt.j2"), html=one("body.html.j2"))
+
+
+def mime(
+    content: EmailContent, *, sender: str, to: tuple[str, ...], reply_to: str, sent_at: datetime
+) -> bytes:
+    """A multipart/alternative message (text, then HTML), UTF-8, ready for SES's raw send."""
+    message = EmailMessage()
+    name, address = parseaddr(sender)
+    message["From"] = Address(display_name=name, addr_spec=address) if name else address
+    message["To"] = ", ".join(to)
+    message["Reply-To"] = reply_to
+    message["Subject"] = content.subject
+    message["Date"] = format_datetime(sent_at)
+    message["Auto-Submitted"] = "auto-generated"  # out-of-office robots: do not answer this one
+    message.set_content(content.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(content.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return message.as_bytes()
+
+
+def reply_address(token: str, inbound_domain: str) -> str:
+    return formataddr(("", f"reply+{token}@{inbound_domain}"))

@@ -1,0 +1,116 @@
+"""Email one agency message to its office: the reference link and the `reply+<token>@…` address.
+
+Once per message: the `EMAIL#<message_id>` record is claimed before anything is sent and marked sent
+after (see `store`). The token is issued only by the sender holding the claim, so a redelivered outbox
+event never leaves a second live token: when an earlier attempt issued one but failed to send, that
+token (which nobody received) is revoked as the new one is issued.
+
+Configuration (environment): `RESPITE_EMAIL_SENDER` (a verified SES identity), `RESPITE_PUBLIC_URL`
+(where the link page is served), `RESPITE_INBOUND_DOMAIN` (the domain SES receives replies on) and,
+optionally, `RESPITE_SES_CONFIGURATION_SET` (bounce and complaint events).
+"""
+
+import logging
+import os
+from datetime import datetime
+
+from respite_core.domain import Language
+from respite_core.ids import utc_now
+from respite_core.store import reference_tokens
+from respite_core.store.data_keys import DataKeyDestroyed
+from respite_notifications.deliveries import OfficeDelivery
+from respite_notifications.email.compose import EmailView, mime, person_hint, render, reply_address
+from respite_notifications.email.store import EmailRecords, EmailState, send_raw
+from respite_notifications.office_requests import OfficeRequests
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SENDER = "Respite <no-reply@respite.example>"
+DEFAULT_INBOUND_DOMAIN = "inbound.respite.example"
+DEFAULT_PUBLIC_URL = "https://respite.example"
+LINK_PATH = "/notifications/r/"
+
+
+def sender() -> str:
+    return os.environ.get("RESPITE_EMAIL_SENDER") or DEFAULT_SENDER
+
+
+def inbound_domain() -> str:
+    return os.environ.get("RESPITE_INBOUND_DOMAIN") or DEFAULT_INBOUND_DOMAIN
+
+
+def link_for(token: str) -> str:
+    base = (os.environ.get("RESPITE_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    return f"{base}{LINK_PATH}{token}"
+
+
+class OfficeNotFound(LookupError):
+    """The request or its office is not there (yet): retried, then dead-lettered."""
+
+
+def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
+    """Email `delivery`'s message to its office, once. Raises to have the outbox retry it."""
+    now = now or utc_now()
+    records = EmailRecords()
+    if not records.claim(delivery.message_id, delivery.office_id, now):
+        logger.info("email sent already", extra={"message_id": delivery.message_id})
+        return
+    try:
+        request = OfficeRequests().read(delivery.dossier_id, delivery.message_id, delivery.office_id)
+    except DataKeyDestroyed:
+        records.mark(delivery.message_id, EmailState.SKIPPED, now)
+        logger.info("dossier erased: no email", extra={"message_id": delivery.message_id})
+        return
+    except Exception:
+        records.release(delivery.message_id)
+        raise
+    if request is None:
+        records.release(delivery.message_id)
+        raise OfficeNotFound(f"message {delivery.message_id} for office {delivery.office_id}")
+
+    token = None
+    try:
+        token = reference_tokens.issue_for_message(
+            delivery.dossier_id, delivery.message_id, delivery.office_id, now, replace=True
+        )
+        if token is None:  # a concurrent issuer replaced it meanwhile: let the retry sort it out
+            raise RuntimeError("the reference token changed while issuing it")
+        language = Language(request.office.language)
+        reply_to = reply_address(token, inbound_domain())
+        content = render(
+            EmailView(
+                language=language,
+                message_type=request.request.type,
+                agency_name=request.agency.name,
+                office_name=request.office.name,
+                dossier_reference=request.dossier.dossier_id,
+                person_hint=person_hint(request.person),
+                reply_due_on=request.request.reply_due_on,
+                link=link_for(token),
+                link_valid_until=(now + reference_tokens.DEFAULT_VALIDITY).date(),
+                reply_to=reply_to,
+            )
+        )
+        to = tuple(request.office.contact_emails)
+        raw = mime(content, sender=sender(), to=to, reply_to=reply_to, sent_at=now)
+        ses_id = send_raw(sender(), to, raw, os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None)
+    except Exception:
+        if token is not None:
+            reference_tokens.revoke(reference_tokens.token_hash(token))  # nobody received it
+        records.release(delivery.message_id)
+        raise
+    records.mark(
+        delivery.message_id,
+        EmailState.SENT,
+        now,
+        ses_message_id=ses_id,
+        token_hash=reference_tokens.token_hash(token),
+    )
+    logger.info(
+        "email sent",
+        extra={
+            "message_id": delivery.message_id,
+            "office_id": delivery.office_id,
+            "language": language.value,
+        },
+    )

@@ -1,0 +1,130 @@
+"""Data access of outbound email: the one `EMAIL#<message_id>` record per message (deliveries table),
+and the send itself (SES v2).
+
+The record makes sending at most once per message however often the outbox delivers it: a sender
+first claims it (`sending`, with a lease), sends, then marks it `sent` with SES's message id. A
+redelivery finds `sent` and does nothing; one that finds a live claim is retried later; one that finds
+a claim whose lease ran out (its sender died) takes it over. It holds no address and no content.
+"""
+
+import contextlib
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from respite_core import aws, table_keys
+from respite_core.ids import to_iso
+from respite_core.resources import TableName, locate
+from respite_core.store.items import ENTITY, EXPIRES_AT, Item, from_dynamo, to_dynamo
+
+LEASE = timedelta(minutes=2)  # longer than one send takes; shorter than the outbox's retry delay
+KEPT = timedelta(days=60)  # far beyond the outbox's retention (a redelivery cannot come later)
+
+
+class EmailState(StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # nothing to send (the dossier was erased first)
+
+
+class EmailInProgress(Exception):
+    """Another delivery of the same message is sending it right now: retry later."""
+
+
+class EmailRecords:
+    def __init__(self) -> None:
+        self._table = locate(TableName.DELIVERIES)
+
+    def _key(self, message_id: str) -> dict[str, Any]:
+        key = table_keys.email_sent(message_id)
+        return to_dynamo({"PK": key, "SK": key})
+
+    def get(self, message_id: str) -> Item | None:
+        response = aws.dynamodb().get_item(
+            TableName=self._table, Key=self._key(message_id), ConsistentRead=True
+        )
+        return from_dynamo(response["Item"]) if "Item" in response else None
+
+    def claim(self, message_id: str, office_id: str, now: datetime) -> bool:
+        """True when this sender may send now; False when the message is done (sent or skipped).
+        Raises EmailInProgress while another sender's lease runs."""
+        client = aws.dynamodb()
+        key = table_keys.email_sent(message_id)
+        item = {
+            "PK": key,
+            "SK": key,
+            ENTITY: "email",
+            "message_id": message_id,
+            "office_id": office_id,
+            "state": EmailState.SENDING.value,
+            "claimed_at": to_iso(now),
+            "lease_until": int((now + LEASE).timestamp()),
+            EXPIRES_AT: int((now + KEPT).timestamp()),
+        }
+        try:
+            client.put_item(
+                TableName=self._table,
+                Item=to_dynamo(item),
+                ConditionExpression="attribute_not_exists(PK) OR (#state = :sending AND lease_until < :now)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues=to_dynamo(
+                    {":sending": EmailState.SENDING.value, ":now": int(now.timestamp())}
+                ),
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            current = self.get(message_id)
+            if current is not None and current.get("state") in (EmailState.SENT, EmailState.SKIPPED):
+                return False
+            raise EmailInProgress(message_id) from None
+        return True
+
+    def mark(
+        self,
+        message_id: str,
+        state: EmailState,
+        now: datetime,
+        *,
+        ses_message_id: str = "",
+        token_hash: str = "",
+    ) -> None:
+        changes = {
+            "state": state.value,
+            "done_at": to_iso(now),
+            **({"ses_message_id": ses_message_id} if ses_message_id else {}),
+            **({"token_hash": token_hash} if token_hash else {}),
+        }
+        names = {f"#c{n}": name for n, name in enumerate(changes)}
+        values = {f":c{n}": value for n, value in enumerate(changes.values())}
+        aws.dynamodb().update_item(
+            TableName=self._table,
+            Key=self._key(message_id),
+            UpdateExpression="SET "
+            + ", ".join(f"#c{n} = :c{n}" for n in range(len(changes)))
+            + " REMOVE lease_until",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=to_dynamo(values),
+        )
+
+    def release(self, message_id: str) -> None:
+        """Give up a claim after a failed send, so the retry need not wait for the lease."""
+        client = aws.dynamodb()
+        with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
+            client.delete_item(
+                TableName=self._table,
+                Key=self._key(message_id),
+                ConditionExpression="#state = :sending",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues=to_dynamo({":sending": EmailState.SENDING.value}),
+            )
+
+
+def send_raw(sender: str, to: tuple[str, ...], raw: bytes, configuration_set: str | None) -> str:
+    """Send one MIME message through SES v2; SES's message id."""
+    request: dict[str, Any] = {
+        "FromEmailAddress": sender,
+        "Destination": {"ToAddresses": list(to)},
+        "Content": {"Raw": {"Data": raw}},
+    }
+    if configuration_set:
+        request["ConfigurationSetName"] = configuration_set  # bounces and complaints come back through it
+    return str(aws.ses().send_email(**request)["MessageId"])

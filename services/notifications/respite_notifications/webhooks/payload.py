@@ -1,0 +1,50 @@
+"""What a webhook says: that a message is waiting for the office, and where to fetch and answer it.
+
+The body names ids, the message's type and its dates, and links: no personal data. The office's
+system fetches the person (as far as it needs to find its file) from the claims API with its OAuth2
+token, where the read is access-logged. The body is built when it is sent (each attempt), from the
+message item as it is then; the `webhook-id` stays the same across every attempt and redelivery, so
+the receiver can use it as its idempotency key.
+"""
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from respite_core.ids import to_iso
+
+EVENT_TYPE = "message.created"
+PUBLIC_URL_VARIABLE = "RESPITE_PUBLIC_URL"  # the platform's public base URL (the claims API is under /claims)
+
+
+def webhook_id_for(message_id: str) -> str:
+    """The webhook's id: one per message (a message has one receiving office), stable across retries."""
+    return f"msg_{message_id}"
+
+
+def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetime) -> str:
+    """The JSON body (Standard Webhooks' `type`, `timestamp`, `data`) for one delivery."""
+    base = os.environ.get(PUBLIC_URL_VARIABLE, "").rstrip("/")
+    dossier_id, message_id = str(delivery["dossier_id"]), str(delivery["message_id"])
+    about = f"{base}/claims/dossiers/{dossier_id}/messages/{message_id}"
+    data: dict[str, Any] = {
+        "office_id": delivery["office_id"],
+        "agency_id": delivery["agency_id"],
+        "dossier_id": dossier_id,
+        "message_id": message_id,
+        "conversation_id": message.get("conversation_id"),
+        "message_type": message.get("type", delivery["message_type"]),
+        "created_at": message.get("created_at", delivery["message_created_at"]),
+        "reply_due_on": message.get("reply_due_on"),
+        "links": {
+            "inbox": f"{base}/claims/inbox",
+            "replies": f"{about}/replies",
+            "claims_csv": f"{about}/claims.csv",
+            "acknowledgement": f"{about}/acknowledgement",
+            "callback": f"{base}/claims/callbacks/{dossier_id}/{message_id}",
+        },
+    }
+    document = {"type": EVENT_TYPE, "timestamp": to_iso(at), "data": data}
+    return json.dumps(document, separators=(",", ":"), sort_keys=True)
