@@ -56,8 +56,13 @@ format: setup  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup  ## benchmarks; each prints its figures
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: setup  ## benchmarks (quick profile); each prints its figures beside its same-run reference
+	$(BIN)/python bench/slice.py
+	$(BIN)/python bench/claim_intake.py --quick
+
+bench-full: setup  ## the benchmarks at the issues' sizes (claim intake: 1,000 dossiers x 14 claims)
+	$(BIN)/python bench/slice.py
+	$(BIN)/python bench/claim_intake.py
 
 synth: setup  ## synthesise the CDK app into infra/cdk.out (STAGE=dev|prod)
 	cd infra && ../$(BIN)/python app.py $(if $(STAGE),--stage $(STAGE),)
