@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench synth clean
+.PHONY: help setup browser openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
