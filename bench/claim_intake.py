@@ -43,7 +43,7 @@ WORKERS = 8
 SAMPLE_EVERY = 10  # every 10th dossier is read as the caseworker until its claims show
 REQUEST_TIMEOUT_S = 60
 VISIBLE_BUDGET_S = 30
-SETTLE_BUDGET_S = 120
+SETTLE_BUDGET_S = 120  # per 200 dossiers: the set-up's emails and feed items grow with the run
 TOTALS_SK = "TOTALS"
 DYNAMODB_OPERATIONS = ("TransactWriteItems", "BatchWriteItem", "Query", "GetItem", "UpdateItem", "PutItem")
 CSV_HEADER = ";".join(
@@ -235,6 +235,7 @@ class Bench:
         self.stack = stack
         self.counter = counter
         self.k = k
+        self.size = 200  # dossiers in the run: the settle budget grows with it (set by main)
         self.base = f"http://127.0.0.1:{stack.settings.port}"
         aws = boto3.Session(region_name="eu-west-1")  # the benchmark's own reads: not counted
         self.dynamodb = aws.client("dynamodb")
@@ -299,10 +300,11 @@ class Bench:
 
     # --- waiting ----------------------------------------------------------------------------------
 
-    def settle(self) -> None:
+    def settle(self, within_s: float | None = None) -> None:
         """Until the consolidation queue is empty and no consumer has made a counted call for 2 s: the
-        work of one phase stays in that phase's counts."""
-        deadline = time.monotonic() + SETTLE_BUDGET_S
+        work of one phase (the outbox's emails after the notices, the feed) stays in that phase."""
+        within_s = within_s or SETTLE_BUDGET_S * max(1.0, self.size / 200)
+        deadline = time.monotonic() + within_s
         quiet_since, last = time.monotonic(), self.counter.consumer_calls()
         while time.monotonic() < deadline:
             time.sleep(0.25)
@@ -311,7 +313,7 @@ class Bench:
                 quiet_since, last = time.monotonic(), calls
             if time.monotonic() - quiet_since >= 2 and not self.queue_depth():
                 return
-        raise TimeoutError(f"the consumers did not settle within {SETTLE_BUDGET_S} s")
+        raise TimeoutError(f"the consumers did not settle within {within_s:.0f} s")
 
     def queue_depth(self) -> int:
         attributes = self.sqs.get_queue_attributes(
@@ -390,7 +392,7 @@ class Bench:
             time.sleep(0.1)
         phase.consolidated_s = max(consolidated.values()) - started
         phase.consolidated_ms = [(consolidated[d] - submitted[d]) * 1000 for d in ids]
-        self.settle()  # the feed consumer may still be reading the stream
+        self.settle(budget_s(SETTLE_BUDGET_S, 0.5, len(dossiers)))  # the feed may still read the stream
         phase.calls = self.counter.snapshot() - before
         phase.table_items = (items, self.table_items())
         return phase
@@ -609,8 +611,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench = Bench(stack, counter, k)
         started = time.monotonic()
         dossiers = bench.setup(0, warm_up + n * (2 if args.csv else 1))
+        bench.size = len(dossiers)
+        registered_s = time.monotonic() - started
+        bench.settle(budget_s(SETTLE_BUDGET_S, 1.0, len(dossiers)))  # the notices' emails (outbox)
         setup_s = time.monotonic() - started
-        print(f"setup: {len(dossiers)} dossiers registered and notified in {setup_s:.0f} s", flush=True)
+        print(
+            f"setup: {len(dossiers)} dossiers registered and notified in {registered_s:.0f} s; "
+            f"consumers quiet after {setup_s - registered_s:.0f} s more",
+            flush=True,
+        )
         bench.intake("warm-up", dossiers[:warm_up], csv=False)  # imports, clients, the secret, the consumer
         phases = [bench.intake("API replies", dossiers[warm_up : warm_up + n], csv=False)]
         if args.csv:
