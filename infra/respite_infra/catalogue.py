@@ -155,6 +155,38 @@ class HttpApi:
 class Catalogue:
     tables: tuple[Table, ...]
     queues: tuple[Queue, ...]
+@dataclass(frozen=True)
+class Email:
+    """Email with offices through SES: what is sent, how bounces come back, how replies come in.
+
+    - `sending_domain`: the SES (v2) email identity offices' mail comes from; `sender_functions`
+      may send from it (ses:SendEmail on the identity and the configuration set only).
+    - `configuration_set`: every email is sent through it; its event destination publishes
+      `event_types` to the SNS topic `events_topic`, which `events_queue` subscribes to (its
+      consumer flags the address and tells the caseworker). SNS, not EventBridge: an SNS topic
+      fanned out to an SQS queue gives the consumer what every consumer here has (batches, partial
+      failures, a DLQ for what it cannot handle, the local stack's queue pump), whereas an
+      EventBridge destination only reaches the default bus and would need a rule and a target
+      queue more; SES v2 configuration sets support both.
+    - `receipt_rule_set`: one rule for `reply+<token>@<inbound_domain>`: spam and virus scanning
+      on, the raw MIME to `inbound_bucket` under `raw_prefix` (S3 action), then `inbound` is
+      invoked with the SES event (Lambda action). Only the active rule set receives: activating it
+      is a one-time deploy step (CloudFormation cannot), see README.
+    """
+
+    sending_domain: str
+    inbound_domain: str
+    configuration_set: str
+    events_topic: str
+    events_queue: QueueName
+    receipt_rule_set: str
+    inbound: Function
+    inbound_bucket: BucketName
+    raw_prefix: str = "inbound/"
+    sender_functions: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ("BOUNCE", "COMPLAINT")
+
+
     buckets: tuple[Bucket, ...]
     keys: tuple[Key, ...]
     secrets: tuple[Secret, ...]
@@ -168,11 +200,14 @@ class Catalogue:
     def functions(self) -> Iterator[Function]:
         yield from (consumer.function for consumer in self.stream_consumers)
         yield from (consumer.function for consumer in self.queue_consumers)
+    email: Email | None = None
         yield from (schedule.function for schedule in self.schedules)
 
     def resources(self) -> Iterator[ResourceName]:
         yield from (t.name for t in self.tables)
         yield from (q.name for q in self.queues)
+        if self.email is not None:
+            yield self.email.inbound  # invoked by SES's receipt rule
         yield from (b.name for b in self.buckets)
         yield from (k.name for k in self.keys)
         yield from (s.name for s in self.secrets)
@@ -281,6 +316,7 @@ DELIVER_TO_OFFICES = Function(
 )
 
 CALL_WEBHOOKS = Function(
+        (TableName.FEED, Access.WRITE),  # "this request's email was withheld from flagged addresses"
     name="notifications-webhook-deliveries",
     service="notifications",
     handler="respite_notifications.consumers.webhook_deliveries.handler",
@@ -294,9 +330,55 @@ CALL_WEBHOOKS = Function(
 )
 
 CLAIMS_CONSOLIDATION = Queue(
+        (TableName.FEED, Access.WRITE),  # an endpoint disabled, a delivery given up
     QueueName.CLAIMS_CONSOLIDATION,
     owner="claims",
     purpose="dossier ids whose claims changed (no personal data); their totals are recomputed",
+MAIL_EVENTS = Queue(
+    QueueName.MAIL_EVENTS,
+    owner="notifications",
+    purpose="SES bounces and complaints of offices' email (SNS notifications; addresses, ids as tags)",
+)
+
+FLAG_BOUNCES = Function(
+    name="notifications-mail-events",
+    service="notifications",
+    handler="respite_notifications.consumers.mail_events.handler",
+    uses=(
+        (TableName.DIRECTORY, Access.WRITE),  # the office's address flagged
+        (TableName.DOSSIERS, Access.READ),  # which agency the dossier is at now
+        (TableName.FEED, Access.WRITE),
+    ),
+)
+
+RECEIVE_MAIL = Function(
+    name="notifications-inbound-mail",
+    service="notifications",
+    handler="respite_notifications.consumers.inbound_mail.handler",
+    uses=(
+        (BucketName.INBOUND_MAIL, Access.WRITE),  # read the raw MIME, delete it once linked
+        (BucketName.DOCUMENTS, Access.WRITE),  # the accepted attachments, encrypted
+        (TableName.DELIVERIES, Access.WRITE),  # reference tokens; quarantine records
+        (TableName.DOSSIERS, Access.WRITE),  # the mail, linked into its dossier
+        (TableName.KEY_STORE, Access.READ),
+        (TableName.DIRECTORY, Access.READ),  # is the sender one of the office's addresses?
+        (KeyName.DOSSIER_DATA, Access.READ),
+    ),
+    timeout_s=60,
+)
+
+EMAIL = Email(
+    sending_domain="respite.example",
+    inbound_domain="inbound.respite.example",
+    configuration_set="offices",
+    events_topic="mail-events",
+    events_queue=QueueName.MAIL_EVENTS,
+    receipt_rule_set="inbound",
+    inbound=RECEIVE_MAIL,
+    inbound_bucket=BucketName.INBOUND_MAIL,
+    sender_functions=(DELIVER_TO_OFFICES.name,),
+)
+
 )
 
 CONSOLIDATE_CLAIMS = Function(
@@ -339,7 +421,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
 
 CATALOGUE = Catalogue(
     tables=TABLES,
-    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION, OUTBOX, WEBHOOK_DELIVERIES),
+    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION, OUTBOX, WEBHOOK_DELIVERIES, MAIL_EVENTS),
     buckets=(
         Bucket(
             BucketName.INBOUND_MAIL,
@@ -427,3 +509,5 @@ CATALOGUE = Catalogue(
         ),
     ),
 )
+        QueueConsumer(FLAG_BOUNCES, queue=QueueName.MAIL_EVENTS),
+    email=EMAIL,

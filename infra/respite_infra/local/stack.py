@@ -13,6 +13,7 @@ import boto3
 
 from respite_core.resources import UserPoolName, env_var
 from respite_infra.catalogue import CATALOGUE, Catalogue
+from respite_infra.local.email import MailReceiver, provision_email
 from respite_infra.local.environment import aws_environment
 from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route
 from respite_infra.local.handlers import resolve
@@ -91,6 +92,11 @@ class LocalStack:
         self.environment |= provision(self.catalogue, self.settings.stage, session)
         self.environment["RESPITE_EMAIL_SENDER"] = os.environ.get("RESPITE_EMAIL_SENDER", LOCAL_EMAIL_SENDER)
         verify_email_identities(session, self.environment["RESPITE_EMAIL_SENDER"])
+        if self.catalogue.email is not None:  # configuration set, bounce topic -> queue, receipt rules
+            events_queue = self.environment[env_var(self.catalogue.email.events_queue)]
+            self.environment |= provision_email(
+                self.catalogue.email, self.settings.stage, session, events_queue
+            )
         cognito = session.client("cognito-idp")
         self.pool = create_caseworker_pool(cognito, self.settings.stage, self.moto.endpoint, REGION)
         self.environment[USER_POOL_ENV] = self.pool.pool_arn
@@ -169,7 +175,19 @@ class LocalStack:
             "/oauth2/token": token_endpoint(cognito, self.pool),  # the Cognito domain's, which moto lacks
             # local only: the demo offices' system credentials (random per start), for curl and scripts
             "/local/offices": json_route(lambda: {"offices": [vars(o) for o in self.office_credentials]}),
-        }
+        } | self._mail_route()
+
+    def _mail_route(self) -> dict[str, ExtraRoute]:
+        """Local only: SES's receipt rule played (raw MIME to S3, then the inbound function)."""
+        if self.catalogue.email is None:
+            return {}
+        receiver = MailReceiver(
+            self.catalogue.email,
+            self.settings.stage,
+            boto3.client("s3", region_name=REGION),
+            self.environment,
+        )
+        return {"/local/inbound-mail": receiver.route}
 
     def _sign_in_route(self, cognito: Any) -> ExtraRoute:
         """What a front end does with the Cognito SDK; here so that curl can get a token."""

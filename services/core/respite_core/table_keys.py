@@ -99,6 +99,16 @@ def office_client(client_id: str) -> str:
     return f"CLIENT#{client_id}"
 
 
+def contact_flags(office_id: str) -> str:
+    """The directory's partition of an office's contact addresses that bounced or complained (SK:
+    `contact_flag(address)`); email is not sent to them."""
+    return f"CONTACTFLAGS#{office_id}"
+
+
+def contact_flag(address: str) -> str:
+    return f"ADDRESS#{address.lower()}"
+
+
 def rate_window(subject: str, window_start_iso: str) -> str:
     return f"RATE#{subject}#{window_start_iso}"
 

@@ -26,6 +26,11 @@ class FeedKind(StrEnum):
     STANDSTILL_ENDS_SOON = "standstill_ends_soon"  # two weeks before the standstill ends
     MAIL_RECEIVED = "mail_received"  # an office answered by email; linked to the request it answers
     WEEKLY_DIGEST = "weekly_digest"  # the agency's status overview of the week (counts, no names)
+    EMAIL_BOUNCED = "email_bounced"  # an office's address bounced the email of a request (now flagged)
+    EMAIL_COMPLAINED = "email_complained"  # an office's mailbox marked the email as spam (now flagged)
+    EMAIL_WITHHELD = "email_withheld"  # a request's email was not sent to a flagged address
+    WEBHOOK_DISABLED = "webhook_disabled"  # the office's endpoint answered 410 Gone: no more webhooks
+    WEBHOOK_FAILED = "webhook_failed"  # a request's webhook could not be delivered (retries exhausted)
 
 
 class FeedItem(BaseModel):
@@ -138,6 +143,25 @@ def weekly_digest(overview: StatusOverview) -> FeedItem:
         dossier_id="",
         happened_at=overview.generated_at,
         summary=summary,
+    )
+
+
+def webhook_trouble(
+    kind: FeedKind, delivery: Mapping[str, Any], *, agency_id: str, at: datetime, round_: int
+) -> FeedItem:
+    """An office's endpoint disabled (410) or a request's webhook given up: the caseworker of the
+    dossier it was about hears of it (ids and the message type; no URL, no status text)."""
+    webhook_id = str(delivery["webhook_id"])
+    message_type = delivery.get("message_type")
+    return FeedItem(
+        item_id=f"{to_iso(at)}~{kind.value}~{webhook_id}-{round_}",
+        agency_id=agency_id,
+        kind=kind,
+        dossier_id=str(delivery["dossier_id"]),
+        happened_at=at,
+        office_id=str(delivery["office_id"]),
+        message_id=str(delivery["message_id"]),
+        message_type=MessageType(message_type) if message_type else None,
     )
 
 

@@ -83,6 +83,12 @@ class FeedStore:
         return True
 
 
+def dossier_agency(dossier_id: str) -> str | None:
+    """The agency a dossier is at now (None once it is erased): whose feed hears of it."""
+    meta = Table(TableName.DOSSIERS).get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+    return str(meta["agency_id"]) if meta else None
+
+
 def _count(table: Table, counter: str, by: int) -> dict[str, Any]:
     return {
         "Update": {

@@ -34,6 +34,13 @@ class WebhookSecret:
         return f"WebhookSecret({self.secret_id})"
 
 
+@dataclass(frozen=True)
+class ContactFlag:
+    address: str
+    reason: str  # "bounced" (a permanent bounce) or "complained"
+    flagged_at: datetime
+
+
 class Directory:
     def __init__(self) -> None:
         self._table = Table(TableName.DIRECTORY)
@@ -73,6 +80,36 @@ class Directory:
     def offices(self) -> list[Office]:
         items = self._table.query_partition(table_keys.OFFICES)
         return sorted((Office.model_validate(_fields(i, Office)) for i in items), key=lambda o: o.office_id)
+
+    # --- contact addresses that bounced or complained (SES events) -----------------------------------
+
+    def flag_contact(self, office_id: str, flag: ContactFlag) -> None:
+        """Mark one of the office's addresses as bouncing or complained: email is no longer sent to
+        it. Flagging it again keeps the first reason and time (SES may report one event twice)."""
+        pk, sk = table_keys.contact_flags(office_id), table_keys.contact_flag(flag.address)
+        if self._table.get(pk, sk) is not None:
+            return
+        self._table.put(
+            {
+                "PK": pk,
+                "SK": sk,
+                ENTITY: "contact_flag",
+                "office_id": office_id,
+                "address": flag.address.lower(),
+                "reason": flag.reason,
+                "flagged_at": to_iso(flag.flagged_at),
+            }
+        )
+
+    def contact_flags(self, office_id: str) -> list[ContactFlag]:
+        items = self._table.query_partition(table_keys.contact_flags(office_id))
+        return [
+            ContactFlag(str(i["address"]), str(i["reason"]), parse_iso(str(i["flagged_at"]))) for i in items
+        ]
+
+    def unflag_contact(self, office_id: str, address: str) -> bool:
+        """The office fixed its mailbox (an operator says so): email is sent to it again."""
+        return self._table.delete(table_keys.contact_flags(office_id), table_keys.contact_flag(address))
 
     # --- which client is which office ---------------------------------------------------------------
 

@@ -8,6 +8,12 @@ token (which nobody received) is revoked as the new one is issued.
 Configuration (environment): `RESPITE_EMAIL_SENDER` (a verified SES identity), `RESPITE_PUBLIC_URL`
 (where the link page is served), `RESPITE_INBOUND_DOMAIN` (the domain SES receives replies on) and,
 optionally, `RESPITE_SES_CONFIGURATION_SET` (bounce and complaint events).
+
+Each email carries SES message tags naming its dossier, message, office and agency (ids only), which
+SES hands back with a bounce or complaint (`respite_notifications.mail_events`). An office address
+flagged by such an event gets no further email: when every address is flagged, nothing is sent (the
+record says `skipped`, reason `addresses_flagged`) and the agency's feed says so; when some are, the
+others get it and the feed says so too.
 """
 
 import logging
@@ -18,10 +24,13 @@ from respite_core.domain import Language
 from respite_core.ids import utc_now
 from respite_core.store import reference_tokens
 from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.directory import Directory
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.email.compose import EmailView, mime, person_hint, render, reply_address
 from respite_notifications.email.store import EmailRecords, EmailState, send_raw
+from respite_notifications.mail_events import AboutMessage, deliverable, message_tags, withheld_item
 from respite_notifications.office_requests import OfficeRequests
+from respite_notifications.store import FeedStore
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +76,21 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
     if request is None:
         records.release(delivery.message_id)
         raise OfficeNotFound(f"message {delivery.message_id} for office {delivery.office_id}")
+    about = AboutMessage(
+        delivery.dossier_id, delivery.message_id, delivery.office_id, request.dossier.agency_id
+    )
+    try:
+        flagged = [flag.address for flag in Directory().contact_flags(delivery.office_id)]
+        to, withheld = deliverable(tuple(request.office.contact_emails), flagged)
+        if withheld:  # stamped with the message's time, so a retried delivery adds the same item
+            FeedStore().add(withheld_item(about, withheld=withheld, sent=len(to), at=delivery.created_at))
+    except Exception:
+        records.release(delivery.message_id)
+        raise
+    if not to:
+        records.mark(delivery.message_id, EmailState.SKIPPED, now, reason="addresses_flagged")
+        logger.info("email withheld: every address flagged", extra={"message_id": delivery.message_id})
+        return
 
     token = None
     try:
@@ -91,9 +115,14 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
                 reply_to=reply_to,
             )
         )
-        to = tuple(request.office.contact_emails)
         raw = mime(content, sender=sender(), to=to, reply_to=reply_to, sent_at=now)
-        ses_id = send_raw(sender(), to, raw, os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None)
+        ses_id = send_raw(
+            sender(),
+            to,
+            raw,
+            os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None,
+            tags=message_tags(about),
+        )
     except Exception:
         if token is not None:
             reference_tokens.revoke(reference_tokens.token_hash(token))  # nobody received it

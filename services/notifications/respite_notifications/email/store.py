@@ -86,10 +86,12 @@ class EmailRecords:
         *,
         ses_message_id: str = "",
         token_hash: str = "",
+        reason: str = "",
     ) -> None:
         changes = {
             "state": state.value,
             "done_at": to_iso(now),
+            **({"reason": reason} if reason else {}),
             **({"ses_message_id": ses_message_id} if ses_message_id else {}),
             **({"token_hash": token_hash} if token_hash else {}),
         }
@@ -118,13 +120,22 @@ class EmailRecords:
             )
 
 
-def send_raw(sender: str, to: tuple[str, ...], raw: bytes, configuration_set: str | None) -> str:
-    """Send one MIME message through SES v2; SES's message id."""
+def send_raw(
+    sender: str,
+    to: tuple[str, ...],
+    raw: bytes,
+    configuration_set: str | None,
+    tags: list[dict[str, str]] | None = None,
+) -> str:
+    """Send one MIME message through SES v2; SES's message id. The tags come back with the
+    configuration set's bounce and complaint events (ids only: SES shows them to whoever reads them)."""
     request: dict[str, Any] = {
         "FromEmailAddress": sender,
         "Destination": {"ToAddresses": list(to)},
         "Content": {"Raw": {"Data": raw}},
     }
+    if tags:
+        request["EmailTags"] = tags
     if configuration_set:
         request["ConfigurationSetName"] = configuration_set  # bounces and complaints come back through it
     return str(aws.ses().send_email(**request)["MessageId"])
