@@ -39,6 +39,7 @@ from respite_infra.local.provision import create_queue, provision
 from respite_infra.local.pumps import SqsPump
 from respite_notifications import webhook_admin
 from respite_notifications.deliveries import OfficeDelivery
+from respite_notifications.store import FeedStore
 from respite_notifications.webhooks import deliver, payload, schedule, service
 from respite_notifications.webhooks.redrive import main as redrive_main
 from respite_notifications.webhooks.redrive import redrive
@@ -234,6 +235,16 @@ def a_message(office_id: str, *, stored: bool = True) -> OfficeDelivery:
         Table(TableName.DOSSIERS).put(
             {
                 "PK": table_keys.dossier(dossier_id),
+                "SK": table_keys.DOSSIER_META,
+                ENTITY: "dossier",
+                "dossier_id": dossier_id,
+                "agency_id": "ocmw-gent",
+                "state": "notified",
+            }
+        )
+        Table(TableName.DOSSIERS).put(
+            {
+                "PK": table_keys.dossier(dossier_id),
                 "SK": table_keys.message(message_id),
                 ENTITY: "message",
                 "message_id": message_id,
@@ -257,6 +268,19 @@ def a_message(office_id: str, *, stored: bool = True) -> OfficeDelivery:
         message_type=MessageType.NOTICE,
         created_at=created,
     )
+
+
+def feed_about(message: OfficeDelivery) -> list[tuple[str, str | None, str | None]]:
+    """The agency's feed items about the message's dossier: what the caseworker hears (ids only)."""
+    items = [
+        item for item, _ in FeedStore().listing("ocmw-gent", None) if item.dossier_id == message.dossier_id
+    ]
+    assert all(url_free(item.model_dump_json()) for item in items)
+    return [(item.kind.value, item.office_id, item.message_id) for item in items]
+
+
+def url_free(text: str) -> bool:
+    return "http" not in text and "127.0.0.1" not in text
 
 
 def delivery_of(office_id: str, message: OfficeDelivery) -> dict[str, Any]:
@@ -469,6 +493,8 @@ def test_410_disables_the_endpoint_and_later_deliveries_are_skipped_until_an_ope
         first.dossier_id,
         first.message_id,
     )
+    assert feed_about(first) == [("webhook_disabled", scene.office_id, first.message_id)]
+    assert feed_about(second) == []  # skipped, not failed: the endpoint's alert was enough
     status, listed = call(admin, "GET", f"/webhooks/{scene.office_id}/deliveries?status=gone")
     assert status == 200
     assert listed["endpoint"]["disabled"] is True
@@ -564,6 +590,7 @@ def test_an_exhausted_schedule_ends_in_the_dlq_and_an_operator_redelivers_it(
     assert len(mine) == 2
     assert {m["MessageAttributes"]["reason"]["StringValue"] for m in mine} == {"exhausted:http_503"}
     assert {e["kind"] for e in WebhookStore().events(scene.office_id)} == {"webhook_delivery_failed"}
+    assert feed_about(message) == [("webhook_failed", scene.office_id, message.message_id)]
 
     # the operator sees them (no personal data), the office recovers, one is redelivered by the API
     status, listed = call(admin, "GET", f"/webhooks/{scene.office_id}/deliveries")

@@ -36,6 +36,8 @@ from respite_core.store.directory import Directory
 from respite_core.store.items import Item
 from respite_core.store.table import Table
 from respite_notifications.deliveries import OfficeDelivery
+from respite_notifications.feed import FeedKind, webhook_trouble
+from respite_notifications.store import FeedStore, dossier_agency
 from respite_notifications.webhooks import payload, schedule, sender, signing
 from respite_notifications.webhooks.ssrf import (
     UnresolvableEndpoint,
@@ -223,6 +225,7 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
         store.disable(job.office_id, url, at=now, webhook_id=job.webhook_id, reason="410 Gone")
         _settle(store, job, Status.GONE, now, **result)
         store.add_event(EventKind.ENDPOINT_DISABLED, record | result, at=now)
+        _tell_caseworker(FeedKind.WEBHOOK_DISABLED, record, job, now)
         return "gone"
     when = schedule.next_attempt_at(job.attempt, now)
     if when is None:
@@ -253,7 +256,16 @@ def _give_up(
     result = {"last_outcome": outcome, "last_status_code": status_code}
     _settle(store, job, Status.FAILED, now, failed_at=to_iso(now), **result)
     store.add_event(EventKind.DELIVERY_FAILED, record | result, at=now)
+    _tell_caseworker(FeedKind.WEBHOOK_FAILED, record, job, now)
     return "failed"
+
+
+def _tell_caseworker(kind: FeedKind, record: Item, job: Job, now: datetime) -> None:
+    """The feed of the agency the dossier is at now (the deliveries table has no stream, so the
+    event goes to the feed from here); nothing once the dossier is erased."""
+    agency_id = dossier_agency(str(record["dossier_id"]))
+    if agency_id is not None:
+        FeedStore().add(webhook_trouble(kind, record, agency_id=agency_id, at=now, round_=job.round))
 
 
 def _settle(store: WebhookStore, job: Job, status: Status, now: datetime, **changes: Any) -> None:
