@@ -21,6 +21,8 @@ from respite_consent.models import (
     DossierRegistered,
     DossierTransferred,
     DossierView,
+    ErasureList,
+    ErasuresQuery,
     FormUpload,
     ListDossiers,
     OverviewQuery,
@@ -43,6 +45,7 @@ from respite_consent.store import (
 from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
 from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
+from respite_core.erasure import ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.store import documents
@@ -50,6 +53,7 @@ from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item
+from respite_core.store.erasure_receipts import ErasureReceipts
 
 api = Api(
     "consent",
@@ -278,7 +282,7 @@ def close_dossier(dossier_id: str) -> Response:
         raise illegal(error) from None
     log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, at=now)
     try:
-        store.change(dossier, closed, log)
+        store.change(dossier, closed, log, also=scheduled_erasure(dossier_id, now + keep))
     except ChangedMeanwhile:
         raise Problem(409, "The dossier changed meanwhile. Read it again.") from None
     body = DossierClosed(
@@ -418,3 +422,37 @@ def status_overview() -> Response:
         who.agency_id, agency.all(who.agency_id), agency.claims_received(who.agency_id, since), since, now
     )
     return json_response(body)
+
+
+@api.operation(
+    "GET",
+    "/erasures/{dossier_id}",
+    summary="The receipt of a dossier's erasure (operators only)",
+    responses={200: ErasureReceipt},
+    problems=(404,),
+    roles=(Role.OPERATOR,),
+)
+def erasure_receipt(dossier_id: str) -> Response:
+    """Proof that a dossier was erased, for a supervisor: when, why, how many items and objects were
+    removed and how many offices were told. Filed under a keyed hash of the dossier id, so the
+    receipt names nobody; 404 when the dossier was never erased (or is being erased: see
+    `completed_at`)."""
+    receipt = ErasureReceipts().find(dossier_id)
+    if receipt is None:
+        raise Problem(404, "No erasure of a dossier with this id.")
+    return json_response(receipt)
+
+
+@api.operation(
+    "GET",
+    "/erasures",
+    summary="The erasures of one day (operators only)",
+    query=ErasuresQuery,
+    responses={200: ErasureList},
+    problems=(422,),
+    roles=(Role.OPERATOR,),
+)
+def erasures_on() -> Response:
+    """Every erasure started on a day (UTC), in time order; no personal data, no dossier ids."""
+    day = query_params(api.request, ErasuresQuery).on
+    return json_response(ErasureList(receipts=ErasureReceipts().on(day)))

@@ -17,6 +17,7 @@ from respite_core.domain import (
     MessageType,
     UtcDatetime,
 )
+from respite_core.erasure import ErasureReceipt
 from respite_core.store.documents import DocumentType
 from respite_core.totals import Amounts
 
@@ -226,6 +227,19 @@ class SignedForm(Answer):
 
 class OverviewQuery(Request):
     since: UtcDatetime | None = Field(default=None, description="claims received since; default: 7 days ago")
+
+
+# --- erasure receipts (operators) ----------------------------------------------------------------
+
+
+class ErasuresQuery(Request):
+    on: date = Field(description="the day (UTC) the erasures started")
+
+
+class ErasureList(BaseModel):
+    """Erasure receipts: keyed hashes of dossier ids, when, why and how much; no personal data."""
+
+    receipts: list[ErasureReceipt]
 
 
 ConsentRecord.model_rebuild()

@@ -12,7 +12,7 @@ the state and agency the change was decided on (a concurrent change makes it fai
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,9 +200,17 @@ class DossierStore:
 
     # --- changing -------------------------------------------------------------------------------
 
-    def change(self, before: Dossier, after: Dossier, log: AccessEntry, *more: dict[str, Any]) -> None:
-        """Write `after` over `before` (only if the dossier is still as read) with its log entry."""
-        changed = {
+    def change(
+        self,
+        before: Dossier,
+        after: Dossier,
+        log: AccessEntry,
+        *more: dict[str, Any],
+        also: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write `after` over `before` (only if the dossier is still as read) with its log entry;
+        `also`: attributes of the meta item beside the dossier's own (e.g. the erasure's schedule)."""
+        changed = dict(also or {}) | {
             name: value
             for name, value in after.model_dump(mode="json").items()
             if value != before.model_dump(mode="json")[name]

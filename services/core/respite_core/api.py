@@ -349,7 +349,13 @@ class Api:
                     else "-"
                 )
                 scope = f"{self.name}:{method}:{path}:{tenant}"
-                return replayable(key, scope, request, lambda: view(**path_parameters))
+                return replayable(
+                    key,
+                    scope,
+                    request,
+                    lambda: view(**path_parameters),
+                    about_dossier=path_parameters.get("dossier_id"),
+                )
 
             checked.__name__ = view.__name__
             checked.__doc__ = view.__doc__
@@ -371,8 +377,16 @@ class Api:
         return request
 
 
-def replayable(key: str, scope: str, request: Request, run: Callable[[], Response]) -> Response:
-    """Run a write once per Idempotency-Key: a retry gets the first answer and has no second effect."""
+def replayable(
+    key: str,
+    scope: str,
+    request: Request,
+    run: Callable[[], Response],
+    *,
+    about_dossier: str | None = None,
+) -> Response:
+    """Run a write once per Idempotency-Key: a retry gets the first answer and has no second effect.
+    A stored answer about a dossier is pointed to from the dossier, so erasing it erases the answer."""
     import hashlib
 
     from respite_core import idempotency
@@ -388,17 +402,42 @@ def replayable(key: str, scope: str, request: Request, run: Callable[[], Respons
         headers = {name: str(value) for name, value in response.headers.items()}
         return idempotency.StoredResponse(response.status_code, headers, body)
 
+    from respite_core.store import idempotency_records
+
+    record = idempotency.record_id(scope, key)
+    if about_dossier is not None:  # before the request runs: an erasure starting meanwhile finds it
+        idempotency_records.remember(about_dossier, record)
+    stays = False  # the pointer stays when a record is (or is being) stored
     try:
         answer = idempotency.once(scope=scope, key=key, request_fingerprint=fingerprint, run=stored)
+        stays = answer.status < 400
     except ValueError:
         raise Problem(400, "The Idempotency-Key must be 1 to 255 printable ASCII characters.") from None
     except idempotency.IdempotencyKeyReused:
+        stays = True  # perhaps the earlier request's, about the same dossier
         raise Problem(
             422, "This Idempotency-Key was used for a different request.", kind="key-reused"
         ) from None
     except idempotency.IdempotentRequestInProgress:
+        stays = True  # the first request's pointer
         raise Problem(409, "A request with this Idempotency-Key is still being processed.") from None
+    finally:
+        if about_dossier is not None and not stays:
+            idempotency_records.forget_pointer(about_dossier, record)
+    created = _created_dossier(answer.body) if about_dossier is None and answer.status < 400 else None
+    if created is not None:  # e.g. a registration: its stored answer names the dossier it opened
+        idempotency_records.remember(created, record)
     return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
+
+
+def _created_dossier(answer_body: str) -> str | None:
+    """The `dossier_id` a stored JSON answer names, if any."""
+    try:
+        body = json.loads(answer_body)
+    except ValueError:
+        return None
+    dossier_id = body.get("dossier_id") if isinstance(body, dict) else None
+    return dossier_id if isinstance(dossier_id, str) and dossier_id else None
 
 
 def query_params[M: BaseModel](request: Request | None, model: type[M]) -> M:

@@ -129,6 +129,19 @@ def once(
     return StoredResponse(status=stored["status"], headers=dict(stored["headers"]), body=stored["body"])
 
 
+def record_id(scope: str, key: str) -> str:
+    """The id Powertools gives the record of (`scope`, `key`): `http#<sha256 of JSON [scope, key]>`.
+
+    Erasure needs it: a request about a dossier leaves a pointer to its record in the dossier's
+    partition, and erasing the dossier deletes the record too (tests check it against Powertools).
+    """
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps([scope, key], sort_keys=True).encode()).hexdigest()
+    return f"{KEY_PREFIX}#{digest}"
+
+
 def forget_persistence_layers() -> None:
     """Drop the per-process persistence layers (tests that point the process at other tables)."""
     _executor.cache_clear()

@@ -24,6 +24,7 @@ class QueueName(StrEnum):
     CLAIMS_CONSOLIDATION = "claims-consolidation"  # "claims of dossier X changed": recompute its totals
     OUTBOX = "notifications-outbox"  # "message X is for office Y": email it, call its webhook
     WEBHOOK_DELIVERIES = "webhook-deliveries"  # signed webhook calls, retried with backoff for ~3 days
+    OFFICE_TERMINATIONS = "office-terminations"  # "dossier X is terminated and erased" (ids only)
     MAIL_EVENTS = "mail-events"  # SES bounces and complaints (configuration set -> SNS -> here)
 
 

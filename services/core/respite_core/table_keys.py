@@ -165,3 +165,31 @@ def webhook_attempt(webhook_id: str, round_: int, attempt: int) -> str:
 def webhook_event(at_iso: str, kind: str, webhook_id: str) -> str:
     """Something a caseworker may need to hear (an endpoint disabled, a delivery given up)."""
     return f"EVENT#{at_iso}#{kind}#{webhook_id}"
+
+
+# --- erasure (the retention service) ---------------------------------------------------------------
+
+ERASURE_DUE = "DUE#ERASURE"  # GSI2PK of a closed dossier's meta item: the sweeper erases it when due
+
+
+def erasure_due(retention_ends_at_iso: str, dossier_id: str) -> str:
+    """GSI2SK of a closed dossier: when its retention ends (ISO, so the index sorts by time)."""
+    return f"{retention_ends_at_iso}#{dossier_id}"
+
+
+def idempotency_record(record_id: str) -> str:
+    """A pointer in the dossier's partition to an idempotency record of a request about it (erasure)."""
+    return f"IDEMPOTENCY#{record_id}"
+
+
+def erasure_receipt(subject: str) -> str:
+    """The access log's receipt of one erasure, by the keyed hash of the dossier id (SK: RECEIPT)."""
+    return f"ERASED#{subject}"
+
+
+ERASURE_RECEIPT = "RECEIPT"
+
+
+def erasures_on(day_iso: str) -> str:
+    """The access log's partition of the erasures started on one day (UTC): SK `<started_at>#<subject>`."""
+    return f"ERASURES#{day_iso}"

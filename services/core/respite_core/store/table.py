@@ -41,6 +41,7 @@ class Table:
         forward: bool = True,
         limit: int | None = None,
         start_key: Mapping[str, Any] | None = None,
+        include_expired: bool = False,
     ) -> list[Item]:
         items, _ = self.query_page(
             key_condition,
@@ -51,6 +52,7 @@ class Table:
             limit=limit,
             start_key=start_key,
             follow=limit is None,
+            include_expired=include_expired,
         )
         return items
 
@@ -65,8 +67,12 @@ class Table:
         limit: int | None = None,
         start_key: Mapping[str, Any] | None = None,
         follow: bool = False,
+        include_expired: bool = False,
     ) -> tuple[list[Item], Item | None]:
-        """One page (or, with `follow`, all pages) and the key to continue from."""
+        """One page (or, with `follow`, all pages) and the key to continue from.
+
+        `include_expired` is for erasure only: what is past `expires_at` is never served, but it
+        must still be found to be deleted."""
         request: dict[str, Any] = {
             "TableName": self.physical_name,
             "KeyConditionExpression": key_condition,
@@ -87,7 +93,8 @@ class Table:
             items.extend(from_dynamo(raw) for raw in response.get("Items", []))
             last = response.get("LastEvaluatedKey")
             if not (follow and last):
-                return live(items, self._now()), from_dynamo(last) if last else None
+                found = items if include_expired else live(items, self._now())
+                return found, from_dynamo(last) if last else None
             request["ExclusiveStartKey"] = last
 
     def put(self, item: Item, *, unless_exists: bool = False) -> None:
