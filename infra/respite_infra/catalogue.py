@@ -23,6 +23,10 @@ from respite_core.resources import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
+# Residual copies every store has, whatever the catalogue says of it (the record of processing):
+STREAM_RETENTION_HOURS = 24  # a DynamoDB stream keeps each change this long (fixed by AWS)
+LOG_RETENTION_DAYS = 30  # every function's and API's log group (CDK: RetentionDays.ONE_MONTH)
+
 
 class Access(StrEnum):
     READ = "read"
@@ -152,10 +156,6 @@ class HttpApi:
 
 
 @dataclass(frozen=True)
-class Catalogue:
-    tables: tuple[Table, ...]
-    queues: tuple[Queue, ...]
-@dataclass(frozen=True)
 class Email:
     """Email with offices through SES: what is sent, how bounces come back, how replies come in.
 
@@ -187,6 +187,10 @@ class Email:
     event_types: tuple[str, ...] = ("BOUNCE", "COMPLAINT")
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    tables: tuple[Table, ...]
+    queues: tuple[Queue, ...]
     buckets: tuple[Bucket, ...]
     keys: tuple[Key, ...]
     secrets: tuple[Secret, ...]
@@ -196,18 +200,18 @@ class Email:
     queue_consumers: tuple[QueueConsumer, ...] = ()
     schedules: tuple[Schedule, ...] = ()
     services: tuple[str, ...] = field(default=("consent", "claims", "notifications", "retention"))
+    email: Email | None = None
 
     def functions(self) -> Iterator[Function]:
         yield from (consumer.function for consumer in self.stream_consumers)
         yield from (consumer.function for consumer in self.queue_consumers)
-    email: Email | None = None
         yield from (schedule.function for schedule in self.schedules)
+        if self.email is not None:
+            yield self.email.inbound  # invoked by SES's receipt rule
 
     def resources(self) -> Iterator[ResourceName]:
         yield from (t.name for t in self.tables)
         yield from (q.name for q in self.queues)
-        if self.email is not None:
-            yield self.email.inbound  # invoked by SES's receipt rule
         yield from (b.name for b in self.buckets)
         yield from (k.name for k in self.keys)
         yield from (s.name for s in self.secrets)
@@ -312,11 +316,11 @@ DELIVER_TO_OFFICES = Function(
         (TableName.DELIVERIES, Access.WRITE),
         (KeyName.DOSSIER_DATA, Access.READ),
         (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),
+        (TableName.FEED, Access.WRITE),  # "this request's email was withheld from flagged addresses"
     ),
 )
 
 CALL_WEBHOOKS = Function(
-        (TableName.FEED, Access.WRITE),  # "this request's email was withheld from flagged addresses"
     name="notifications-webhook-deliveries",
     service="notifications",
     handler="respite_notifications.consumers.webhook_deliveries.handler",
@@ -326,14 +330,10 @@ CALL_WEBHOOKS = Function(
         (TableName.DOSSIERS, Access.READ),
         (KeyName.DOSSIER_DATA, Access.READ),  # the offices' webhook secrets are sealed with it
         (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),  # retries are re-queued with a delay
+        (TableName.FEED, Access.WRITE),  # an endpoint disabled, a delivery given up
     ),
 )
 
-CLAIMS_CONSOLIDATION = Queue(
-        (TableName.FEED, Access.WRITE),  # an endpoint disabled, a delivery given up
-    QueueName.CLAIMS_CONSOLIDATION,
-    owner="claims",
-    purpose="dossier ids whose claims changed (no personal data); their totals are recomputed",
 MAIL_EVENTS = Queue(
     QueueName.MAIL_EVENTS,
     owner="notifications",
@@ -379,6 +379,10 @@ EMAIL = Email(
     sender_functions=(DELIVER_TO_OFFICES.name,),
 )
 
+CLAIMS_CONSOLIDATION = Queue(
+    QueueName.CLAIMS_CONSOLIDATION,
+    owner="claims",
+    purpose="dossier ids whose claims changed (no personal data); their totals are recomputed",
 )
 
 CONSOLIDATE_CLAIMS = Function(
@@ -408,6 +412,39 @@ SEND_DIGESTS = Function(
     timeout_s=300,
 )
 
+OFFICE_TERMINATIONS = Queue(
+    QueueName.OFFICE_TERMINATIONS,
+    owner="retention",
+    purpose="an erased dossier's termination for each office the agency wrote to (ids and reason only)",
+)
+
+ERASE_DOSSIERS = Function(
+    name="retention-erasure",
+    service="retention",
+    handler="respite_retention.consumers.dossier_events.handler",
+    uses=(
+        (TableName.DOSSIERS, Access.WRITE),  # the partition, registration, inbox copies, claim receipts
+        (TableName.KEY_STORE, Access.WRITE),  # the data key destroyed (again: it is the first step)
+        (TableName.DELIVERIES, Access.WRITE),  # reference tokens, email records, webhook deliveries
+        (TableName.FEED, Access.WRITE),
+        (TableName.ACCESS_LOG, Access.WRITE),  # the dossier's entries go, its receipt stays
+        (TableName.IDEMPOTENCY, Access.WRITE),
+        (BucketName.DOCUMENTS, Access.WRITE),
+        (BucketName.INBOUND_MAIL, Access.WRITE),
+        (QueueName.OFFICE_TERMINATIONS, Access.WRITE),
+        (SecretName.PSEUDONYM_KEY, Access.READ),  # the receipt's keyed hash of the dossier id
+    ),
+    timeout_s=120,
+)
+
+SWEEP_RETENTION = Function(
+    name="retention-sweeper",
+    service="retention",
+    handler="respite_retention.consumers.sweeper.handler",
+    uses=((TableName.DOSSIERS, Access.WRITE),),
+    timeout_s=60,
+)
+
 FEED_FROM_DOSSIER_EVENTS = Function(
     name="notifications-dossier-events",
     service="notifications",
@@ -421,7 +458,14 @@ FEED_FROM_DOSSIER_EVENTS = Function(
 
 CATALOGUE = Catalogue(
     tables=TABLES,
-    queues=(DOSSIER_EVENTS_FAILED, CLAIMS_CONSOLIDATION, OUTBOX, WEBHOOK_DELIVERIES, MAIL_EVENTS),
+    queues=(
+        DOSSIER_EVENTS_FAILED,
+        CLAIMS_CONSOLIDATION,
+        OUTBOX,
+        WEBHOOK_DELIVERIES,
+        MAIL_EVENTS,
+        OFFICE_TERMINATIONS,
+    ),
     buckets=(
         Bucket(
             BucketName.INBOUND_MAIL,
@@ -495,10 +539,14 @@ CATALOGUE = Catalogue(
         QueueConsumer(CONSOLIDATE_CLAIMS, queue=QueueName.CLAIMS_CONSOLIDATION),
         QueueConsumer(DELIVER_TO_OFFICES, queue=QueueName.OUTBOX),
         QueueConsumer(CALL_WEBHOOKS, queue=QueueName.WEBHOOK_DELIVERIES, batch_size=5),
+        QueueConsumer(FLAG_BOUNCES, queue=QueueName.MAIL_EVENTS),
     ),
+    email=EMAIL,
     schedules=(
         Schedule(SWEEP_DEADLINES, expression="rate(1 hour)", every_s=300),
         Schedule(SEND_DIGESTS, expression="cron(0 6 ? * MON *)", every_s=7 * 24 * 3600),  # Mondays 06:00 UTC
+        # closed dossiers past their retention deadline: within minutes in AWS, seconds locally
+        Schedule(SWEEP_RETENTION, expression="rate(5 minutes)", every_s=5),
     ),
     stream_consumers=(
         StreamConsumer(
@@ -507,7 +555,12 @@ CATALOGUE = Catalogue(
             on_failure=QueueName.DOSSIER_EVENTS_FAILED,
             event_names=("INSERT", "MODIFY"),
         ),
+        StreamConsumer(
+            ERASE_DOSSIERS,
+            table=TableName.DOSSIERS,
+            on_failure=QueueName.DOSSIER_EVENTS_FAILED,
+            batch_size=10,  # an erasure is many deletes: small batches keep a retry small
+            event_names=("MODIFY", "REMOVE"),  # withdrawn or due (MODIFY), TTL deletions (REMOVE)
+        ),
     ),
 )
-        QueueConsumer(FLAG_BOUNCES, queue=QueueName.MAIL_EVENTS),
-    email=EMAIL,

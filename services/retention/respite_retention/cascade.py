@@ -1,0 +1,101 @@
+"""The erasure cascade: everything about one dossier, everywhere, then a receipt.
+
+1. destroy the data key (crypto-shredding: every copy not yet deleted is unreadable from here on);
+2. find everything: the dossier's partition, what it points to (registration, reference tokens,
+   per-message delivery records, idempotency records), the items of other partitions that name it
+   (the agency's feed and claim receipts, the offices' inboxes and webhook deliveries, its access
+   log), its documents and raw inbound mail;
+3. file the receipt with those counts (or find the one an interrupted run filed);
+4. queue a `termination` (ids only) for each office the agency wrote to;
+5. delete the objects, then the items elsewhere, then the partition, its meta item last;
+6. mark the receipt complete.
+
+Every step is idempotent and the meta item goes last, so a run that crashes anywhere completes when
+the stream record is redelivered; a run for an erased dossier finds nothing and changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from respite_core import table_keys
+from respite_core.erasure import ErasureReceipt
+from respite_core.store.erasure_receipts import ErasureReceipts, receipt_subject
+from respite_core.store.items import ENTITY
+from respite_retention.erasure import (
+    ErasureRequest,
+    ItemKey,
+    ObjectKey,
+    derived_keys,
+    offices_of,
+    partition_keys,
+    partitions_to_search,
+    raw_mail_keys,
+    terminations,
+)
+from respite_retention.store import ErasureStore
+
+
+@dataclass(frozen=True)
+class Found:
+    partition: list[ItemKey]
+    elsewhere: list[ItemKey]
+    objects: list[ObjectKey]
+    offices: list[str]
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.partition or self.elsewhere or self.objects)
+
+
+def find(request: ErasureRequest, store: ErasureStore) -> Found:
+    items = store.partition(request.dossier_id)
+    meta = next((i for i in items if i.get(ENTITY) == "dossier"), None)
+    agency_id = str(meta["agency_id"]) if meta else request.agency_id
+    person_key = str(meta["person_key"]) if meta and meta.get("person_key") else request.person_key
+    offices = sorted(set(offices_of(items)) | {str(i["office_id"]) for i in items if i.get("office_id")})
+    elsewhere = store.existing(derived_keys(items, agency_id=agency_id, person_key=person_key))
+    for table, pk in partitions_to_search(request.dossier_id, agency_id=agency_id, offices=offices):
+        elsewhere += store.items_about(table, pk, request.dossier_id)
+    objects = store.documents(request.dossier_id) + store.existing_objects(raw_mail_keys(items))
+    return Found(partition_keys(items), elsewhere, objects, offices_of(items))
+
+
+def erase(
+    request: ErasureRequest,
+    now: datetime,
+    store: ErasureStore | None = None,
+    receipts: ErasureReceipts | None = None,
+) -> ErasureReceipt:
+    """Erase the dossier of `request`; returns its receipt (the earlier one if it was erased)."""
+    store, receipts = store or ErasureStore(), receipts or ErasureReceipts()
+    store.destroy_data_key(request.dossier_id)
+    found = find(request, store)
+    subject = receipt_subject(request.dossier_id)
+    if found.nothing:
+        earlier = receipts.find_subject(subject)
+        if earlier is not None and earlier.complete:
+            return earlier  # erased before: nothing to do, nothing written
+    receipt = receipts.begin(
+        ErasureReceipt(
+            subject=subject,
+            reason=request.reason,
+            requested_at=request.requested_at,
+            started_at=now,
+            items=len(found.partition) + len(found.elsewhere),
+            objects=len(found.objects),
+            offices_told=len(found.offices),
+        )
+    )
+    store.tell_offices(terminations(request, found.offices))
+    store.delete_objects(found.objects)
+    store.delete_items(found.elsewhere)
+    _delete_partition(store, found.partition)
+    return receipt if receipt.complete else receipts.complete(receipt, now)
+
+
+def _delete_partition(store: ErasureStore, keys: list[ItemKey]) -> None:
+    """The meta item alone and last: what tells a redelivered run where the rest was."""
+    meta = [k for k in keys if k.sk == table_keys.DOSSIER_META]
+    store.delete_items([k for k in keys if k.sk != table_keys.DOSSIER_META])
+    for key in meta:
+        store.delete_item(key)
