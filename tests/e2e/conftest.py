@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import boto3
 import pytest
@@ -33,6 +33,7 @@ class RunningStack:
     password: str
     office_clients: list[dict[str, str]]
     process: subprocess.Popen[bytes]
+    log_path: Path | None = None  # everything the stack logged (INFO), for tests that search it
 
     def sign_in(self, username: str) -> str:
         response = requests.post(
@@ -58,13 +59,21 @@ class RunningStack:
         return [item for page in pages for item in page["Items"]]
 
 
-def launch(ready: Path, port: int, *options: str, stdout: int | None = None) -> subprocess.Popen[bytes]:
+def launch(
+    ready: Path,
+    port: int,
+    *options: str,
+    stdout: int | IO[bytes] | None = None,
+    stderr: int | IO[bytes] | None = None,
+    log_level: str = "WARNING",
+) -> subprocess.Popen[bytes]:
     """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`."""
     command = [sys.executable, "-m", "respite_infra.local", "--port", str(port), "--ready-file", str(ready)]
     return subprocess.Popen(
         [*command, *options],
-        env={**os.environ, "RESPITE_LOG_LEVEL": "WARNING"},
+        env={**os.environ, "RESPITE_LOG_LEVEL": log_level},
         stdout=stdout,
+        stderr=stderr,
         start_new_session=True,
     )
 
@@ -84,7 +93,11 @@ def wait_until_ready(process: subprocess.Popen[bytes], ready: Path) -> dict[str,
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     ready = tmp_path_factory.mktemp("stack") / "ready.json"
-    process = launch(ready, free_port(), "--ttl-every", "1")
+    log_path = ready.with_name("stack.log")  # searched for personal data by the erasure tests
+    log = log_path.open("wb")
+    process = launch(
+        ready, free_port(), "--ttl-every", "1", stdout=log, stderr=subprocess.STDOUT, log_level="INFO"
+    )
     try:
         info = wait_until_ready(process, ready)
         yield RunningStack(
@@ -94,9 +107,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             password=info["password"],
             office_clients=info["office_clients"],
             process=process,
+            log_path=log_path,
         )
     finally:
         stop(process)
+        log.close()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

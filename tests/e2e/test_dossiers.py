@@ -11,7 +11,7 @@ import requests
 
 from respite_core import aws as aws_clients
 from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.test_slice import ANNA, PROBLEM, SANNE, be_national_number, registration
 
 OLGA = "olga@respite.example"  # operator
@@ -296,23 +296,20 @@ def test_after_withdrawal_no_code_path_can_decrypt_the_person(stack: RunningStac
     assert withdrawn.status_code == 200, withdrawn.text
     assert withdrawn.json()["state"] == "withdrawn"
     gone = anna.get(f"/dossiers/{dossier_id}")
-    assert gone.status_code == 410
+    assert gone.status_code in (404, 410)  # 410 while the retention service erases it, then 404
     assert gone.headers["Content-Type"] == PROBLEM
     # the key store holds no key for it, so nothing can ask KMS to unwrap one ...
     assert all(dossier_id not in i["PK"]["S"] for i in stack.table_items("RESPITE_TABLE_KEY_STORE"))
     with pytest.raises(DataKeyDestroyed):
         DataKeys().open(dossier_id)
-    # ... while the sealed person is still in the table until the retention service erases it
+    # ... whatever sealed copy is left holds nothing readable, and the retention service erases it
     sealed = [
         i for i in stack.table_items("RESPITE_TABLE_DOSSIERS") if i["PK"]["S"] == f"DOSSIER#{dossier_id}"
     ]
-    assert any(i["SK"]["S"] == "PERSON" for i in sealed)
     assert "Withdrawing" not in json.dumps(sealed)
-    # the proof of consent now shows its withdrawal; a second withdrawal changes nothing
-    assert (
-        anna.get(f"/dossiers/{dossier_id}/consent").json()["withdrawn_at"] == withdrawn.json()["withdrawn_at"]
-    )
-    assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 409
+    assert wait_for(lambda: anna.get(f"/dossiers/{dossier_id}").status_code == 404, timeout_s=30)
+    assert anna.get(f"/dossiers/{dossier_id}/consent").status_code == 404
+    assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 404  # nothing to withdraw
 
 
 def stream_images(stack: RunningStack, dossier_id: str) -> list[dict[str, Any]]:
@@ -372,8 +369,9 @@ def test_a_retried_withdrawal_answers_as_the_first(anna: Client) -> None:
     dossier_id, key = register(anna), uuid.uuid4().hex
     first = anna.post(f"/dossiers/{dossier_id}/consent/withdrawal", **{"Idempotency-Key": key})
     retry = anna.post(f"/dossiers/{dossier_id}/consent/withdrawal", **{"Idempotency-Key": key})
-    assert first.status_code == retry.status_code == 200
-    assert retry.json() == first.json()
+    assert first.status_code == 200
+    # the answer is replayed until the erasure (which takes the stored answer with it) has run
+    assert (retry.status_code, retry.json()) == (200, first.json()) or retry.status_code == 404
 
 
 # --- the signed consent form ----------------------------------------------------------------------
