@@ -7,6 +7,10 @@ and a write of another request to the same tables in between is lost. Here every
 checked first, under one lock with the writes, and nothing is applied unless all hold — the
 behaviour the platform's "nothing half-written" promise relies on. Should a write still fail
 half-way (a malformed update), the items touched so far are put back as they were.
+
+moto also answers a Query on a table's key by listing and sorting every item of the table, so
+the cost of reading one dossier grew with the number of dossiers. Here such a Query reads only
+its partition, as DynamoDB does; queries on an index keep moto's path.
 """
 
 import sys
@@ -16,8 +20,11 @@ from typing import Any
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
 
 _transactions = threading.Lock()
+_queried = threading.local()  # the partition a Query on this thread reads, while it runs
 
 
 def _key_of(backend: DynamoDBBackend, operation: str, request: dict[str, Any]) -> dict[str, Any]:
@@ -109,8 +116,37 @@ def make_transactions_atomic() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
+def make_queries_read_one_partition() -> None:
+    moto_query, moto_all_items = Table.query, Table.all_items
+
+    def all_items(self: Table) -> list[Item]:
+        partition: DynamoType | None = getattr(_queried, "partition", None)
+        if partition is None:
+            return moto_all_items(self)
+        items = self.items.get(partition)  # .get: the table's items are a defaultdict
+        if items is None:
+            return []
+        if not self.range_key_attr:
+            return [items]  # type: ignore[list-item]  # a hash-only table keeps one item per key
+        return sorted(items.values(), key=lambda item: item.range_key)
+
+    def query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name or hash_key is None:
+            return moto_query(self, hash_key, *args, **kwargs)
+        _queried.partition = hash_key
+        try:
+            return moto_query(self, hash_key, *args, **kwargs)
+        finally:
+            _queried.partition = None
+
+    Table.all_items = all_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
+
+
 def main() -> None:
     make_transactions_atomic()
+    make_queries_read_one_partition()
     from moto.server import main as serve
 
     serve(sys.argv[1:])
