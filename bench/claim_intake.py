@@ -26,11 +26,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import boto3
 import requests
+from support import claim, claims_csv, item_bytes, percentile, registration
 
 from respite_core.resources import QueueName, TableName, env_var
 from respite_infra.local.moto_process import free_port
@@ -46,19 +46,6 @@ VISIBLE_BUDGET_S = 30
 SETTLE_BUDGET_S = 120  # per 200 dossiers: the set-up's emails and feed items grow with the run
 TOTALS_SK = "TOTALS"
 DYNAMODB_OPERATIONS = ("TransactWriteItems", "BatchWriteItem", "Query", "GetItem", "UpdateItem", "PutItem")
-CSV_HEADER = ";".join(
-    (
-        "office_reference",
-        "principal_creditor",
-        "creditor_class",
-        "principal",
-        "interest",
-        "costs",
-        "paid",
-        "title_kind",
-        "garnishment_laid",
-    )
-)
 
 # where a counted call was made: the in-process consumers run on threads named after their function
 # ("sqs-pump-claims-consolidation"), the APIs on the gateway's request threads
@@ -72,13 +59,6 @@ def budget_s(fixed: float, per_unit: float, units: int) -> float:
     return fixed + per_unit * units
 
 
-def percentile(values: Sequence[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
 def in_pool[T, R](work: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """`work` on every item from WORKERS threads, results in order; the first failure cancels the rest."""
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -89,60 +69,6 @@ def in_pool[T, R](work: Callable[[T], R], items: Iterable[T]) -> list[R]:
             for future in futures:
                 future.cancel()
             raise
-
-
-def be_national_number(born: date, serial: int) -> str:
-    digits = f"{born:%y%m%d}{serial:03d}"
-    return digits + f"{97 - int(digits) % 97:02d}"
-
-
-def registration(index: int) -> dict[str, Any]:
-    born = date(1950, 1, 1) + timedelta(days=index // 900)  # 900 people per birth date
-    return {
-        "person": {
-            "national_number": {"country": "BE", "number": be_national_number(born, 1 + index % 900)},
-            "given_names": "Bench",
-            "family_name": f"Intake{index}",
-            "birth_date": born.isoformat(),
-            "address": {
-                "country": "BE",
-                "street": "Kouter",
-                "number": "1",
-                "postal_code": "9000",
-                "city": "Gent",
-            },
-        },
-        "consent": {"text_version": "v1", "language": "nl", "channel": "in_person"},
-    }
-
-
-def claim(index: int, k: int) -> dict[str, Any]:
-    """A realistic claim: a judgment, interest and costs, something paid, now and then a garnishment."""
-    return {
-        "office_reference": f"VH/2026/{index:05d}-{k:02d}",
-        "principal_creditor": f"Creditor {k % 5}",
-        "creditor_class": "preferential" if k % 7 == 0 else "ordinary",
-        "principal": 10_000 + 137 * k,
-        "interest": 450 + k,
-        "costs": 987,
-        "paid": 1_000,
-        "title_kind": "judgment" if k % 2 else "none",
-        "garnishment_laid": k % 9 == 0,
-    }
-
-
-def claims_csv(claims: Iterable[dict[str, Any]]) -> bytes:
-    def euros(cents: int) -> str:
-        return f"{cents // 100},{cents % 100:02d}"
-
-    lines = [CSV_HEADER]
-    for c in claims:
-        amounts = ";".join(euros(c[a]) for a in ("principal", "interest", "costs", "paid"))
-        lines.append(
-            f"{c['office_reference']};{c['principal_creditor']};{c['creditor_class']};{amounts};"
-            f"{c['title_kind']};{'ja' if c['garnishment_laid'] else 'nee'}"
-        )
-    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 class CallCounter:
@@ -493,22 +419,6 @@ def calls_table(phase: Phase) -> None:
             apart[origin] += count
     if apart:
         print("    counted apart: " + ", ".join(f"{o}: {n} calls" for o, n in sorted(apart.items())))
-
-
-def item_bytes(item: dict[str, Any]) -> int:
-    """DynamoDB's item size, roughly: names and values as UTF-8."""
-
-    def size(value: Any) -> int:
-        ((kind, inner),) = value.items()
-        if kind == "M":
-            return sum(len(k) + size(v) for k, v in inner.items())
-        if kind == "L":
-            return sum(size(v) for v in inner)
-        if kind in ("NULL", "BOOL"):
-            return 1
-        return len(str(inner).encode())
-
-    return sum(len(k) + size(v) for k, v in item.items())
 
 
 def ms(values: Sequence[float]) -> str:

@@ -14,39 +14,11 @@ from typing import Any
 
 import boto3
 import requests
+from support import percentile, registration
 
 from respite_infra.local.moto_process import free_port
 from respite_infra.local.seed import DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def be_national_number(serial: int) -> str:
-    digits = f"800101{serial:03d}"
-    return digits + f"{97 - int(digits) % 97:02d}"
-
-
-def body(serial: int) -> dict[str, Any]:
-    return {
-        "person": {
-            "national_number": {"country": "BE", "number": be_national_number(serial)},
-            "given_names": "Bench",
-            "family_name": f"Mark{serial}",
-            "birth_date": "1980-01-01",
-            "address": {
-                "country": "BE",
-                "street": "Kouter",
-                "number": "1",
-                "postal_code": "9000",
-                "city": "Gent",
-            },
-        },
-        "consent": {"text_version": "v1", "language": "nl", "channel": "in_person"},
-    }
 
 
 def count_calls(counter: Counter[str]) -> Callable[..., None]:
@@ -70,14 +42,18 @@ def main(n: int = 200) -> None:
             f"{base}/local/sign-in", json={"username": "anna@ocmw-gent.example", "password": DEMO_PASSWORD}
         ).json()["id_token"]
         headers = {"Authorization": f"Bearer {token}"}
-        for serial in range(900, 910):  # warm-up: imports, clients, the secret
-            session.post(f"{base}/consent/dossiers", json=body(serial), headers=headers).raise_for_status()
+        for serial in range(10_000, 10_010):  # warm-up: imports, clients, the secret
+            session.post(
+                f"{base}/consent/dossiers", json=registration(serial, "Mark"), headers=headers
+            ).raise_for_status()
 
         calls.clear()
         register_ms, visible_ms = [], []
         for serial in range(n):
             started = time.perf_counter()
-            response = session.post(f"{base}/consent/dossiers", json=body(serial), headers=headers)
+            response = session.post(
+                f"{base}/consent/dossiers", json=registration(serial, "Mark"), headers=headers
+            )
             registered = time.perf_counter()
             response.raise_for_status()
             dossier_id = response.json()["dossier_id"]

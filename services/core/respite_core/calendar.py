@@ -11,8 +11,6 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 __all__ = [
     "Country",
     "add_months",
@@ -49,6 +47,8 @@ def local_date(moment: datetime, country: Country) -> date:
 @lru_cache(maxsize=64)
 def public_holidays(country: Country, year: int) -> frozenset[date]:
     """The national public holidays of one year. Cached: a Lambda asks this for every deadline."""
+    import holidays  # on first use: a large import that most handlers never need
+
     return frozenset(holidays.country_holidays(Country(country).value, years=year))
 
 
