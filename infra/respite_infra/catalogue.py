@@ -47,6 +47,7 @@ class Table:
     purpose: str  # for the record of processing
     personal_data: bool
     indexes: tuple[Index, ...] = ()
+    categories: tuple[str, ...] = ()  # the categories of personal data it holds (record of processing)
     stream: bool = False  # NEW_AND_OLD_IMAGES when on
     ttl_attribute: str | None = "expires_at"
     pitr_days: int = 35  # point-in-time recovery window: every backup copy lives this long
@@ -76,6 +77,7 @@ class Bucket:
     purpose: str
     personal_data: bool
     expire_after_days: int | None = None  # lifecycle backstop; erasure deletes objects first
+    categories: tuple[str, ...] = ()  # the categories of personal data it holds (record of processing)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,12 @@ DOSSIERS = Table(
     owner="consent",
     purpose="dossiers: the person (encrypted), consent evidence, claims, messages, totals",
     personal_data=True,
+    categories=(
+        "identity of the person in debt help: name, national number, birth date, address (encrypted)",
+        "consent evidence: text version, channel, who captured it, when",
+        "debts: claims, creditors, amounts, enforcement (references and creditors encrypted)",
+        "messages with creditor offices, linked inbound mail (encrypted)",
+    ),
     indexes=(
         # an agency's dossiers, newest first: GSI1PK = AGENCY#<id>, GSI1SK = DOSSIER#<opened>#<id>
         Index("GSI1", "GSI1PK", "GSI1SK"),
@@ -472,6 +480,7 @@ CATALOGUE = Catalogue(
             owner="notifications",
             purpose="raw inbound email (MIME) as SES stores it, until the inbound handler has read it",
             personal_data=True,
+            categories=("email from creditor offices about a person: sender, text, attachments",),
             expire_after_days=7,
         ),
         Bucket(
@@ -479,6 +488,7 @@ CATALOGUE = Catalogue(
             owner="consent",
             purpose="signed consent forms and reply attachments (encrypted)",
             personal_data=True,
+            categories=("signed consent forms", "documents offices attach to their replies"),
             expire_after_days=400,
         ),
     ),

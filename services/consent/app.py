@@ -45,7 +45,7 @@ from respite_consent.store import (
 from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
 from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
-from respite_core.erasure import ErasureReceipt, scheduled_erasure
+from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.store import documents
@@ -67,7 +67,7 @@ NOT_FOUND = "No dossier with this id at your agency."
 
 
 def retention() -> timedelta:
-    return timedelta(days=int(os.environ.get("RESPITE_RETENTION_DAYS", dossiers.DEFAULT_RETENTION.days)))
+    return timedelta(days=int(os.environ.get(RETENTION_SETTING, DEFAULT_RETENTION.days)))
 
 
 def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:

@@ -23,10 +23,9 @@ from respite_core.domain import (
     DossierEvent,
     Message,
 )
+from respite_core.erasure import DEFAULT_RETENTION
 from respite_core.overview import running_standstill_end
 from respite_core.totals import amounts_of
-
-DEFAULT_RETENTION = timedelta(days=30)  # after closing; RESPITE_RETENTION_DAYS overrides it
 
 
 def close(dossier: Dossier, reason: str, now: datetime, retention: timedelta = DEFAULT_RETENTION) -> Dossier:
