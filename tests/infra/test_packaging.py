@@ -1,34 +1,186 @@
-"""`stage_service_code`: a service's Lambda package holds the kernel and that service, nothing else."""
+"""Every function's deployment package: its service, the kernel and their locked dependencies, nothing
+else; it imports its handler with only what the Lambda runtime gives (the standard library, boto3).
+"""
 
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from respite_infra.catalogue import REPO_ROOT
-from respite_infra.packaging import stage_service_code
+from respite_infra.catalogue import CATALOGUE, REPO_ROOT
+from respite_infra.packaging import (
+    HOST_PLATFORM,
+    LAMBDA_PLATFORM,
+    build_dependencies,
+    locked_requirements,
+    stage_service_code,
+    uv_executable,
+)
+from tests.infra.conftest import Synthesised
 
-SERVICES = ("consent", "claims", "notifications", "retention")
+SERVICES = CATALOGUE.services
+FIRST_PARTY = {f"respite_{s}" for s in (*SERVICES, "core")}
 
 
 def files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_the_staged_package_holds_the_kernel_and_the_service_only(tmp_path: Path, service: str) -> None:
-    staged = stage_service_code(service, tmp_path)
-    assert staged == tmp_path / service
-    top = {p.name for p in staged.iterdir()}
-    assert {"respite_core", f"respite_{service}"} <= top
-    assert top <= {"respite_core", f"respite_{service}", "app.py"}
-    assert ("app.py" in top) is (REPO_ROOT / "services" / service / "app.py").is_file()
-    others = [f"respite_{s}" for s in SERVICES if s != service]
-    assert not [f for f in files(staged) if any(other in f for other in others)]
-    assert not [f for f in files(staged) if "__pycache__" in f or f.endswith(".pyc")]
-    kernel = REPO_ROOT / "services" / "core" / "respite_core"
-    assert {f for f in files(staged / "respite_core")} == {
-        f for f in files(kernel) if "__pycache__" not in f and not f.endswith(".pyc")
+def packages(dev_stage: Synthesised) -> list[tuple[str, str, dict[str, Any]]]:
+    """(function name, handler, environment) of every Lambda function of the dev stage."""
+    template = json.loads(
+        (dev_stage.assembly / f"{dev_stage.stack.artifact_id}.template.json").read_text(encoding="utf-8")
+    )
+    return [
+        (
+            r["Properties"]["FunctionName"],
+            r["Properties"]["Handler"],
+            {
+                "asset": r["Properties"]["Code"]["S3Key"].removesuffix(".zip"),
+                **r["Properties"]["Environment"],
+            },
+        )
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+        and "Handler" in r["Properties"]
+        and str(r["Properties"].get("FunctionName", "")).startswith("respite-")
+    ]
+
+
+@pytest.fixture(scope="module")
+def lambda_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """boto3 (the locked version) for this machine: what the Lambda Python runtime puts on the path."""
+    target = tmp_path_factory.mktemp("lambda-runtime")
+    install = [
+        uv_executable(),
+        "pip",
+        "install",
+        "--quiet",
+        "--target",
+        str(target),
+        "--python-platform",
+        HOST_PLATFORM.uv_platform,
+        "--python-version",
+        HOST_PLATFORM.python_version,
+        "--only-binary",
+        ":all:",
+        f"boto3=={importlib.metadata.version('boto3')}",
+    ]
+    if subprocess.run([*install, "--offline"], check=False, capture_output=True).returncode != 0:
+        subprocess.run(install, check=True)
+    return target
+
+
+def test_every_function_of_the_stage_is_checked(dev_stage: Synthesised) -> None:
+    names = {name for name, _, _ in packages(dev_stage)}
+    assert {f"respite-dev-{f.name}" for f in CATALOGUE.functions()} <= names
+    assert {f"respite-dev-{a.prefix}-api" for a in CATALOGUE.apis} <= names
+
+
+def test_each_package_imports_its_handler_with_only_the_runtime_on_the_path(
+    dev_stage: Synthesised, lambda_runtime: Path, tmp_path: Path
+) -> None:
+    failures = []
+    for name, handler, props in packages(dev_stage):
+        unpacked = tmp_path / name
+        shutil.copytree(dev_stage.assembly / f"asset.{props['asset']}", unpacked)
+        # Values CloudFormation fills in at deployment (Refs) become placeholders.
+        env = {k: v if isinstance(v, str) else "placeholder" for k, v in props["Variables"].items()}
+        module, _, attribute = handler.rpartition(".")
+        code = (
+            "import importlib, sys\n"
+            f"sys.path[:0] = [{str(unpacked)!r}, {str(lambda_runtime)!r}]\n"
+            f"handler = getattr(importlib.import_module({module!r}), {attribute!r})\n"
+            "assert callable(handler)\n"
+            f"allowed = ({str(unpacked)!r}, {str(lambda_runtime)!r}, sys.base_prefix)\n"
+            "loaded = [getattr(m, '__file__', None) for m in list(sys.modules.values())]\n"
+            "outside = [f for f in loaded if f and not f.startswith(allowed)]\n"
+            "assert not outside, outside\n"
+        )
+        result = subprocess.run(
+            # -I: no PYTHONPATH, no user site; -S: no site-packages of this venv. The standard library only.
+            [sys.executable, "-I", "-S", "-c", code],
+            cwd=tmp_path,
+            env={
+                "PATH": os.environ["PATH"],
+                "AWS_REGION": "eu-west-1",
+                "AWS_DEFAULT_REGION": "eu-west-1",
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            failures.append(f"{name} ({handler}):\n{result.stderr[-2000:]}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_each_package_holds_its_own_service_and_the_kernel_only(dev_stage: Synthesised) -> None:
+    services = {f.name: f.service for f in CATALOGUE.functions()} | {
+        f"{a.prefix}-api": a.service for a in CATALOGUE.apis
     }
+    for name, _, props in packages(dev_stage):
+        service = services[name.removeprefix("respite-dev-")]
+        package = dev_stage.assembly / f"asset.{props['asset']}"
+        first_party = {p.name for p in package.iterdir() if p.name in FIRST_PARTY}
+        assert first_party == {"respite_core", f"respite_{service}"}, name
+        assert not [f for f in files(package) if f.startswith(("tests/", "infra/", "services/", "bench/"))]
+        assert (package / "app.py").is_file() is (REPO_ROOT / "services" / service / "app.py").is_file()
+
+
+AARCH64 = 183  # ELF e_machine of ARM64
+
+
+def elf_machine(path: Path) -> int:
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF", path
+    return int.from_bytes(header[18:20], "little")
+
+
+@pytest.fixture(scope="module")
+def arm64_dependencies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_dependencies(tmp_path_factory.mktemp("deps"), platform=LAMBDA_PLATFORM)
+
+
+def test_the_dependencies_are_the_locked_ones_built_for_lambda_arm64(arm64_dependencies: Path) -> None:
+    pins = {
+        line.split("==")[0].split(" ")[0].lower().replace("-", "_"): line.split("==")[1].split(" ")[0]
+        for line in locked_requirements().splitlines()
+        if "==" in line
+    }
+    installed = {
+        p.name.removesuffix(".dist-info").rsplit("-", 1)[0].lower(): p.name.removesuffix(".dist-info").rsplit(
+            "-", 1
+        )[1]
+        for p in arm64_dependencies.glob("*.dist-info")
+    }
+    assert installed == pins
+    assert {"aws_lambda_powertools", "pydantic_core", "cryptography", "jinja2"} <= set(installed)
+    assert not {"boto3", "botocore", "chalice", "click"} & set(installed)  # runtime's, or CLI only
+    native = list(arm64_dependencies.rglob("*.so"))
+    assert native, "pydantic-core and cryptography ship compiled modules"
+    assert {p.name: elf_machine(p) for p in native} == {p.name: AARCH64 for p in native}
+    for wheel in arm64_dependencies.glob("*.dist-info/WHEEL"):
+        tags = [line.split(": ")[1] for line in wheel.read_text().splitlines() if line.startswith("Tag: ")]
+        assert all(t.endswith("-any") or "aarch64" in t for t in tags), (wheel, tags)
+    # Chalice's run-time part only, as `chalice package` puts it into a package.
+    assert {p.name for p in (arm64_dependencies / "chalice").iterdir()} == {"__init__.py", "app.py"}
+    assert not (arm64_dependencies / "bin").exists()
+
+
+def test_the_dependencies_are_built_once(arm64_dependencies: Path) -> None:
+    again = build_dependencies(arm64_dependencies.parent, platform=LAMBDA_PLATFORM)
+    assert again == arm64_dependencies
+
+
+# --- staging on a made-up repository --------------------------------------------------------------
 
 
 @pytest.fixture
@@ -53,6 +205,15 @@ def test_staging_leaves_out_byte_code_other_services_and_stale_files(repo: Path,
         "respite_core/__init__.py",
         "respite_beta/__init__.py",
     }
+
+
+def test_staging_adds_the_dependencies_beside_the_code(repo: Path, tmp_path: Path) -> None:
+    deps = tmp_path / "deps"
+    (deps / "somelib").mkdir(parents=True)
+    (deps / "somelib" / "__init__.py").write_text("")
+    (deps / ".complete").write_text("")
+    staged = stage_service_code("beta", tmp_path / "out", dependencies=deps, repo_root=repo)
+    assert files(staged) == {"somelib/__init__.py", "respite_core/__init__.py", "respite_beta/__init__.py"}
 
 
 def test_a_missing_or_odd_service_is_refused(repo: Path, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from respite_infra.cdk.apis import (
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
+from tests.infra.conftest import Synthesised
 
 STAGE = "dev"
 type Resources = dict[str, dict[str, Any]]
@@ -48,18 +49,19 @@ def synth(
         stage=stage,
         code_root=code_root,
         cognito_domain=cognito_domain,
+        platform=None,  # the template only: no third-party dependencies to build
     )
     return stack, Template.from_stack(stack)
 
 
 @pytest.fixture(scope="module")
-def code_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("lambda-code")
+def code_root(dev_stage: Synthesised) -> Path:
+    return dev_stage.code_root
 
 
 @pytest.fixture(scope="module")
-def template(code_root: Path) -> Template:
-    return synth(CATALOGUE, STAGE, code_root)[1]
+def template(dev_stage: Synthesised) -> Template:
+    return dev_stage.template
 
 
 def of_type(template: Template, type_: str) -> Resources:
@@ -196,7 +198,11 @@ def test_secrets_are_generated_and_encrypted(template: Template) -> None:
 
 def test_every_bucket_is_private_encrypted_and_tls_only(template: Template) -> None:
     buckets = of_type(template, "AWS::S3::Bucket")
-    assert len(buckets) == len(CATALOGUE.buckets)
+    (log_bucket_id,) = [
+        k
+        for k, r in buckets.items()
+        if f"respite-{STAGE}-access-logs-" in json.dumps(r["Properties"]["BucketName"])
+    ]
     policies = of_type(template, "AWS::S3::BucketPolicy")
     for bucket in CATALOGUE.buckets:
         (logical_id, resource) = next(
@@ -217,6 +223,10 @@ def test_every_bucket_is_private_encrypted_and_tls_only(template: Template) -> N
             "KMSMasterKeyID": arn_of(the_at_rest_key(template)),
         }
         assert "VersioningConfiguration" not in props  # erasure: a DeleteObject must be final
+        assert props["LoggingConfiguration"] == {
+            "DestinationBucketName": {"Ref": log_bucket_id},
+            "LogFilePrefix": f"{bucket.name.value}/",
+        }
         expirations = [r.get("ExpirationInDays") for r in props["LifecycleConfiguration"]["Rules"]]
         assert bucket.expire_after_days in expirations
         (policy,) = [p for p in policies.values() if p["Properties"]["Bucket"] == {"Ref": logical_id}]
@@ -580,11 +590,8 @@ def test_the_code_of_a_service_is_staged_once_with_the_kernel(code_root: Path, t
     services = {f.service for f in CATALOGUE.functions()} | {a.service for a in CATALOGUE.apis}
     assert {p.name for p in code_root.iterdir()} == services
     for service in services:
-        assert {p.name for p in (code_root / service).iterdir()} <= {
-            "respite_core",
-            f"respite_{service}",
-            "app.py",
-        }
+        first_party = {p.name for p in (code_root / service).iterdir() if p.name.startswith("respite")}
+        assert first_party == {"respite_core", f"respite_{service}"}
 
 
 # --- a synthetic catalogue: queue consumer, schedule, user pool uses, production stage -------------

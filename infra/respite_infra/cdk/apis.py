@@ -23,12 +23,14 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from respite_core.resources import ResourceName
 from respite_infra.catalogue import Access, Catalogue, HttpApi
 from respite_infra.cdk.functions import ServiceCode, respite_function
 from respite_infra.cdk.identity import Identity
+from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
 from respite_infra.cdk.wiring import Wiring
 
@@ -46,6 +48,15 @@ AUTHORIZATION_HEADER = "Authorization"  # carries the Cognito ID token
 PUBLIC_PATHS = ("openapi.json", "docs")
 
 PROBLEM_JSON = "application/problem+json"
+
+# WAF: AWS's managed rule groups in front of every API, and a rate limit per client IP (requests
+# in any 5 minutes) well above what one agency's caseworkers or one office system send.
+MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
+RATE_LIMIT_PER_IP = 2000
 UNAUTHORIZED_PROBLEM = {
     "type": "https://respite.example/problems/unauthorized",
     "title": "Unauthorized",
@@ -102,10 +113,63 @@ class Apis(Construct):
             ],
         )
         role.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        acknowledge(
+            role,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for API Gateway's "
+            "account-wide logging role; it only lets API Gateway write its own log groups.",
+        )
+        self.web_acl = self._web_acl()
         account = apigateway.CfnAccount(self, "Account", cloud_watch_role_arn=role.role_arn)
         account.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         for api in catalogue.apis:
             self._api(api, wiring=wiring, code=code, account=account)
+
+    def _web_acl(self) -> wafv2.CfnWebACL:
+        """One regional web ACL for every API stage: AWS's managed rules and a per-IP rate limit."""
+        name = self._settings.name("apis")
+
+        def visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
+            )
+
+        rules = [
+            wafv2.CfnWebACL.RuleProperty(
+                name=group,
+                priority=priority,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=group
+                    )
+                ),
+                visibility_config=visibility(group),
+            )
+            for priority, group in enumerate(MANAGED_RULE_GROUPS)
+        ]
+        rules.append(
+            wafv2.CfnWebACL.RuleProperty(
+                name="RateLimitPerIp",
+                priority=len(rules),
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        limit=RATE_LIMIT_PER_IP, aggregate_key_type="IP"
+                    )
+                ),
+                visibility_config=visibility("RateLimitPerIp"),
+            )
+        )
+        return wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=name,
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility(name),
+            rules=rules,
+        )
 
     def _api(
         self, api: HttpApi, *, wiring: Wiring, code: ServiceCode, account: apigateway.CfnAccount
@@ -161,6 +225,8 @@ class Apis(Construct):
             cloud_watch_role=False,  # the stack's CfnAccount above
             deploy_options=apigateway.StageOptions(
                 stage_name=API_STAGE_NAME,
+                throttling_rate_limit=self._settings.api_rate_limit,
+                throttling_burst_limit=self._settings.api_burst_limit,
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
@@ -181,7 +247,17 @@ class Apis(Construct):
                 ),
             ),
         )
-        rest_api.root.add_proxy()  # ANY /{proxy+} and ANY /, with the default authorizer
+        # Every method checks its declared parameters before the function runs (the body's shape is
+        # the app's to check: each route parses it into its pydantic model and answers 422/400).
+        validator = rest_api.add_request_validator(
+            "RequestValidator", validate_request_body=True, validate_request_parameters=True
+        )
+        proxy = rest_api.root.add_proxy(
+            any_method=False,
+            default_method_options=apigateway.MethodOptions(request_validator=validator),
+        )
+        for resource in (rest_api.root, proxy):
+            resource.add_method("ANY", request_validator=validator)
         if authorizer is not None:
             # API Gateway answers a missing or invalid token itself, before the function runs: in
             # the same RFC 9457 shape as the APIs' own 401 (`respite_core.api.caller`).
@@ -196,8 +272,29 @@ class Apis(Construct):
             resource = rest_api.root
             for part in path.split("/"):
                 resource = resource.get_resource(part) or resource.add_resource(part)
-            resource.add_method("GET", authorization_type=apigateway.AuthorizationType.NONE)
+            public = resource.add_method(
+                "GET", authorization_type=apigateway.AuthorizationType.NONE, request_validator=validator
+            )
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                acknowledge(
+                    public,
+                    rule,
+                    f"GET /{path} is the API's own description (OpenAPI document or its page), public on "
+                    "purpose so a developer can read it before holding a token; it holds no data.",
+                )
         rest_api.deployment_stage.node.add_dependency(account)
+        wafv2.CfnWebACLAssociation(
+            self,
+            f"{base}WebAclAssociation",
+            resource_arn=rest_api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
+        acknowledge(
+            function,
+            "Serverless-LambdaDLQ",
+            "API Gateway invokes the API's function synchronously and answers the caller with the "
+            "outcome: there is no asynchronous event that a Lambda DLQ could keep.",
+        )
         # The stack outputs each URL under a stable name below, instead of RestApi's own output.
         rest_api.node.try_remove_child("Endpoint")
         self.functions[api.prefix] = function

@@ -9,7 +9,11 @@ from constructs import Construct
 
 from respite_core.resources import BucketName, KeyName, SecretName, TableName, physical_name
 from respite_infra.catalogue import Bucket, Catalogue, Key, Secret, Table
+from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
+
+# S3 server access logs: who touched which object key (ULIDs, no personal data), kept this long.
+ACCESS_LOG_DAYS = 90
 
 # Hex digits only, so `2 * length_bytes` characters carry exactly `length_bytes` random bytes
 # (a 62-symbol alphabet would need ~1.35 characters a byte and is easier to get wrong).
@@ -36,6 +40,7 @@ class DataStores(Construct):
             removal_policy=settings.removal_policy,
         )
         self.tables: dict[TableName, dynamodb.Table] = {t.name: self._table(t) for t in catalogue.tables}
+        self.access_logs = self._access_log_bucket() if catalogue.buckets else None
         self.buckets: dict[BucketName, s3.Bucket] = {b.name: self._bucket(b) for b in catalogue.buckets}
         self.keys: dict[KeyName, kms.Key] = {k.name: self._key(k) for k in catalogue.keys}
         self.secrets: dict[SecretName, secretsmanager.Secret] = {
@@ -71,6 +76,31 @@ class DataStores(Construct):
                 projection_type=dynamodb.ProjectionType.ALL,
             )
         return resource
+
+    def _access_log_bucket(self) -> s3.Bucket:
+        """Where the catalogue's buckets write their server access logs (SSE-S3: S3's log delivery
+        cannot write with a customer-managed key)."""
+        name = f"{self._settings.name('access-logs')}-{cdk.Aws.ACCOUNT_ID}-{cdk.Aws.REGION}"
+        bucket = s3.Bucket(
+            self,
+            "AccessLogsBucket",
+            bucket_name=name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            lifecycle_rules=[s3.LifecycleRule(id="expire", expiration=cdk.Duration.days(ACCESS_LOG_DAYS))],
+            removal_policy=self._settings.removal_policy,
+            auto_delete_objects=not self._settings.production,
+        )
+        acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "This is the access-log bucket of the platform's buckets: logging it into itself would log "
+            "its own log deliveries without end.",
+        )
+        return bucket
 
     def _bucket(self, bucket: Bucket) -> s3.Bucket:
         lifecycle = [
@@ -109,7 +139,8 @@ class DataStores(Construct):
             removal_policy=self._settings.removal_policy,
             # Outside production a stack deletion empties the bucket first (a custom resource).
             auto_delete_objects=not self._settings.production,
-            # TODO(hardening): server access logs to a log bucket (cdk-nag AwsSolutions-S1).
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{bucket.name.value}/",
         )
 
     def _key(self, key: Key) -> kms.Key:
@@ -123,7 +154,7 @@ class DataStores(Construct):
         )
 
     def _secret(self, secret: Secret) -> secretsmanager.Secret:
-        return secretsmanager.Secret(
+        resource = secretsmanager.Secret(
             self,
             f"{construct_id(secret.name.value)}Secret",
             secret_name=physical_name(self._settings.stage, secret.name),
@@ -138,6 +169,12 @@ class DataStores(Construct):
                 include_space=False,
             ),
             removal_policy=self._settings.removal_policy,
-            # TODO(hardening): rotation (cdk-nag AwsSolutions-SMG4) needs a rotation function that
-            # re-keys the pseudonymous index: a key rotation here is a data migration.
         )
+        acknowledge(
+            resource,
+            "AwsSolutions-SMG4",
+            "No automatic rotation, on purpose: this HMAC key is the pseudonymous national-number "
+            "index itself; a new key makes every stored lookup hash unfindable until the index is "
+            "re-keyed (a data migration an operator runs, then rotates the key by hand).",
+        )
+        return resource

@@ -7,6 +7,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -14,27 +15,43 @@ from constructs import Construct
 from respite_infra.catalogue import Catalogue, Function, QueueConsumer, Schedule, StreamConsumer
 from respite_infra.cdk.data import DataStores
 from respite_infra.cdk.messaging import Messaging
+from respite_infra.cdk.nag import KMS_GRANT_WILDCARDS, WILDCARD_TRACING, acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
 from respite_infra.cdk.wiring import Uses, Wiring
-from respite_infra.packaging import stage_service_code
+from respite_infra.packaging import Platform, build_dependencies, stage_service_code
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 # SQS only lets a mapping take more than 10 messages at once when it may wait to fill a batch.
 _SQS_BATCH_WITHOUT_WINDOW = 10
+_NOT_ASYNC = (
+    "Invoked synchronously only (by API Gateway or an event-source mapping), never asynchronously: "
+    "a Lambda DLQ would never receive anything. Failed queue messages go to the queue's DLQ after "
+    "maxReceiveCount; failed stream batches to the mapping's on-failure queue."
+)
 
 
 class ServiceCode:
-    """One code asset per service: its package and the kernel, staged under `root/<service>/`."""
+    """One code asset per service: its package, the kernel and the locked third-party dependencies
+    built for `platform` (None: first-party code only), staged under `root/<service>/`.
+    The dependencies are built once, under `root/../lambda-deps/` (`packaging.build_dependencies`).
+    """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, platform: Platform | None) -> None:
         self.root = root
+        self.platform = platform
+        self._dependencies: Path | None = None
         self._staged: dict[str, Path] = {}
         self._code: dict[str, lambda_.Code] = {}
 
+    def dependencies(self) -> Path | None:
+        if self.platform is not None and self._dependencies is None:
+            self._dependencies = build_dependencies(self.root.parent / "lambda-deps", platform=self.platform)
+        return self._dependencies
+
     def directory(self, service: str) -> Path:
         if service not in self._staged:
-            self._staged[service] = stage_service_code(service, self.root)
+            self._staged[service] = stage_service_code(service, self.root, dependencies=self.dependencies())
         return self._staged[service]
 
     def code(self, service: str) -> lambda_.Code:
@@ -67,8 +84,6 @@ def respite_function(
     """A Lambda function as every Respite function is built: Python 3.13 on arm64, X-Ray tracing,
     its own log group with a retention, the environment and grants of `uses` (`Wiring.wire`).
     """
-    # TODO(dependencies): third-party packages (powertools, pydantic, ...) come from a layer or
-    # bundling in a later issue; see respite_infra.packaging.
     log_group = logs.LogGroup(
         scope,
         f"{id}Logs",
@@ -106,6 +121,23 @@ def respite_function(
             f"handler {handler!r} names no module in the staged package of service {service!r}",
         )
     wiring.wire(function, service=service, uses=uses)
+    acknowledge(
+        role, WILDCARD_TRACING, "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource: *."
+    )
+    for finding in KMS_GRANT_WILDCARDS:
+        acknowledge(
+            role,
+            finding,
+            "CDK's grant on an encrypted table, queue or bucket: GenerateDataKey*/ReEncrypt* on the "
+            "at-rest key only, which data keys of what the function uses need.",
+        )
+    for rule in ("AwsSolutions-L1", "Serverless-LambdaLatestVersion"):
+        acknowledge(
+            function,
+            rule,
+            "Python 3.13 is the platform's runtime (requires-python ==3.13 in pyproject.toml, the "
+            "kernel and every lock pin built for cp313); moving to a newer runtime is its own change.",
+        )
     return function
 
 
@@ -132,10 +164,25 @@ class Functions(Construct):
         for function in catalogue.functions():
             if function.name not in self.functions:  # one function may have several triggers
                 self.functions[function.name] = self._function(function, wiring=wiring, code=code)
+        scheduled = {schedule.function.name for schedule in catalogue.schedules}
+        for name, built in self.functions.items():
+            if name not in scheduled:
+                acknowledge(built, "Serverless-LambdaDLQ", _NOT_ASYNC)
         for consumer in catalogue.stream_consumers:
             self._stream_consumer(consumer)
         for queue_consumer in catalogue.queue_consumers:
             self._queue_consumer(queue_consumer)
+        # Scheduled invocations are asynchronous: what EventBridge or Lambda gives up on lands here.
+        self.schedules_failed = (
+            messaging.dead_letter_queue("SchedulesFailed", settings.name("schedules-failed"))
+            if catalogue.schedules
+            else None
+        )
+        if self.schedules_failed is not None:
+            # EventBridge writes to the (KMS-encrypted) DLQ itself: the at-rest key must let it.
+            data.at_rest_key.grant(
+                iam.ServicePrincipal("events.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey"
+            )
         schedules_of: dict[str, int] = {}
         for schedule in catalogue.schedules:
             n = schedules_of[schedule.function.name] = schedules_of.get(schedule.function.name, 0) + 1
@@ -189,17 +236,35 @@ class Functions(Construct):
                 report_batch_item_failures=True,
             )
         )
+        acknowledge(
+            function,
+            "Serverless-LambdaEventSourceMappingDestination",
+            "SQS event-source mappings take no on-failure destination: a message that keeps failing "
+            "moves to the queue's own DLQ after maxReceiveCount receives (its redrive policy).",
+        )
         # a consumer may park a message it gave up on (with its reason) in its queue's DLQ itself
         self._messaging.dead_letter_queues[consumer.queue].grant_send_messages(function)
 
     def _schedule(self, schedule: Schedule, n: int) -> None:
         function = self.functions[schedule.function.name]
+        if n == 1 and self.schedules_failed is not None:
+            # After Lambda's own two retries of an asynchronous invocation, the event goes here.
+            function.configure_async_invoke(
+                retry_attempts=2, on_failure=destinations.SqsDestination(self.schedules_failed)
+            )
+            cfn = function.node.default_child
+            assert isinstance(cfn, lambda_.CfnFunction)
+            cfn.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(
+                target_arn=self.schedules_failed.queue_arn
+            )
+            self.schedules_failed.grant_send_messages(function)
         suffix = "" if n == 1 else str(n)
         events.Rule(
             self,
             f"{construct_id(schedule.function.name)}Schedule{suffix}",
             description=f"Respite: {schedule.function.name} {schedule.expression}",
             schedule=events.Schedule.expression(schedule.expression),
-            # TODO(hardening): a DLQ for invocations EventBridge gives up on.
-            targets=[targets.LambdaFunction(function, retry_attempts=2)],
+            targets=[
+                targets.LambdaFunction(function, retry_attempts=2, dead_letter_queue=self.schedules_failed)
+            ],
         )

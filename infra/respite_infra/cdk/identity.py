@@ -18,6 +18,7 @@ from constructs import Construct
 
 from respite_core.resources import UserPoolName, physical_name
 from respite_infra.catalogue import Catalogue, UserPool
+from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
 
 WEB_CLIENT_NAME = "web"
@@ -119,6 +120,12 @@ class Identity(Construct):
             ),
             deletion_protection=settings.production,
             removal_policy=settings.removal_policy,
+        )
+        acknowledge(
+            user_pool,
+            "AwsSolutions-COG8",
+            "ESSENTIALS on purpose: threat protection needs the PLUS plan, billed per monthly active "
+            "user with no free tier; MFA (TOTP) is required for everyone instead. See feature_plan.",
         )
         web = user_pool.add_client(
             "WebClient",

@@ -7,7 +7,10 @@ from constructs import Construct
 
 from respite_core.resources import QueueName, physical_name
 from respite_infra.catalogue import Catalogue, Queue
+from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
+
+DLQ_RETENTION_DAYS = 14  # SQS's maximum: time for an operator to look and redrive
 
 
 class Messaging(Construct):
@@ -27,7 +30,7 @@ class Messaging(Construct):
     def _queue(self, queue: Queue) -> tuple[sqs.Queue, sqs.Queue]:
         name = physical_name(self._settings.stage, queue.name)
         base = construct_id(queue.name.value)
-        dlq = self._encrypted(f"{base}Dlq", f"{name}-dlq", retention_days=queue.dlq_retention_days)
+        dlq = self.dead_letter_queue(f"{base}Dlq", f"{name}-dlq", retention_days=queue.dlq_retention_days)
         main = self._encrypted(
             f"{base}Queue",
             name,
@@ -36,6 +39,19 @@ class Messaging(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=queue.max_receive_count, queue=dlq),
         )
         return main, dlq
+
+    def dead_letter_queue(
+        self, id: str, queue_name: str, *, retention_days: int = DLQ_RETENTION_DAYS
+    ) -> sqs.Queue:
+        """A queue at the end of the line: what lands here waits for an operator (runbook)."""
+        dlq = self._encrypted(id, queue_name, retention_days=retention_days)
+        acknowledge(
+            dlq,
+            "Serverless-SQSRedrivePolicy",
+            "This queue is itself a dead-letter queue: nothing consumes it automatically, an operator "
+            "inspects and redrives its messages (docs/runbook.md), so there is nowhere further to drive.",
+        )
+        return dlq
 
     def _encrypted(
         self,

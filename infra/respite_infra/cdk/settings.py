@@ -41,6 +41,15 @@ class StageSettings:
         # Logs carry no personal data (DESIGN.md, Privacy); a month covers an incident's analysis.
         return logs.RetentionDays.ONE_MONTH
 
+    @property
+    def api_rate_limit(self) -> int:
+        """Steady requests a second an API stage accepts (API Gateway throttling), then 429."""
+        return 200 if self.production else 20
+
+    @property
+    def api_burst_limit(self) -> int:
+        return 400 if self.production else 40
+
     def name(self, suffix: str) -> str:
         """`respite-<stage>-<suffix>`, the same shape as `respite_core.resources.physical_name`."""
         return f"respite-{self.stage}-{suffix}"

@@ -17,6 +17,7 @@ from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
 from respite_infra.cdk.settings import StageSettings
 from respite_infra.cdk.wiring import Wiring
+from respite_infra.packaging import LAMBDA_PLATFORM, Platform
 
 DEFAULT_CODE_ROOT = REPO_ROOT / "build" / "lambda"
 
@@ -34,6 +35,8 @@ class RespiteStack(cdk.Stack):
     `stage`: `dev`, `prod`, ... (`prod` retains data on deletion and turns on deletion protection).
     `code_root`: where each service's code is staged (`<code_root>/<service>/`) before it becomes
         an asset; None stages into `<repo>/build/lambda`.
+    `platform`: the platform the third-party dependencies in each package are built for
+        (Lambda's arm64 by default; None leaves them out, for tests that only read the template).
     `cognito_domain`: whether each user pool gets its Cognito domain `respite-<stage>-<account>`
         (the OAuth2 token endpoint of office systems' client credentials).
 
@@ -50,6 +53,7 @@ class RespiteStack(cdk.Stack):
         catalogue: Catalogue,
         stage: str,
         code_root: Path | None = None,
+        platform: Platform | None = LAMBDA_PLATFORM,
         cognito_domain: bool = True,
         env: cdk.Environment | None = None,
     ) -> None:
@@ -67,7 +71,7 @@ class RespiteStack(cdk.Stack):
         cdk.Tags.of(self).add("project", "respite")
         cdk.Tags.of(self).add("respite:stage", stage)
 
-        code = ServiceCode(code_root if code_root is not None else DEFAULT_CODE_ROOT)
+        code = ServiceCode(code_root if code_root is not None else DEFAULT_CODE_ROOT, platform=platform)
         self.data = DataStores(self, "Data", catalogue=catalogue, settings=settings)
         self.messaging = Messaging(
             self, "Messaging", catalogue=catalogue, settings=settings, key=self.data.at_rest_key

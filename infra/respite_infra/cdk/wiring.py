@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 
+from respite_core.metrics import NAMESPACE
 from respite_core.resources import (
     BucketName,
     KeyName,
@@ -26,11 +27,17 @@ from respite_infra.catalogue import Access
 from respite_infra.cdk.data import DataStores
 from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
+from respite_infra.cdk.nag import (
+    S3_GRANT_WILDCARDS,
+    acknowledge,
+    bucket_objects_finding,
+    table_indexes_finding,
+)
 from respite_infra.cdk.settings import StageSettings
 
 type Uses = Iterable[tuple[ResourceName, Access]]
 
-METRICS_NAMESPACE = "Respite"
+METRICS_NAMESPACE = NAMESPACE  # respite_core.metrics: what the dashboards and alarms read
 
 # The KMS actions of envelope encryption with a catalogue key: wrap (GenerateDataKey, Encrypt)
 # and unwrap (Decrypt). No ReEncrypt, no key administration, no Describe/List.
@@ -48,6 +55,16 @@ USER_POOL_WRITE_ACTIONS = (
     "cognito-idp:CreateUserPoolClient",
     "cognito-idp:DeleteUserPoolClient",
     "cognito-idp:DescribeUserPoolClient",
+)
+
+
+_INDEXES = (
+    "A grant on a table covers its own global secondary indexes (<table>/index/*), which the "
+    "access patterns query."
+)
+_OBJECTS = (
+    "CDK's bucket grant: object actions (Get/Delete/Abort...) on this one bucket's objects "
+    "(<bucket>/*) only; objects have unique ULID keys, so no narrower prefix exists."
 )
 
 
@@ -107,6 +124,8 @@ class Wiring:
             case TableName():
                 table = self._data.tables[resource]
                 _ = table.grant_read_write_data(grantee) if write else table.grant_read_data(grantee)
+                if isinstance(grantee, lambda_.Function) and grantee.role is not None:
+                    acknowledge(grantee.role, table_indexes_finding(table), _INDEXES)
             case QueueName():
                 # Writing to a queue is sending. Receiving from a queue is the job of its event
                 # source (a QueueConsumer, which grants consume itself); READ in `uses` is for a
@@ -117,6 +136,9 @@ class Wiring:
                 # grant_read_write includes s3:DeleteObject*: erasure deletes a dossier's objects.
                 bucket = self._data.buckets[resource]
                 _ = bucket.grant_read_write(grantee) if write else bucket.grant_read(grantee)
+                if isinstance(grantee, lambda_.Function) and grantee.role is not None:
+                    for finding in (bucket_objects_finding(bucket), *S3_GRANT_WILDCARDS):
+                        acknowledge(grantee.role, finding, _OBJECTS)
             case KeyName():
                 key = self._data.keys[resource]
                 _ = key.grant(grantee, *_KEY_WRITE_ACTIONS) if write else key.grant_decrypt(grantee)
