@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser openapi run test test-unit test-integration test-infra test-e2e lint format typecheck bench bench-full synth clean
+.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,8 +43,14 @@ test-infra: setup  ## CDK synthesis and assertions
 test-e2e: setup browser  ## the local stack over HTTP and in a headless browser
 	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
 
+runbook: setup  ## regenerate docs/runbook.md from the alarm kinds (a test fails when it is stale)
+	$(BIN)/python -m respite_infra.runbook
+
 openapi: setup  ## regenerate docs/openapi.json from the APIs' declarations
 	$(BIN)/python -m respite_infra.openapi
+
+record-of-processing: setup  ## regenerate docs/record-of-processing.md (GDPR art. 30) from the catalogue
+	$(BIN)/python -m respite_infra.record_of_processing
 
 lint: setup  ## ruff and mypy
 	$(BIN)/ruff check .

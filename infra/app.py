@@ -15,6 +15,10 @@ Stages: `dev` (default) and `prod` (`-c stage=prod`): prod retains tables, bucke
 secrets, user pools and logs when the stack is deleted, and turns on deletion and termination
 protection.
 
+`-c alarm_email=ops@example.org` subscribes that address to the alarm topic (it confirms by mail).
+cdk-nag (AWS Solutions and Serverless packs) runs on every synthesis: an error that is not
+acknowledged with a reason fails it (`validation-report.json` in the assembly says which).
+
 `-c cognito_domain=false` leaves out the user pools' Cognito domains (`respite-<stage>-<account>`,
 the OAuth2 token endpoint that office systems' client credentials need); they are on by default.
 """
@@ -28,6 +32,7 @@ import aws_cdk as cdk
 
 from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk import STAGES, RespiteStack, cdk_context
+from respite_infra.cdk.nag import add_nag_checks
 from respite_infra.cdk.settings import INFRA_DIR
 
 DEFAULT_STAGE = "dev"
@@ -63,6 +68,8 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
     cognito_domain = "true" if given is None else str(given).lower()
     if cognito_domain not in ("true", "false"):
         raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
+    add_nag_checks(app)  # synthesis fails on any cdk-nag error nobody acknowledged with a reason
+    alarm_email = app.node.try_get_context("alarm_email")
     RespiteStack(
         app,
         f"respite-{stage}",
@@ -70,6 +77,7 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         stage=stage,
         code_root=None,
         cognito_domain=cognito_domain == "true",
+        alarm_email=str(alarm_email) if alarm_email else None,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),

@@ -15,6 +15,7 @@ from respite_infra.cdk.data import DataStores
 from respite_infra.cdk.functions import Functions, ServiceCode
 from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
+from respite_infra.cdk.monitoring import Monitoring
 from respite_infra.cdk.settings import StageSettings
 from respite_infra.cdk.wiring import Wiring
 from respite_infra.packaging import LAMBDA_PLATFORM, Platform
@@ -37,6 +38,7 @@ class RespiteStack(cdk.Stack):
         an asset; None stages into `<repo>/build/lambda`.
     `platform`: the platform the third-party dependencies in each package are built for
         (Lambda's arm64 by default; None leaves them out, for tests that only read the template).
+    `alarm_email`: an address the alarm topic mails (none: subscribe later, in the console).
     `cognito_domain`: whether each user pool gets its Cognito domain `respite-<stage>-<account>`
         (the OAuth2 token endpoint of office systems' client credentials).
 
@@ -55,6 +57,7 @@ class RespiteStack(cdk.Stack):
         code_root: Path | None = None,
         platform: Platform | None = LAMBDA_PLATFORM,
         cognito_domain: bool = True,
+        alarm_email: str | None = None,
         env: cdk.Environment | None = None,
     ) -> None:
         settings = StageSettings(stage)
@@ -100,6 +103,25 @@ class RespiteStack(cdk.Stack):
             wiring=self.wiring,
             identity=self.identity,
             code=code,
+        )
+        dead_letter_queues = {f"{q.value}-dlq": dlq for q, dlq in self.messaging.dead_letter_queues.items()}
+        if self.functions.schedules_failed is not None:
+            dead_letter_queues["schedules-failed"] = self.functions.schedules_failed
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            settings=settings,
+            key=self.data.at_rest_key,
+            functions={
+                **self.functions.functions,
+                **{api_function_name(a): self.apis.functions[a.prefix] for a in catalogue.apis},
+            },
+            stream_consumers={
+                c.function.name: self.functions.functions[c.function.name] for c in catalogue.stream_consumers
+            },
+            apis={prefix: api for prefix, api in self.apis.apis.items()},
+            dead_letter_queues=dead_letter_queues,
+            alarm_email=alarm_email,
         )
 
 

@@ -1,0 +1,338 @@
+"""Operations: a CloudWatch dashboard per audience, alarms, and the encrypted topic they notify.
+
+- `respite-<stage>-operations` (on call): every API's 4xx, 5xx and p99 latency; every function's
+  errors, throttles and p99 duration; the stream consumers' iterator age; every DLQ's depth.
+- `respite-<stage>-exchange` (the service owners): webhook deliveries failed, emails sent and
+  bounced, erasures done, deadlines overdue (the services' Powertools EMF metrics,
+  `respite_core.metrics`).
+
+Every alarm is of one `AlarmKind`; its description links the kind's section of docs/runbook.md,
+which `render_runbook()` writes from `ALARM_KINDS` (`python -m respite_infra.runbook`), so
+the runbook and the alarms cannot drift apart (tests/infra/test_monitoring.py).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from respite_core.metrics import NAMESPACE, SERVICE_DIMENSION, Metric
+from respite_infra.catalogue import REPO_ROOT
+from respite_infra.cdk.settings import StageSettings, construct_id
+
+RUNBOOK = REPO_ROOT / "docs" / "runbook.md"
+FIVE_MINUTES = cdk.Duration.minutes(5)
+HOUR = cdk.Duration.hours(1)
+DAY = cdk.Duration.days(1)
+
+
+@dataclass(frozen=True)
+class AlarmKind:
+    """One kind of alarm: what it watches, what it means when it fires, what to do."""
+
+    key: str  # the runbook section's anchor and part of each alarm's name
+    title: str
+    means: str
+    do: str
+
+
+API_5XX = AlarmKind(
+    "api-5xx",
+    "API answers 5xx",
+    "An API answered at least 5 server errors in 5 minutes: its function failed, timed out (29 s) or "
+    "was throttled, or API Gateway could not reach it.",
+    "Open the function's log group (`/aws/lambda/respite-<stage>-<prefix>-api`) and X-Ray traces for "
+    "the failing requests; check the `lambda-errors`/`lambda-throttles` alarms of the same function. "
+    "Roll back the last deployment if it started with one.",
+)
+API_4XX = AlarmKind(
+    "api-4xx",
+    "API answers many 4xx",
+    "An API answered at least 200 client errors in 5 minutes, twice in a row: a client broke (expired "
+    "tokens, a changed request shape), or someone probes the API.",
+    "Read the API's access log (`/aws/apigateway/respite-<stage>-<prefix>/access`): which routes and "
+    "statuses. 401/403 from one office system: contact the office. Many IPs or odd paths: check the WAF "
+    "web ACL's sampled requests and tighten its rate limit.",
+)
+API_LATENCY = AlarmKind(
+    "api-latency",
+    "API p99 latency high",
+    "An API's 99th percentile latency stayed above 3 s for 15 minutes.",
+    "Look at X-Ray for the slow segment (DynamoDB, KMS, Secrets Manager, cold starts). Throttled "
+    "DynamoDB or KMS requests show up there; raise the function's memory if it is CPU-bound.",
+)
+LAMBDA_ERRORS = AlarmKind(
+    "lambda-errors",
+    "Function errors",
+    "A function failed at least 3 invocations in 5 minutes (an unhandled exception or a timeout). For a "
+    "consumer the failed records are retried, then land in a DLQ.",
+    "Open the function's log group and search for `ERROR`; the structured log names the record ids. "
+    "Fix or roll back, then redrive the DLQ (`dlq-depth`).",
+)
+LAMBDA_THROTTLES = AlarmKind(
+    "lambda-throttles",
+    "Function throttled",
+    "Lambda refused to run a function at least once in 5 minutes: the account's concurrency is used up.",
+    "Find the function that uses the concurrency (Lambda's ConcurrentExecutions by function). Ask AWS "
+    "for a higher account limit, or set reserved concurrency on a runaway consumer.",
+)
+LAMBDA_DURATION = AlarmKind(
+    "lambda-duration",
+    "Function near its timeout",
+    "A function's p99 duration stayed above 80 % of its timeout for 15 minutes: it will soon time out.",
+    "X-Ray shows where the time goes. Raise the timeout in the catalogue (and the queue's visibility "
+    "timeout with it: at least 6 times the function's) or make the work smaller.",
+)
+ITERATOR_AGE = AlarmKind(
+    "stream-iterator-age",
+    "Stream consumer falls behind",
+    "The oldest record a stream consumer has not processed is more than 5 minutes old: the feed, the "
+    "outbox or erasures are late.",
+    "Check the consumer's `lambda-errors` alarm: a failing batch is retried (bisected) before it moves "
+    "on. Without errors the consumer is too slow: raise its memory or batch size.",
+)
+DLQ_DEPTH = AlarmKind(
+    "dlq-depth",
+    "Messages in a dead-letter queue",
+    "A DLQ holds at least one message: work the platform gave up on (a queue message after "
+    "maxReceiveCount receives, a stream batch's coordinates, a scheduled run).",
+    "Read the messages (ids only, no personal data) and the consumer's logs around their time. Fix the "
+    "cause, then redrive: SQS console 'Start DLQ redrive', or for stream coordinates re-run the records "
+    "by hand. Never delete without knowing what they were.",
+)
+WEBHOOKS_FAILED = AlarmKind(
+    "webhook-deliveries-failed",
+    "Webhook deliveries failing",
+    "At least 10 webhook deliveries to office systems failed in an hour (the endpoint answered an error, "
+    "timed out, or gave up after ~3 days of retries).",
+    "Find the offices in the notifications logs (`webhook job`, result): one office failing is theirs "
+    "to fix (tell them; a 410 disabled the endpoint). Every office failing is ours: check the "
+    "notifications-webhook-deliveries function.",
+)
+EMAIL_BOUNCES = AlarmKind(
+    "email-bounce-rate",
+    "Email bounce rate high",
+    "More than 5 % of the emails sent in an hour bounced. SES reviews an account whose bounce rate "
+    "stays above 5 % and may stop its sending.",
+    "Find the bouncing addresses (mail events in the notifications logs) and correct the offices' "
+    "contact addresses in the directory. Check the SES reputation dashboard.",
+)
+DEADLINES_OVERDUE = AlarmKind(
+    "deadlines-overdue",
+    "Many deadlines overdue",
+    "At least 25 replies, acknowledgements or standstills went overdue in a day: offices do not answer, "
+    "or do not receive the messages.",
+    "Check `webhook-deliveries-failed` and `email-bounce-rate` first. Otherwise tell the agencies' "
+    "caseworkers, whose feed lists each overdue item.",
+)
+
+ALARM_KINDS = (
+    API_5XX,
+    API_4XX,
+    API_LATENCY,
+    LAMBDA_ERRORS,
+    LAMBDA_THROTTLES,
+    LAMBDA_DURATION,
+    ITERATOR_AGE,
+    DLQ_DEPTH,
+    WEBHOOKS_FAILED,
+    EMAIL_BOUNCES,
+    DEADLINES_OVERDUE,
+)
+
+
+def runbook_link(kind: AlarmKind) -> str:
+    return f"docs/runbook.md#{kind.key}"
+
+
+def render_runbook() -> str:
+    """docs/runbook.md: one section per alarm kind."""
+    lines = [
+        "# Runbook: Respite's alarms",
+        "",
+        "<!-- Generated by `python -m respite_infra.runbook` from ALARM_KINDS in",
+        "     infra/respite_infra/cdk/monitoring.py; a test fails when this file is stale. -->",
+        "",
+        "Every alarm notifies the SNS topic `respite-<stage>-alarms` (encrypted with the stage's at-rest",
+        "key; subscribe with `-c alarm_email=...` or in the console). Its name is",
+        "`respite-<stage>-<kind>-<what>`; its description links the section below. Dashboards:",
+        "`respite-<stage>-operations` (on call) and `respite-<stage>-exchange` (service owners).",
+        "",
+    ]
+    for kind in ALARM_KINDS:
+        lines += [
+            f'<a id="{kind.key}"></a>',
+            f"## {kind.key}: {kind.title}",
+            "",
+            f"**What it means.** {kind.means}",
+            "",
+            f"**What to do.** {kind.do}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def business_metric(metric: Metric, period: cdk.Duration) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name=metric.value,
+        dimensions_map={SERVICE_DIMENSION: metric.service},
+        statistic="Sum",
+        period=period,
+    )
+
+
+class Monitoring(Construct):
+    """Dashboards and alarms over what the stack built; `topic` is what the alarms notify."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: StageSettings,
+        key: kms.IKey,
+        functions: Mapping[str, lambda_.Function],
+        stream_consumers: Mapping[str, lambda_.Function],
+        apis: Mapping[str, apigateway.RestApi],
+        dead_letter_queues: Mapping[str, sqs.IQueue],
+        alarm_email: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self._settings = settings
+        self.topic = sns.Topic(
+            self,
+            "AlarmTopic",
+            topic_name=settings.name("alarms"),
+            display_name=f"Respite {settings.stage} alarms",
+            master_key=key,
+            enforce_ssl=True,
+        )
+        # CloudWatch publishes to the encrypted topic: the key must let it.
+        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        if alarm_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+        self.alarms: list[cloudwatch.Alarm] = []
+
+        operations: list[cloudwatch.IWidget] = []
+        for prefix, api in apis.items():
+            operations += self._api(prefix, api)
+        for name, function in functions.items():
+            operations += self._function(name, function)
+        for name, function in stream_consumers.items():
+            operations.append(self._iterator_age(name, function))
+        for name, queue in dead_letter_queues.items():
+            operations.append(self._dlq(name, queue))
+        exchange = self._exchange()
+
+        self.dashboards = {
+            "operations": cloudwatch.Dashboard(
+                self, "OperationsDashboard", dashboard_name=settings.name("operations"), widgets=[operations]
+            ),
+            "exchange": cloudwatch.Dashboard(
+                self, "ExchangeDashboard", dashboard_name=settings.name("exchange"), widgets=[exchange]
+            ),
+        }
+
+    def _alarm(
+        self,
+        kind: AlarmKind,
+        subject: str,
+        metric: cloudwatch.IMetric,
+        *,
+        threshold: float,
+        periods: int = 1,
+        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
+    ) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self,
+            f"{construct_id(kind.key)}{construct_id(subject)}Alarm",
+            alarm_name=self._settings.name(f"{kind.key}-{subject}"),
+            alarm_description=f"{kind.title}: {subject}. {kind.means} Runbook: {runbook_link(kind)}",
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=missing,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        self.alarms.append(alarm)
+        return alarm
+
+    def _api(self, prefix: str, api: apigateway.RestApi) -> list[cloudwatch.IWidget]:
+        server = api.metric_server_error(period=FIVE_MINUTES, statistic="Sum")
+        client = api.metric_client_error(period=FIVE_MINUTES, statistic="Sum")
+        latency = api.metric_latency(period=FIVE_MINUTES, statistic="p99")
+        alarms = [
+            self._alarm(API_5XX, prefix, server, threshold=5),
+            self._alarm(API_4XX, prefix, client, threshold=200, periods=2),
+            self._alarm(API_LATENCY, prefix, latency, threshold=3000, periods=3),
+        ]
+        return [
+            cloudwatch.GraphWidget(title=f"/{prefix}: 4xx and 5xx", left=[client, server], width=8),
+            cloudwatch.GraphWidget(title=f"/{prefix}: p99 latency (ms)", left=[latency], width=8),
+            cloudwatch.AlarmStatusWidget(title=f"/{prefix}: alarms", alarms=alarms, width=8),
+        ]
+
+    def _function(self, name: str, function: lambda_.Function) -> list[cloudwatch.IWidget]:
+        errors = function.metric_errors(period=FIVE_MINUTES, statistic="Sum")
+        throttles = function.metric_throttles(period=FIVE_MINUTES, statistic="Sum")
+        duration = function.metric_duration(period=FIVE_MINUTES, statistic="p99")
+        timeout_ms = function.timeout.to_milliseconds() if function.timeout else 3000
+        self._alarm(LAMBDA_ERRORS, name, errors, threshold=3)
+        self._alarm(LAMBDA_THROTTLES, name, throttles, threshold=1)
+        self._alarm(LAMBDA_DURATION, name, duration, threshold=0.8 * timeout_ms, periods=3)
+        return [
+            cloudwatch.GraphWidget(title=f"{name}: errors, throttles", left=[errors, throttles], width=12),
+            cloudwatch.GraphWidget(title=f"{name}: p99 duration (ms)", left=[duration], width=12),
+        ]
+
+    def _iterator_age(self, name: str, function: lambda_.Function) -> cloudwatch.IWidget:
+        age = function.metric(
+            "IteratorAge", period=FIVE_MINUTES, statistic="Maximum", unit=cloudwatch.Unit.MILLISECONDS
+        )
+        self._alarm(ITERATOR_AGE, name, age, threshold=5 * 60 * 1000, periods=3)
+        return cloudwatch.GraphWidget(title=f"{name}: stream iterator age (ms)", left=[age], width=12)
+
+    def _dlq(self, name: str, queue: sqs.IQueue) -> cloudwatch.IWidget:
+        depth = queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum")
+        self._alarm(DLQ_DEPTH, name, depth, threshold=1)
+        return cloudwatch.GraphWidget(title=f"{name}: messages waiting", left=[depth], width=12)
+
+    def _exchange(self) -> list[cloudwatch.IWidget]:
+        failed = business_metric(Metric.WEBHOOK_DELIVERIES_FAILED, HOUR)
+        sent = business_metric(Metric.EMAILS_SENT, HOUR)
+        bounced = business_metric(Metric.EMAILS_BOUNCED, HOUR)
+        erased = business_metric(Metric.ERASURES_DONE, DAY)
+        overdue = business_metric(Metric.DEADLINES_OVERDUE, DAY)
+        bounce_rate = cloudwatch.MathExpression(
+            expression="IF(sent > 0, 100 * bounced / sent, 0)",
+            using_metrics={"sent": sent, "bounced": bounced},
+            label="bounce rate (%)",
+            period=HOUR,
+        )
+        self._alarm(WEBHOOKS_FAILED, "all", failed, threshold=10)
+        self._alarm(EMAIL_BOUNCES, "all", bounce_rate, threshold=5)
+        self._alarm(DEADLINES_OVERDUE, "all", overdue, threshold=25)
+        return [
+            cloudwatch.GraphWidget(title="Webhook deliveries failed (per hour)", left=[failed], width=12),
+            cloudwatch.GraphWidget(
+                title="Emails sent and bounced (per hour)",
+                left=[sent, bounced],
+                right=[bounce_rate],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(title="Erasures done (per day)", left=[erased], width=12),
+            cloudwatch.GraphWidget(title="Deadlines overdue (per day)", left=[overdue], width=12),
+        ]
