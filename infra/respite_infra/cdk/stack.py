@@ -12,6 +12,7 @@ from respite_core.resources import ResourceName
 from respite_infra.catalogue import REPO_ROOT, Catalogue, Function
 from respite_infra.cdk.apis import Apis, api_function_name, api_uses
 from respite_infra.cdk.data import DataStores
+from respite_infra.cdk.email import EmailResources
 from respite_infra.cdk.functions import Functions, ServiceCode
 from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
@@ -103,6 +104,19 @@ class RespiteStack(cdk.Stack):
             wiring=self.wiring,
             identity=self.identity,
             code=code,
+        )
+        self.email = (
+            EmailResources(
+                self,
+                "Email",
+                email=catalogue.email,
+                settings=settings,
+                data=self.data,
+                messaging=self.messaging,
+                functions=self.functions.functions,
+            )
+            if catalogue.email is not None
+            else None
         )
         dead_letter_queues = {f"{q.value}-dlq": dlq for q, dlq in self.messaging.dead_letter_queues.items()}
         if self.functions.schedules_failed is not None:
