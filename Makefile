@@ -65,10 +65,12 @@ format: setup  ## apply ruff's fixes and formatting
 bench: setup  ## benchmarks (quick profile); each prints its figures beside its same-run reference
 	$(BIN)/python bench/slice.py
 	$(BIN)/python bench/claim_intake.py --quick
+	$(BIN)/python bench/erasure.py
 
 bench-full: setup  ## the benchmarks at the issues' sizes (claim intake: 1,000 dossiers x 14 claims)
 	$(BIN)/python bench/slice.py
 	$(BIN)/python bench/claim_intake.py
+	$(BIN)/python bench/erasure.py
 
 synth: setup  ## synthesise the CDK app into infra/cdk.out (STAGE=dev|prod)
 	cd infra && ../$(BIN)/python app.py $(if $(STAGE),--stage $(STAGE),)
