@@ -41,6 +41,7 @@ from respite_consent.store import (
     DossierStore,
     InvalidCursor,
     form_key,
+    reply_documents,
 )
 from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
@@ -195,12 +196,15 @@ def read_dossier(dossier_id: str) -> Response:
         raise Problem(
             410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
         ) from None
+    mails, attachments = reply_documents(partition, key, now)
     contents = dossiers.DossierContents(
         dossier=partition.dossier,
         person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, partition.sealed_person)),
         consent=partition.consent,
         claims=[claim_from_item(item, key) for item in partition.claim_items],
         messages=[message_from_item(item, key) for item in partition.message_items],
+        attachments=attachments,
+        mails=mails,
     )
     return json_response(dossiers.view(contents, now.date()))
 

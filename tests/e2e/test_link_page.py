@@ -276,7 +276,16 @@ def test_a_notice_email_link_answers_the_request_in_a_browser(
     assert key.startswith(f"dossiers/{notice.dossier_id}/replies/{notice.message_id}/")
     stored = stack.aws("s3").get_object(Bucket=stack.environment["RESPITE_BUCKET_DOCUMENTS"], Key=key)
     assert stored["Body"].read() == PDF
-    assert "afrekening" not in json.dumps(attachments)  # no file name kept
+    assert "afrekening" not in json.dumps(attachments)  # the file name is kept sealed only
+    # the caseworker sees it under the reply: its name, type and size, and a link that downloads it
+    [reply] = [m for m in agency.get(f"/dossiers/{notice.dossier_id}").json()["messages"] if m["in_reply_to"]]
+    [listed] = reply["attachments"]
+    assert (listed["name"], listed["content_type"], listed["size_bytes"]) == (
+        "afrekening.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    assert requests.get(listed["download_url"], timeout=10).content == PDF
     # the read through the link is in the access log, as the office
     log = [
         i

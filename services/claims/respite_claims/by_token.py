@@ -29,8 +29,9 @@ from respite_core.ids import new_id, utc_now
 from respite_core.money import parse_euros
 from respite_core.resources import TableName
 from respite_core.store import documents, reference_tokens
+from respite_core.store.data_keys import DataKeys
 from respite_core.store.directory import Directory
-from respite_core.store.dossier_items import attachment_item
+from respite_core.store.dossier_items import attachment_item, attachment_name_field
 from respite_core.store.table import Table
 from respite_core.wording import language_or_default
 
@@ -92,6 +93,7 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
         return _not_accepted(language, errors, token)
 
     stored = _store_attachment(grant.dossier_id, grant.message_id, upload) if upload else None
+    filename = upload.filename if upload else ""
     try:
         accepted = take_reply(office, f"link:{office.office_id}", grant.dossier_id, grant.message_id, reply)
     except Problem as problem:
@@ -99,7 +101,7 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
             documents.delete(stored.key)
         return _problem_page(problem, language, token)
     if stored is not None:
-        _record_attachment(grant.dossier_id, office.office_id, accepted, stored, now)
+        _record_attachment(grant.dossier_id, office.office_id, accepted, stored, now, filename)
     done = LINK_PAGE.format(token=token) + "/done" + (f"?lang={language.value}" if form.value("lang") else "")
     return Response(
         body=f'<!DOCTYPE html><p><a href="{html.escape(done)}">{html.escape(words["thanks"])}</a></p>',
@@ -185,10 +187,19 @@ def _store_attachment(dossier_id: str, message_id: str, upload: UploadedFile) ->
 
 
 def _record_attachment(
-    dossier_id: str, office_id: str, accepted: ReplyAccepted, stored: documents.Document, now: datetime
+    dossier_id: str,
+    office_id: str,
+    accepted: ReplyAccepted,
+    stored: documents.Document,
+    now: datetime,
+    filename: str,
 ) -> None:
     table = Table(TableName.DOSSIERS)
     dossier = table.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+    document_id = stored.key.rsplit("/", 1)[-1]
+    sealed_name = (
+        DataKeys().open(dossier_id).seal(attachment_name_field(document_id), filename) if filename else ""
+    )
     table.put(
         attachment_item(
             dossier_id=dossier_id,
@@ -196,12 +207,13 @@ def _record_attachment(
             office_id=office_id,
             message_id=accepted.message_id,
             in_reply_to=accepted.in_reply_to,
-            document_id=stored.key.rsplit("/", 1)[-1],
+            document_id=document_id,
             key=stored.key,
             content_type=stored.content_type.value,
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
             received_at=now,
+            sealed_name=sealed_name,
         )
     )
 

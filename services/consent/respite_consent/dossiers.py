@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from respite_consent.models import (
+    AttachmentView,
     ClaimView,
     ConsentRecord,
     CreditorView,
     DossierSummary,
     DossierView,
+    MailView,
     MessageView,
     PendingReply,
 )
@@ -105,6 +107,70 @@ def pending_replies(messages: Sequence[Message], today: date) -> list[PendingRep
 
 
 @dataclass(frozen=True)
+class StoredAttachment:
+    """A document of a reply (`owner_id`: the reply message's id) or of a mail (the mail's id), its
+    name opened and its download link signed by the store."""
+
+    owner_id: str
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    download_url: str
+    download_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredMail:
+    mail_id: str
+    office_id: str
+    in_reply_to: str
+    received_at: datetime
+    subject: str
+    body: str
+    refused_attachments: int
+
+
+_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def attachment_name(name: str, document_id: str, content_type: str) -> str:
+    """The name the office gave the file, or one made of its id and type when it gave none."""
+    return name.strip() or f"attachment-{document_id[-8:].lower()}.{_EXTENSIONS.get(content_type, 'bin')}"
+
+
+def attachment_views(attachments: Sequence[StoredAttachment], owner_id: str) -> list[AttachmentView]:
+    return [
+        AttachmentView(
+            document_id=a.document_id,
+            name=attachment_name(a.name, a.document_id, a.content_type),
+            content_type=a.content_type,
+            size_bytes=a.size_bytes,
+            download_url=a.download_url,
+            download_expires_at=a.download_expires_at,
+        )
+        for a in sorted(attachments, key=lambda a: a.document_id)
+        if a.owner_id == owner_id
+    ]
+
+
+def mail_views(mails: Sequence[StoredMail], attachments: Sequence[StoredAttachment]) -> list[MailView]:
+    return [
+        MailView(
+            mail_id=m.mail_id,
+            office_id=m.office_id,
+            in_reply_to=m.in_reply_to,
+            received_at=m.received_at,
+            subject=m.subject,
+            body=m.body,
+            attachments=attachment_views(attachments, m.mail_id),
+            refused_attachments=m.refused_attachments,
+        )
+        for m in sorted(mails, key=lambda m: (m.received_at, m.mail_id))
+    ]
+
+
+@dataclass(frozen=True)
 class DossierContents:
     """Everything the dossier partition holds, parsed; the person already opened."""
 
@@ -113,6 +179,8 @@ class DossierContents:
     consent: ConsentRecord
     claims: Sequence[Claim]
     messages: Sequence[Message]
+    attachments: Sequence[StoredAttachment] = ()
+    mails: Sequence[StoredMail] = ()
 
 
 def view(contents: DossierContents, today: date) -> DossierView:
@@ -139,7 +207,11 @@ def view(contents: DossierContents, today: date) -> DossierView:
         totals_by_class={c: amounts_of(x for x in claims if x.creditor_class is c) for c in CreditorClass},
         pending_replies=pending_replies(contents.messages, today),
         messages=[
-            MessageView.model_validate(m.model_dump(include=set(MessageView.model_fields)))
+            MessageView.model_validate(
+                m.model_dump(include=set(MessageView.model_fields))
+                | {"attachments": attachment_views(contents.attachments, m.message_id)}
+            )
             for m in sorted(contents.messages, key=lambda m: (m.created_at, m.message_id))
         ],
+        mails=mail_views(contents.mails, contents.attachments),
     )

@@ -115,6 +115,18 @@ class PendingReply(Answer):
     overdue: bool
 
 
+class AttachmentView(Answer):
+    """A document an office sent with its reply: its name, type and size, and a short-lived link
+    that downloads it (for the caseworker who reads the dossier; it expires in minutes)."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    download_url: str
+    download_expires_at: datetime
+
+
 class MessageView(Answer):
     message_id: str
     conversation_id: str
@@ -124,6 +136,20 @@ class MessageView(Answer):
     created_at: datetime
     in_reply_to: str | None = None
     reply_due_on: date | None = None
+    attachments: list[AttachmentView] = Field(default_factory=list)
+
+
+class MailView(Answer):
+    """An office's answer by email, linked to the request it answers (its quoted history stripped)."""
+
+    mail_id: str
+    office_id: str
+    in_reply_to: str
+    received_at: datetime
+    subject: str
+    body: str
+    attachments: list[AttachmentView] = Field(default_factory=list)
+    refused_attachments: int = Field(0, description="attachments not accepted (type or size)")
 
 
 class ConsentRecord(Answer):
@@ -157,6 +183,7 @@ class DossierView(Answer):
     totals_by_class: dict[CreditorClass, Amounts]
     pending_replies: list[PendingReply]
     messages: list[MessageView]
+    mails: list[MailView] = Field(default_factory=list)
 
 
 # --- changing -----------------------------------------------------------------------------------

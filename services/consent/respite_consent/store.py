@@ -14,18 +14,21 @@ import binascii
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from respite_consent.dossiers import StoredAttachment, StoredMail, attachment_name
 from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
 from respite_core.domain import DebtorIdentity, Dossier
-from respite_core.ids import to_iso
+from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKey, DataKeys
-from respite_core.store.documents import document_key
+from respite_core.store.documents import DOWNLOAD_EXPIRES, document_key, presigned_download
+from respite_core.store.dossier_items import attachment_name_field
 from respite_core.store.items import ENTITY, Item
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
@@ -81,6 +84,60 @@ class DossierPartition:
     consent: ConsentRecord | None
     claim_items: Sequence[Item]  # sealed in parts: open with the dossier's data key
     message_items: Sequence[Item]
+    attachment_items: Sequence[Item] = ()  # documents offices attached to replies (API, link page)
+    mail_items: Sequence[Item] = ()  # offices' answers by email (sealed), with their documents
+
+
+def reply_documents(
+    partition: DossierPartition, key: DataKey, now: datetime
+) -> tuple[list[StoredMail], list[StoredAttachment]]:
+    """The mails and every attachment of the dossier (replies' and mails'), names opened with the
+    dossier's key and each with a download link valid for `DOWNLOAD_EXPIRES` (signed locally: no
+    AWS call)."""
+    expires_at = now + DOWNLOAD_EXPIRES
+    attachments = []
+    for item in partition.attachment_items:
+        document_id = str(item["document_id"])
+        sealed = str(item.get("sealed_name") or "")
+        name = key.open(attachment_name_field(document_id), sealed) if sealed else ""
+        attachments.append(_stored(item, str(item["message_id"]), document_id, name, expires_at))
+    mails = []
+    for item in partition.mail_items:
+        mail_id = str(item["SK"]).removeprefix("MAIL#")
+        opened = json.loads(key.open(f"mail:{mail_id}", str(item["sealed"])))
+        names = list(opened.get("attachment_names") or [])
+        for n, document in enumerate(item.get("attachments") or []):
+            name = str(names[n]) if n < len(names) else ""
+            attachments.append(_stored(document, mail_id, f"{mail_id}-{n}", name, expires_at))
+        mails.append(
+            StoredMail(
+                mail_id=mail_id,
+                office_id=str(item["office_id"]),
+                in_reply_to=str(item["in_reply_to"]),
+                received_at=parse_iso(str(item["received_at"])),
+                subject=str(opened.get("subject", "")),
+                body=str(opened.get("body", "")),
+                refused_attachments=len(item.get("refused_attachments") or []),
+            )
+        )
+    return mails, attachments
+
+
+def _stored(
+    item: Mapping[str, Any], owner_id: str, document_id: str, name: str, expires_at: datetime
+) -> StoredAttachment:
+    content_type = str(item["content_type"])
+    return StoredAttachment(
+        owner_id=owner_id,
+        document_id=document_id,
+        name=name,
+        content_type=content_type,
+        size_bytes=int(item["size_bytes"]),
+        download_url=presigned_download(
+            str(item["key"]), attachment_name(name, document_id, content_type), content_type
+        ),
+        download_expires_at=expires_at,
+    )
 
 
 class DossierStore:
@@ -164,6 +221,8 @@ class DossierStore:
             consent=ConsentRecord.model_validate(fields_of(consent[0], ConsentRecord)) if consent else None,
             claim_items=by_kind.get("claim", []),
             message_items=by_kind.get("message", []),
+            attachment_items=by_kind.get("attachment", []),
+            mail_items=by_kind.get("mail", []),
         )
 
     def data_key(self, dossier_id: str) -> DataKey:

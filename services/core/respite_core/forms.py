@@ -29,6 +29,7 @@ class UploadedFile:
     field_name: str
     content_type: str
     data: bytes
+    filename: str = field(default="", repr=False)  # as the browser sent it; may name a person
 
     def __repr__(self) -> str:  # never print the content (or the file's name, which may name a person)
         return f"UploadedFile({self.field_name}, {self.content_type}, {len(self.data)} bytes)"
@@ -109,7 +110,7 @@ def _multipart(content_type: str, body: bytes) -> FormData:
         if filename is not None:
             if data or filename:  # an empty file input sends filename="" and no data: nothing chosen
                 part_type = str(headers.get_content_type() or "application/octet-stream")
-                files[name] = UploadedFile(name, part_type, data)
+                files[name] = UploadedFile(name, part_type, data, filename=str(filename)[:200])
             continue
         if len(data) > MAX_FIELD_BYTES:
             raise FormTooLarge("a field is too large")

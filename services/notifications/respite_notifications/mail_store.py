@@ -43,7 +43,12 @@ class InboundStore:
             )
             for n, a in enumerate(mail.attachments)
         ]
-        sealed = key.seal(f"mail:{ses_message_id}", json.dumps({"subject": mail.subject, "body": mail.body}))
+        opened = {
+            "subject": mail.subject,
+            "body": mail.body,
+            "attachment_names": [a.filename for a in mail.attachments],  # may name the person: sealed
+        }
+        sealed = key.seal(f"mail:{ses_message_id}", json.dumps(opened))
         item = {
             "PK": table_keys.dossier(grant.dossier_id),
             "SK": f"MAIL#{ses_message_id}",

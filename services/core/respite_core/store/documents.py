@@ -64,6 +64,28 @@ def presigned_upload(
     return {"url": post["url"], "fields": {name: str(value) for name, value in post["fields"].items()}}
 
 
+DOWNLOAD_EXPIRES = timedelta(minutes=5)
+
+
+def presigned_download(
+    key: str, filename: str, content_type: str, expires: timedelta = DOWNLOAD_EXPIRES
+) -> str:
+    """A short-lived GET of one document, saved under `filename` (whoever may see the dossier view
+    may fetch its documents; the link expires before it is worth sharing)."""
+    safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in filename).strip() or "document"
+    url: str = aws.s3().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": locate(BucketName.DOCUMENTS),
+            "Key": key,
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": f'attachment; filename="{safe}"',
+        },
+        ExpiresIn=int(expires.total_seconds()),
+    )
+    return url
+
+
 def inspect(key: str, allowed: frozenset[DocumentType] = frozenset(DocumentType)) -> Document:
     """What was uploaded at `key`: its size, declared type and a matching file signature, or
     InvalidDocument (and the object is gone)."""

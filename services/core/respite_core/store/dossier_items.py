@@ -104,9 +104,11 @@ def attachment_item(
     size_bytes: int,
     sha256: str,
     received_at: datetime,
+    sealed_name: str = "",
 ) -> Item:
     """A document an office attached to its reply (the object is in the document bucket at `key`).
-    No file name: it may name the person, and nothing needs it."""
+    Its file name may name the person: only sealed with the dossier's key (`sealed_name`, field
+    `attachment_name_field(document_id)`), for the caseworker's dossier view."""
     return {
         "PK": table_keys.dossier(dossier_id),
         "SK": table_keys.attachment(message_id, document_id),
@@ -122,7 +124,12 @@ def attachment_item(
         "size_bytes": size_bytes,
         "sha256": sha256,
         "received_at": to_iso(received_at),
-    }
+    } | ({"sealed_name": sealed_name} if sealed_name else {})
+
+
+def attachment_name_field(document_id: str) -> str:
+    """The field an attachment's file name is sealed under (bound to its document)."""
+    return f"attachment-name:{document_id}"
 
 
 def inbox_item(message: Message, office_id: str, ack_due_on_iso: str) -> Item:
