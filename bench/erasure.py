@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -78,7 +79,21 @@ def wait(probe: Callable[[], bool], timeout_s: float = 30.0) -> None:
         time.sleep(POLL_S)
 
 
-def main(n: int = 30) -> None:
+@dataclass(frozen=True)
+class ErasureRun:
+    """One run's figures (milliseconds per dossier), and what the run checked."""
+
+    put_ms: list[float]  # bare PutItem to the same moto: the floor
+    hop_ms: list[float]  # registration -> in the feed: the stream hop every consumer pays
+    request_ms: list[float]  # the withdrawal request alone
+    unreadable_ms: list[float]  # withdrawal -> a read answers 410 (or 404)
+    gone_ms: list[float]  # withdrawal -> no item of the partition left, receipt complete
+    items: list[int]  # items erased per dossier (its receipt)
+    left: int  # items naming an erased dossier, in any table, after the run (must be 0)
+    calls: dict[str, int]  # AWS calls of the services during the withdrawals and erasures
+
+
+def measure(n: int = 30) -> ErasureRun:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     calls: Counter[str] = Counter()
     boto3.setup_default_session()  # the services' clients (respite_core.aws) come from this session
@@ -142,11 +157,12 @@ def main(n: int = 30) -> None:
         time.sleep(2)  # let the outbox, webhooks and consolidation settle: only erasure is measured
 
         calls.clear()
-        unreadable_ms, erased_ms, items = [], [], []
+        request_ms, unreadable_ms, erased_ms, items = [], [], [], []
         for dossier_id in dossiers[3:]:
             subject = receipt_subject(dossier_id)
             started = time.perf_counter()
             session.post(f"{base}/consent/dossiers/{dossier_id}/consent/withdrawal").raise_for_status()
+            request_ms.append((time.perf_counter() - started) * 1000)
             status = session.get(f"{base}/consent/dossiers/{dossier_id}").status_code
             unreadable_ms.append((time.perf_counter() - started) * 1000)
             assert status in (404, 410), status
@@ -177,23 +193,26 @@ def main(n: int = 30) -> None:
             put_ms.append((time.perf_counter() - started) * 1000)
     finally:
         stack.stop()
+    return ErasureRun(put_ms, hop_ms, request_ms, unreadable_ms, erased_ms, items, left, dict(calls))
 
-    floor = statistics.median(put_ms)
+
+def main(n: int = 30) -> None:
+    run = measure(n)
+    floor = statistics.median(run.put_ms)
     print(f"erasure on the local stack, {n} dossiers (each: 1 notice, 3 claims), sequential withdrawals")
     print(f"{'figure':46} {'p50 ms':>8} {'p95 ms':>8} {'p50 / floor':>12}")
     for name, values in (
-        ("bare PutItem to the same moto (floor)", put_ms),
-        ("stream hop: registration -> in the feed", hop_ms),
-        ("withdrawal -> unreadable (410, key destroyed)", unreadable_ms),
-        ("withdrawal -> no item left (receipt complete)", erased_ms),
+        ("bare PutItem to the same moto (floor)", run.put_ms),
+        ("stream hop: registration -> in the feed", run.hop_ms),
+        ("withdrawal -> unreadable (410, key destroyed)", run.unreadable_ms),
+        ("withdrawal -> no item left (receipt complete)", run.gone_ms),
     ):
         p50 = statistics.median(values)
         print(f"{name:46} {p50:8.1f} {percentile(values, 0.95):8.1f} {p50 / floor:11.1f}x")
-    print(
-        f"items erased per dossier (receipt): {statistics.median(items):.0f}; items naming them left: {left}"
-    )
+    erased_items = statistics.median(run.items)
+    print(f"items erased per dossier (receipt): {erased_items:.0f}; items naming them left: {run.left}")
     print("AWS calls per withdrawal + erasure (services' clients, the feed consumer included):")
-    for call, count in sorted(calls.items()):
+    for call, count in sorted(run.calls.items()):
         print(f"  {call:40} {count / n:6.2f}")
 
 
