@@ -107,6 +107,8 @@ def agency_dossier(who: Caller, dossier_id: str, store: ClaimsStore) -> DossierR
     record = store.dossier(dossier_id)
     if record is None or record.dossier.agency_id != who.agency_id:
         raise Problem(404, NOT_FOUND)
+    if record.dossier.state in (DossierState.WITHDRAWN, DossierState.ERASED):  # its data key is destroyed
+        raise Problem(410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased")
     return record
 
 
@@ -220,7 +222,7 @@ def list_offices() -> Response:
     summary="Tell offices the person is in debt help",
     body=ToOffices,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -244,7 +246,7 @@ def send_notices(dossier_id: str) -> Response:
     summary="Ask offices for their balance",
     body=SendToOffices,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -261,7 +263,7 @@ def request_balances(dossier_id: str) -> Response:
     summary="Ask offices for a status report",
     body=SendToOffices,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -277,7 +279,7 @@ def request_status(dossier_id: str) -> Response:
     summary="Upload a budget calculation (VTLB) PDF",
     body=DocumentUploadRequest,
     responses={201: DocumentUpload},
-    problems=(404,),
+    problems=(404, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -306,7 +308,7 @@ def budget_key(dossier_id: str, document_id: str) -> str:
     summary="Propose one payment plan to every creditor",
     body=ProposeSettlement,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -365,7 +367,7 @@ def proposal_body(kind: ProposalKind, part: CreditorPart, budget: dict[str, Any]
     summary="Ask offices to reconsider",
     body=Reconsider,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -393,7 +395,7 @@ def reconsider(dossier_id: str) -> Response:
     "/dossiers/{dossier_id}/settlement",
     summary="Record that every creditor agreed",
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -418,7 +420,7 @@ def settle(dossier_id: str) -> Response:
     summary="End the debt help",
     body=Terminate,
     responses={201: MessagesSent},
-    problems=(404, 409),
+    problems=(404, 409, 410),
     roles=AGENCY_STAFF,
     idempotent=True,
 )
@@ -567,7 +569,10 @@ def callback(dossier_id: str, message_id: str) -> Response:
     raw = request.raw_body if isinstance(request.raw_body, bytes) else str(request.raw_body or "").encode()
     store = ClaimsStore()
     record = store.dossier(dossier_id)
-    addressee = record.message(message_id) if record is not None else None
+    try:
+        addressee = record.message(message_id) if record is not None else None
+    except DataKeyDestroyed:  # erased: the caller is not yet known to be the office, so say no more
+        addressee = None
     office = Directory().office(addressee.receiver) if addressee is not None else None
     if office is None:
         raise Problem(404, NO_MESSAGE)
