@@ -251,6 +251,23 @@ class Gateway:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+                """http.server's own refusals (a method it has no `do_` for, such as TRACE; a
+                malformed request line; headers too large) as problem+json too, never its HTML page.
+                A method no API serves is 405, not 501: the server is not at fault."""
+                if code == HTTPStatus.NOT_IMPLEMENTED:
+                    code = HTTPStatus.METHOD_NOT_ALLOWED
+                status, headers, body = _problem(code, HTTPStatus(code).description)  # never echo the request
+                self.close_connection = True
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
             def log_message(self, format: str, *args: Any) -> None:
                 # the request line only: method, path (ids, never personal data) and status
                 logger.info("%s %s", self.address_string(), format % args)
