@@ -1,0 +1,318 @@
+"""Fuzzing: schemathesis generates requests for every operation of `docs/openapi.json` (valid ones and,
+in negative mode, invalid ones) and sends them to the local stack.
+
+Every example is sent as the operation's own kind of caller (a caseworker of agency A, OCMW Gent, or
+an office system, Van Hove) and once as the other kind; an operation on a dossier is sent once more
+with the path pointing at agency B's dossier (Utrecht), and once at A's own (so that generated bodies
+reach the logic behind the tenancy check). Every response must hold:
+
+- no 5xx;
+- every error (4xx) is `application/problem+json`;
+- no body contains a marker of agency B's dossier: B's person (name, number) and the claim an office
+  filed in it. Neither A nor Van Hove was ever told of that dossier.
+
+Profiles: `make test` runs a few examples per operation (`RESPITE_FUZZ_EXAMPLES`, default 4, the
+whole file well under a minute); `make fuzz` runs 100 per operation and schemathesis' coverage phase.
+"""
+
+import base64
+import json
+import os
+import random
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.test_slice import ANNA, EXAMPLE, PROBLEM, SANNE
+
+pytestmark = pytest.mark.e2e
+
+OPENAPI = Path(__file__).parents[2] / "docs" / "openapi.json"
+EXAMPLES = int(os.environ.get("RESPITE_FUZZ_EXAMPLES", "4"))
+FULL = os.environ.get("RESPITE_FUZZ_PROFILE", "") == "full"
+CONFORMANCE = os.environ.get("RESPITE_FUZZ_CONFORMANCE", "") == "1"
+
+schema = schemathesis.openapi.from_path(
+    OPENAPI,
+    config=schemathesis.Config.from_dict(
+        {
+            "generation": {"mode": "all"},  # valid and invalid requests
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": FULL},  # boundaries and every missing/invalid part: many cases
+                "stateful": {"enabled": False},
+            },
+        }
+    ),
+)
+
+# agency B's markers: none of them may ever reach agency A's caseworker or an office not notified
+B_FAMILY_NAME = "Zwaluwstaartmarker"
+B_GIVEN_NAMES = "Quirijntje"
+B_OFFICE_REFERENCE = "LEAKMARK-WBN-7731"
+B_CREDITOR = "Vitensmarker Waterleiding"
+
+
+def bsn() -> str:
+    """A random valid Dutch BSN (the 11-test), so that reruns against one stack never collide."""
+    while True:
+        digits = [random.randint(0, 9) for _ in range(8)]
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last < 10 and digits[0] != 0:
+            return "".join(map(str, digits)) + str(last)
+
+
+@dataclass
+class World:
+    base_url: str
+    caseworker: str  # agency A's caseworker's id token
+    office: str  # Van Hove's access token
+    a_dossier: str
+    a_message: str
+    b_dossier: str
+    b_message: str
+    markers: tuple[str, ...]
+
+
+def office_token(stack: RunningStack, office_id: str) -> str:
+    credentials = next(c for c in stack.office_clients if c["office_id"] == office_id)
+    basic = base64.b64encode(f"{credentials['client_id']}:{credentials['client_secret']}".encode()).decode()
+    response = requests.post(
+        f"{stack.base_url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def post(stack: RunningStack, token: str, path: str, body: Any) -> dict[str, Any]:
+    """A call that must succeed (`body` None: no body)."""
+    response = requests.post(
+        f"{stack.base_url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert response.status_code in (200, 201, 202), response.text
+    return dict(response.json())
+
+
+def inbox_message(stack: RunningStack, token: str, dossier_id: str) -> str:
+    def probe() -> str | None:
+        response = requests.get(
+            f"{stack.base_url}/claims/inbox",
+            params={"limit": 100},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        found = [m["message_id"] for m in response.json()["messages"] if m["dossier_id"] == dossier_id]
+        return found[0] if found else None
+
+    message_id = wait_for(probe)
+    assert message_id, f"no message for {dossier_id} in the inbox"
+    return str(message_id)
+
+
+@pytest.fixture(scope="module")
+def world(stack: RunningStack) -> World:
+    """Agency A's dossier notified to Van Hove; agency B's dossier, with the markers, notified to the
+    Dutch water company, which filed a claim in it."""
+    anna, sanne = stack.sign_in(ANNA), stack.sign_in(SANNE)
+    vanhove, water = office_token(stack, "vanhove"), office_token(stack, "waterbedrijf-noord")
+
+    a_dossier = post(stack, anna, "/consent/dossiers", EXAMPLE | {"person": fuzz_person_a()})["dossier_id"]
+    post(stack, anna, f"/claims/dossiers/{a_dossier}/notices", {"office_ids": ["vanhove"]})
+    a_message = inbox_message(stack, vanhove, a_dossier)
+
+    number = bsn()
+    b_person = {
+        "national_number": {"country": "NL", "number": number},
+        "given_names": B_GIVEN_NAMES,
+        "family_name": B_FAMILY_NAME,
+        "birth_date": "1979-02-14",
+        "address": {
+            "country": "NL",
+            "street": "Oudegracht",
+            "number": "231",
+            "postal_code": "3511 NK",
+            "city": "Utrecht",
+        },
+    }
+    b_dossier = post(stack, sanne, "/consent/dossiers", EXAMPLE | {"person": b_person})["dossier_id"]
+    post(stack, sanne, f"/claims/dossiers/{b_dossier}/notices", {"office_ids": ["waterbedrijf-noord"]})
+    b_message = inbox_message(stack, water, b_dossier)
+    post(
+        stack,
+        water,
+        f"/claims/dossiers/{b_dossier}/messages/{b_message}/replies",
+        {
+            "type": "notice_ack",
+            "claims": [
+                {
+                    "office_reference": B_OFFICE_REFERENCE,
+                    "principal_creditor": B_CREDITOR,
+                    "principal": 41_337,
+                }
+            ],
+        },
+    )
+    return World(
+        base_url=stack.base_url,
+        caseworker=anna,
+        office=vanhove,
+        a_dossier=a_dossier,
+        a_message=a_message,
+        b_dossier=b_dossier,
+        b_message=b_message,
+        markers=(B_FAMILY_NAME, B_GIVEN_NAMES, B_OFFICE_REFERENCE, B_CREDITOR, number),
+    )
+
+
+def fuzz_person_a() -> dict[str, Any]:
+    """Agency A's person: a fresh Belgian national number, so reruns never collide."""
+    serial = random.randint(100, 996)
+    digits = f"800101{serial:03d}"
+    person = dict(EXAMPLE["person"])
+    person["national_number"] = {"country": "BE", "number": digits + f"{97 - int(digits) % 97:02d}"}
+    person["family_name"] = f"Fuzz{uuid.uuid4().hex[:6]}"
+    person["birth_date"] = "1980-01-01"
+    return person
+
+
+def is_office_operation(case: schemathesis.Case[Any]) -> bool:
+    security = case.operation.definition.raw.get("security") or []
+    return any("officeClient" in requirement for requirement in security)
+
+
+def check(world: World, case: schemathesis.Case[Any], response: schemathesis.Response, who: str) -> None:
+    where = f"{case.method} {response.request.url} as {who}"
+    body = (response.content or b"").decode("utf-8", errors="replace")
+    assert response.status_code < 500, f"{where}: {response.status_code} {body[:500]}"
+    if response.status_code >= 400:
+        content_type = ",".join(response.headers.get("content-type", []))
+        assert content_type.startswith(PROBLEM), f"{where}: {response.status_code} as {content_type!r}"
+    for marker in world.markers:
+        assert marker not in body, f"{where}: agency B's {marker!r} leaked ({response.status_code})"
+
+
+def send(world: World, case: schemathesis.Case[Any], token: str | None, **path: str) -> schemathesis.Response:
+    original = dict(case.path_parameters or {})
+    try:
+        if path:
+            case.path_parameters = original | {k: v for k, v in path.items() if k in original}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return case.call(base_url=world.base_url, headers=headers, timeout=30, allow_redirects=False)
+    finally:
+        case.path_parameters = original
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not FULL,  # the bounded profile is the same run every time
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation(case: schemathesis.Case[Any], world: World) -> None:
+    own, other = (
+        (world.office, world.caseworker) if is_office_operation(case) else (world.caseworker, world.office)
+    )
+    own_name, other_name = (
+        ("office", "caseworker A") if is_office_operation(case) else ("caseworker A", "office")
+    )
+
+    response = send(world, case, own)
+    check(world, case, response, own_name)
+    if CONFORMANCE:  # schemathesis' own checks: documented status codes, content types, response schemas
+        # (not "schema-valid data is accepted": check digits, cursors and office ids are checked beyond
+        # what a JSON schema can say, and answered 400/422 by design)
+        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+    check(world, case, send(world, case, other), other_name)
+    if "dossier_id" in (case.path_parameters or {}):
+        b_ids = {"dossier_id": world.b_dossier, "message_id": world.b_message}
+        check(world, case, send(world, case, own, **b_ids), f"{own_name} on B's dossier")
+        a_ids = {"dossier_id": world.a_dossier, "message_id": world.a_message}
+        check(world, case, send(world, case, own, **a_ids), f"{own_name} on A's dossier")
+
+
+# --- what the fuzzing found, kept as regressions ----------------------------------------------------
+
+
+def test_the_claims_api_answers_410_for_a_dossier_whose_consent_was_withdrawn(
+    stack: RunningStack, world: World
+) -> None:
+    """Found by fuzzing: every claims operation on such a dossier was a 500 (its data key is gone)."""
+    token = world.caseworker
+    dossier_id = post(stack, token, "/consent/dossiers", EXAMPLE | {"person": fuzz_person_a()})["dossier_id"]
+    notices = post(stack, token, f"/claims/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove"]})
+    message_id = notices["messages"][0]["message_id"]
+    post(stack, token, f"/consent/dossiers/{dossier_id}/consent/withdrawal", None)
+
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path, body in (
+        ("POST", "notices", {"office_ids": ["lambert"]}),
+        ("POST", "balance-requests", {}),
+        ("POST", "status-requests", {}),
+        ("POST", "documents", {}),
+        ("POST", "proposals", {"kind": "instalments", "monthly_capacity": 25_000}),
+        ("POST", "reconsiderations", {}),
+        ("POST", "settlement", None),
+        ("POST", "termination", {"reason": "consent withdrawn"}),
+        ("GET", "negotiation", None),
+    ):
+        response = requests.request(
+            method,
+            f"{stack.base_url}/claims/dossiers/{dossier_id}/{path}",
+            json=body,
+            headers=headers,
+            timeout=30,
+        )
+        assert response.status_code == 410, (path, response.status_code, response.text)
+        assert response.headers["Content-Type"].startswith(PROBLEM)
+        assert response.json()["type"].endswith("/erased")
+
+    # the office's signed callback is not yet known to come from the office: it learns nothing
+    callback = requests.post(
+        f"{stack.base_url}/claims/callbacks/{dossier_id}/{message_id}",
+        json={"type": "notice_ack"},
+        timeout=30,
+    )
+    assert callback.status_code == 404, callback.text
+    assert callback.headers["Content-Type"].startswith(PROBLEM)
+
+
+def test_methods_and_requests_the_gateway_cannot_serve_are_problems_not_html(stack: RunningStack) -> None:
+    """Found by fuzzing: TRACE (http.server has no handler for it) was a 501 with an HTML page."""
+    trace = requests.request("TRACE", f"{stack.base_url}/consent/dossiers", timeout=10)
+    assert trace.status_code == 405
+    assert trace.headers["Content-Type"].startswith(PROBLEM)
+    assert trace.json()["status"] == 405
+
+    host, port = stack.base_url.removeprefix("http://").split(":")
+
+    def raw(request: bytes) -> str:
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(request)
+            return connection.makefile("rb").read().decode("latin-1")
+
+    # no request line at all: an HTTP/0.9 answer (a body, no status line), still a problem
+    answer = raw(b"NOT A REQUEST LINE AT ALL\r\n\r\n")
+    assert json.loads(answer)["status"] == 400
+    assert "NOT A REQUEST" not in answer  # the request is never echoed
+    # an HTTP/1.1 request with more headers than http.server takes: 431, as problem+json
+    answer = raw(b"GET /consent/dossiers HTTP/1.1\r\nHost: x\r\n" + b"X-Many: yes\r\n" * 150 + b"\r\n")
+    head, _, body = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 431"), head
+    assert f"Content-Type: {PROBLEM}" in head
+    assert json.loads(body)["status"] == 431
