@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e lint format typecheck bench bench-full synth clean
+.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults fuzz faults harness lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -42,6 +42,18 @@ test-infra: setup  ## CDK synthesis and assertions
 
 test-e2e: setup browser  ## the local stack over HTTP and in a headless browser
 	$(BIN)/pytest -q tests/e2e $(PYTEST_ARGS)
+
+test-faults: setup  ## the fault suites, bounded profile (as in make test)
+	$(BIN)/pytest -q tests/faults $(PYTEST_ARGS)
+
+fuzz: setup  ## schemathesis on the local stack, full: 100 examples per operation, coverage phase, conformance
+	RESPITE_FUZZ_PROFILE=full RESPITE_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) RESPITE_FUZZ_CONFORMANCE=1 \
+	  $(BIN)/pytest -q tests/e2e/test_fuzz.py --timeout=1800 $(PYTEST_ARGS)
+
+faults: setup  ## the fault suites, full: more seeds and orderings, throttling bursts up to the retry limit
+	RESPITE_FAULTS_PROFILE=full $(BIN)/pytest -q tests/faults --timeout=1800 $(PYTEST_ARGS)
+
+harness: fuzz faults  ## fuzz and faults, both in full
 
 runbook: setup  ## regenerate docs/runbook.md from the alarm kinds (a test fails when it is stale)
 	$(BIN)/python -m respite_infra.runbook
