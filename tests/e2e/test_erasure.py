@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from itertools import count
 from typing import Any
 
@@ -20,6 +21,8 @@ from respite_core import aws as aws_clients
 from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.test_dossiers import OLGA, PDF, Client, upload
+from tests.e2e.test_inbound_mail import OFFICE_ADDRESS
+from tests.e2e.test_link_page import mails_about
 from tests.e2e.test_negotiation import Agency, Office
 from tests.e2e.test_slice import ANNA, PROBLEM, be_national_number, registration
 
@@ -82,8 +85,9 @@ def stack_env(stack: RunningStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     aws_clients.forget_clients()
 
 
-def lifecycle(stack: RunningStack, anna: Agency, person: Person) -> str:
-    """Register with consent and a signed form, notify an office, receive its claims."""
+def lifecycle(stack: RunningStack, anna: Agency, person: Person, *, mail: bool = False) -> str:
+    """Register with consent and a signed form, notify an office, receive its claims (and, with
+    `mail`, the office's answer to the notice's email, with an attachment)."""
     body = registration(person.national_number, person.family_name, "1969-03-14")
     body["person"]["address"]["street"] = person.street
     registered = anna.post("/dossiers", body, **{"Idempotency-Key": uuid.uuid4().hex})
@@ -108,11 +112,35 @@ def lifecycle(stack: RunningStack, anna: Agency, person: Person) -> str:
     }
     replied = office.reply(dossier_id, notice["message_id"], {"type": "notice_ack", "claims": [claim]})
     assert replied.status_code in (200, 201), replied.text
+    if mail:
+        answer_by_mail(stack, dossier_id, person)
     view = anna.get(f"/dossiers/{dossier_id}")
     assert view.status_code == 200, view.text
     assert person.family_name in view.text  # the data is really there before it is erased
     assert wait_for(lambda: person.claim_reference in anna.get(f"/dossiers/{dossier_id}").text)
     return dossier_id
+
+
+def answer_by_mail(stack: RunningStack, dossier_id: str, person: Person) -> None:
+    """The office replies to the notice's email (Reply-To with its reference token), a PDF attached;
+    SES would store the raw MIME in the inbound bucket and invoke the inbound function."""
+    mails = wait_for(lambda: mails_about(stack, dossier_id, OFFICE_ADDRESS), timeout_s=15)
+    assert mails, "the notice's email was never sent"
+    reply = EmailMessage()
+    reply["From"] = f"Kantoor Van Hove <{OFFICE_ADDRESS}>"
+    reply["To"] = str(mails[0].message["Reply-To"])
+    reply["Subject"] = f"Re: {mails[0].message['Subject']}"
+    reply.set_content(f"Dossier {person.family_name}: schrijf naar {person.email}.")
+    attachment = PDF.replace(b"signed consent form", f"afrekening {person.family_name}".encode())
+    reply.add_attachment(attachment, maintype="application", subtype="pdf", filename="afrekening.pdf")
+    arrived = requests.post(
+        f"{stack.base_url}/local/inbound-mail",
+        data=reply.as_bytes(),
+        headers={"Content-Type": "message/rfc822"},
+        timeout=30,
+    )
+    assert arrived.status_code == 200, arrived.text
+    assert arrived.json()["outcomes"] == ["linked"]
 
 
 def _message(office: Office, dossier_id: str, type_: str) -> dict[str, Any] | None:
@@ -222,7 +250,7 @@ def sealed_copies_in_the_stream(stack: RunningStack, dossier_id: str) -> list[di
 @pytest.mark.usefixtures("stack_env")
 def test_withdrawal_erases_everything_everywhere(stack: RunningStack, anna: Agency, olga: Client) -> None:
     person = distinctive_person()
-    dossier_id = lifecycle(stack, anna, person)
+    dossier_id = lifecycle(stack, anna, person, mail=True)
     wait_for(lambda: not _pumps_busy(stack))
     assert leaks(stack, person)["family name"] == ["buckets"]  # the search finds the signed form
 
@@ -237,7 +265,7 @@ def test_withdrawal_erases_everything_everywhere(stack: RunningStack, anna: Agen
     receipt = erased(stack, olga, dossier_id)
     assert receipt["reason"] == "consent_withdrawn"
     assert receipt["items"] >= 10
-    assert receipt["objects"] >= 1  # the signed form
+    assert receipt["objects"] >= 2  # the signed form, the mail's attachment
     assert receipt["offices_told"] == 1
     assert dossier_id not in json.dumps(receipt)
     assert leaks(stack, person) == {}
