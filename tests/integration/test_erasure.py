@@ -128,22 +128,26 @@ def a_dossier(dossier_id: str, *, state: str = "withdrawn") -> ErasureRequest:
     dossiers.put(
         {"PK": dossier_pk, "SK": f"MAIL#{dossier_id}-mail", "entity": "mail", "dossier_id": dossier_id}
     )
-    Table(TableName.ACCESS_LOG).put(
-        {
-            "PK": table_keys.access_log(dossier_id),
-            "SK": "2026-11-01#e1",
-            "dossier_id": dossier_id,
-            "action": "read_person",
-        }
-    )
-    Table(TableName.FEED).put(
-        {
-            "PK": table_keys.feed("ocmw-gent"),
-            "SK": table_keys.feed_item(f"{dossier_id}-reg"),
-            "dossier_id": dossier_id,
-            "read": True,
-        }
-    )
+    # the dossier was registered at Utrecht, then transferred to Gent: both agencies' feeds name it
+    for n, agency in enumerate(("shv-utrecht", "ocmw-gent")):
+        Table(TableName.ACCESS_LOG).put(
+            {
+                "PK": table_keys.access_log(dossier_id),
+                "SK": f"2026-11-0{n + 1}#e{n}",
+                "dossier_id": dossier_id,
+                "actor_agency_id": agency,
+                "actor_role": "caseworker",
+                "action": "read_person",
+            }
+        )
+        Table(TableName.FEED).put(
+            {
+                "PK": table_keys.feed(agency),
+                "SK": table_keys.feed_item(f"{dossier_id}-{n}"),
+                "dossier_id": dossier_id,
+                "read": True,
+            }
+        )
     record = idempotency.record_id(
         "consent:POST:/dossiers/{dossier_id}/closure:ocmw-gent:u1", f"k-{dossier_id}"
     )
@@ -202,8 +206,8 @@ def test_erasure_leaves_nothing_of_the_dossier_anywhere_but_a_receipt() -> None:
     assert receipt.complete
     assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
     # partition: meta, person, claim, notice, token pointer, mail, idempotency pointer (7);
-    # elsewhere: registration, inbox copy, token, token-for, feed item, access log entry, record (7)
-    assert (receipt.items, receipt.objects, receipt.offices_told) == (14, 2, 1)
+    # elsewhere: registration, inbox copy, token, token-for, 2 feed items, 2 log entries, record (9)
+    assert (receipt.items, receipt.objects, receipt.offices_told) == (16, 2, 1)
     assert receipt.subject == receipt_subject("D-ERASE-1")
     assert ErasureReceipts().find("D-ERASE-1") == receipt
     assert ErasureReceipts().on(NOW.date()) == [receipt]
@@ -247,7 +251,7 @@ def test_a_cascade_that_crashes_half_way_completes_when_run_again() -> None:
 
     assert receipt.complete
     assert receipt.started_at == NOW
-    assert (receipt.items, receipt.objects) == (14, 2)  # counted before anything was deleted
+    assert (receipt.items, receipt.objects) == (16, 2)  # counted before anything was deleted
     assert "D-CRASH" not in everything(but=TOLD).replace(receipt.subject, "")
 
 

@@ -25,6 +25,7 @@ from respite_retention.erasure import (
     ErasureRequest,
     ItemKey,
     ObjectKey,
+    agencies_involved,
     derived_keys,
     offices_of,
     partition_keys,
@@ -54,7 +55,8 @@ def find(request: ErasureRequest, store: ErasureStore) -> Found:
     person_key = str(meta["person_key"]) if meta and meta.get("person_key") else request.person_key
     offices = sorted(set(offices_of(items)) | {str(i["office_id"]) for i in items if i.get("office_id")})
     elsewhere = store.existing(derived_keys(items, agency_id=agency_id, person_key=person_key))
-    for table, pk in partitions_to_search(request.dossier_id, agency_id=agency_id, offices=offices):
+    agencies = agencies_involved(store.access_entries(request.dossier_id), agency_id)
+    for table, pk in partitions_to_search(request.dossier_id, agencies=agencies, offices=offices):
         elsewhere += store.items_about(table, pk, request.dossier_id)
     objects = store.documents(request.dossier_id) + store.existing_objects(raw_mail_keys(items))
     return Found(partition_keys(items), elsewhere, objects, offices_of(items))

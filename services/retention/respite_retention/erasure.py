@@ -136,15 +136,22 @@ def partition_keys(partition: Iterable[Item]) -> list[ItemKey]:
     return sorted(keys, key=lambda k: k.sk == table_keys.DOSSIER_META)
 
 
+def agencies_involved(access_entries: Iterable[Item], current: str) -> list[str]:
+    """The agency the dossier is at and every agency whose staff touched it (a transferred dossier
+    left feed items and claim receipts at its earlier agency)."""
+    earlier = {str(e["actor_agency_id"]) for e in access_entries if e.get("actor_role") != "office"}
+    return sorted(earlier | {current})
+
+
 def partitions_to_search(
-    dossier_id: str, *, agency_id: str, offices: Sequence[str]
+    dossier_id: str, *, agencies: Sequence[str], offices: Sequence[str]
 ) -> list[tuple[TableName, str]]:
     """Partitions of other owners that hold items about the dossier (found by its `dossier_id`):
-    the agency's feed and claim receipts, each office's inbox and webhook deliveries, and the
-    dossier's access log."""
+    the agencies' feeds and claim receipts, each office's inbox and webhook deliveries, and the
+    dossier's access log (last: it names the agencies to search, should a run be interrupted)."""
     return [
-        (TableName.FEED, table_keys.feed(agency_id)),
-        (TableName.DOSSIERS, table_keys.claim_receipts(agency_id)),
+        *((TableName.FEED, table_keys.feed(agency)) for agency in agencies),
+        *((TableName.DOSSIERS, table_keys.claim_receipts(agency)) for agency in agencies),
         *((TableName.DOSSIERS, table_keys.inbox(office)) for office in offices),
         *((TableName.DELIVERIES, table_keys.webhooks(office)) for office in offices),
         (TableName.ACCESS_LOG, table_keys.access_log(dossier_id)),

@@ -38,6 +38,9 @@ class ErasureStore:
             "PK = :pk", {":pk": table_keys.dossier(dossier_id)}, consistent=True, include_expired=True
         )
 
+    def access_entries(self, dossier_id: str) -> list[Item]:
+        return Table(TableName.ACCESS_LOG).query_partition(table_keys.access_log(dossier_id))
+
     def items_about(self, table: TableName, pk: str, dossier_id: str) -> list[ItemKey]:
         """Items of another owner's partition that name the dossier."""
         items = Table(table).query("PK = :pk", {":pk": pk}, consistent=True, include_expired=True)

@@ -14,6 +14,7 @@ from respite_retention.erasure import (
     ErasureRequest,
     ItemKey,
     ObjectKey,
+    agencies_involved,
     derived_keys,
     due_for_erasure,
     erasure_requested,
@@ -125,6 +126,17 @@ def test_what_the_partition_points_to_elsewhere() -> None:
         ]
     )
     assert offices_of(partition) == ["vanhove"]
+
+
+def test_a_transferred_dossier_is_searched_for_at_every_agency_that_touched_it() -> None:
+    entries = [
+        {"actor_agency_id": "shv-utrecht", "actor_role": "caseworker"},
+        {"actor_agency_id": "vanhove", "actor_role": "office"},  # an office system: no feed of its own
+        {"actor_agency_id": "ocmw-gent", "actor_role": "agency_admin"},
+    ]
+
+    assert agencies_involved(entries, "ocmw-gent") == ["ocmw-gent", "shv-utrecht"]
+    assert agencies_involved([], "ocmw-gent") == ["ocmw-gent"]
 
 
 def test_a_linked_mail_points_to_its_raw_mime() -> None:
