@@ -536,6 +536,7 @@ CATALOGUE = Catalogue(
                 (TableName.FEED, Access.WRITE),
                 (TableName.DELIVERIES, Access.WRITE),
                 (TableName.DOSSIERS, Access.READ),  # the link page shows one request
+                (BucketName.DOCUMENTS, Access.WRITE),  # the link page's presigned upload of larger files
                 (TableName.KEY_STORE, Access.READ),
                 (KeyName.DOSSIER_DATA, Access.READ),
                 (TableName.ACCESS_LOG, Access.WRITE),

@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 import requests
 
-from respite_core.ids import utc_now
-from respite_core.store import reference_tokens
+from respite_core.ids import new_id, utc_now
+from respite_core.store import documents, reference_tokens
 from respite_notifications import email as office_email
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.email.store import EmailInProgress
@@ -295,6 +295,63 @@ def test_a_notice_email_link_answers_the_request_in_a_browser(
     actions = {(i["action"]["S"], i["actor_id"]["S"]) for i in log}
     assert ("read_by_office", "link:vanhove") in actions
     assert ("answered_by_office", "link:vanhove") in actions
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_a_file_over_the_inline_limit_goes_to_s3_first_without_javascript(
+    stack: RunningStack, agency: Agency, browser_page: Any
+) -> None:
+    """The page's second form posts the file straight to S3 (a presigned POST); S3 sends the browser
+    back to the page, whose answer then carries the upload's id. No JavaScript anywhere."""
+    notice = send_notice(stack, agency, "vanhove", "dossiers@vanhove.example", family_name="Largefile")
+    large = PDF + b"%" + b"x" * (documents.MAX_INLINE_BYTES + 200_000) + b"\n%%EOF\n"
+    page = browser_page
+    page.goto(notice.mail.link)
+
+    assert (
+        page.locator("#attachment-limit").inner_text()
+        == "Met het antwoord zelf gaat een bijlage tot 4 MB mee."
+    )
+    page.get_by_label("Bestandstype").select_option("application/pdf")
+    page.get_by_label("Bestand (PDF, JPEG of PNG)").set_input_files(
+        files=[{"name": "groot.pdf", "mimeType": "application/pdf", "buffer": large}]
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bestand opladen").click()
+
+    assert page.url.startswith(f"{notice.mail.link}?lang=nl&upload=")  # back from S3, with the id
+    assert (
+        page.locator("#upload-ready").inner_text() == "Uw bestand is opgeladen en gaat mee met uw antwoord."
+    )
+    page.get_by_label("Ontvangstbevestiging").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Antwoord versturen").click()
+    assert page.url == f"{notice.mail.link}/done?lang=nl"
+    page.screenshot(path=str(ARTIFACTS / "04-large-file-answered.png"), full_page=True)
+
+    [reply] = [m for m in agency.get(f"/dossiers/{notice.dossier_id}").json()["messages"] if m["in_reply_to"]]
+    [listed] = reply["attachments"]
+    assert (listed["content_type"], listed["size_bytes"]) == ("application/pdf", len(large))
+    assert requests.get(listed["download_url"], timeout=30).content == large
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_an_inline_file_over_the_limit_and_a_foreign_upload_id_are_refused(
+    stack: RunningStack, agency: Agency
+) -> None:
+    notice = send_notice(stack, agency, "lambert", "etude@lambert.example", family_name="Limits")
+    url = answer_url(stack, notice.mail.token)
+    large = PDF + b"%" + b"x" * (documents.MAX_INLINE_BYTES + 10) + b"\n%%EOF\n"
+
+    inline = form_post(url, {"type": "notice_ack"}, ("groot.pdf", large, "application/pdf"))
+    unknown = form_post(url, {"type": "notice_ack", "upload_id": new_id()})  # nothing uploaded there
+    crafted = form_post(url, {"type": "notice_ack", "upload_id": "../../other-dossier/x"})
+
+    assert inline.status_code == 422
+    assert "plus de 4 Mo" in inline.text
+    assert unknown.status_code == 422
+    assert crafted.status_code == 422
+    assert replies_in(stack, notice.dossier_id) == []
 
 
 # --- the email ---------------------------------------------------------------------------------------

@@ -89,10 +89,15 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
             documents.check(upload.content_type, upload.data)
         except documents.InvalidDocument:
             errors.append(f"{words['attachment']}: {words['invalid_document']}")
+        if len(upload.data) > documents.MAX_INLINE_BYTES:  # API Gateway and Lambda refuse it in AWS
+            errors.append(f"{words['attachment']}: {words['inline_too_large']}")
+    uploaded = (
+        None if upload is not None else _uploaded(grant.dossier_id, grant.message_id, form, words, errors)
+    )
     if errors or reply is None:
         return _not_accepted(language, errors, token)
 
-    stored = _store_attachment(grant.dossier_id, grant.message_id, upload) if upload else None
+    stored = _store_attachment(grant.dossier_id, grant.message_id, upload) if upload else uploaded
     filename = upload.filename if upload else ""
     try:
         accepted = take_reply(office, f"link:{office.office_id}", grant.dossier_id, grant.message_id, reply)
@@ -181,8 +186,26 @@ def _labelled(loc: tuple[int | str, ...], message: str, kind: str, words: Mappin
     return f"{label}: {reason}"
 
 
+def _uploaded(
+    dossier_id: str, message_id: str, form: FormData, words: Mapping[str, str], errors: list[str]
+) -> documents.Document | None:
+    """The larger file the link page's upload form put in S3 for this request (`upload_id`), checked
+    as the inline one is. The key comes from the token's request: an id cannot reach another's."""
+    upload_id = form.value("upload_id")
+    if not upload_id:
+        return None
+    if not documents.is_document_id(upload_id):
+        errors.append(f"{words['large_attachment']}: {words['invalid_document']}")
+        return None
+    try:
+        return documents.inspect(documents.reply_document_key(dossier_id, message_id, upload_id))
+    except documents.InvalidDocument:
+        errors.append(f"{words['large_attachment']}: {words['invalid_document']}")
+        return None
+
+
 def _store_attachment(dossier_id: str, message_id: str, upload: UploadedFile) -> documents.Document:
-    key = documents.document_key(dossier_id, "replies", message_id, new_id())
+    key = documents.reply_document_key(dossier_id, message_id, new_id())
     return documents.store(key, upload.content_type, upload.data)
 
 

@@ -54,6 +54,14 @@ def render(template: str, *, package: str | None = None, **context: Any) -> str:
     return environment(package).get_template(template).render(**context)
 
 
+def form_actions_to(origin: str) -> dict[str, str]:
+    """The page's policy, letting its forms post to `origin` too (a presigned S3 upload) and no other."""
+    policy = PAGE_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {origin}"
+    )
+    return {"Content-Security-Policy": policy}
+
+
 def page(html: str, status: int = 200, **headers: str) -> Response:
     return Response(body=html, status_code=status, headers={**PAGE_HEADERS, **headers})
 

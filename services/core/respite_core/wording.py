@@ -210,6 +210,17 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "outstanding": "Openstaand",
             "comment": "Opmerking",
             "attachment": "Bijlage (PDF, JPEG of PNG, hoogstens 5 MB)",
+            "attachment_limit": "Met het antwoord zelf gaat een bijlage tot 4 MB mee.",
+            "large_attachment": "Groter bestand (meer dan 4 MB, hoogstens 5 MB)",
+            "large_attachment_hint": (
+                "Laad een bestand van meer dan 4 MB eerst hier op; u komt dan terug op deze pagina "
+                "en verstuurt uw antwoord zoals gewoonlijk."
+            ),
+            "file_type": "Bestandstype",
+            "large_file": "Bestand (PDF, JPEG of PNG)",
+            "upload": "Bestand opladen",
+            "upload_ready": "Uw bestand is opgeladen en gaat mee met uw antwoord.",
+            "inline_too_large": "groter dan 4 MB: laad het op met het formulier voor grotere bestanden.",
             "submit": "Antwoord versturen",
             "answered": "Dit verzoek is beantwoord op {day}.",
             "your_answer": "Uw antwoord",
@@ -278,6 +289,17 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "outstanding": "Solde",
             "comment": "Remarque",
             "attachment": "Pièce jointe (PDF, JPEG ou PNG, 5 Mo au plus)",
+            "attachment_limit": "Avec la réponse même, une pièce jointe de 4 Mo au plus est envoyée.",
+            "large_attachment": "Fichier plus volumineux (plus de 4 Mo, 5 Mo au plus)",
+            "large_attachment_hint": (
+                "Téléversez d'abord ici un fichier de plus de 4 Mo ; vous revenez ensuite sur cette page "
+                "et envoyez votre réponse comme d'habitude."
+            ),
+            "file_type": "Type de fichier",
+            "large_file": "Fichier (PDF, JPEG ou PNG)",
+            "upload": "Téléverser le fichier",
+            "upload_ready": "Votre fichier est téléversé et sera joint à votre réponse.",
+            "inline_too_large": "plus de 4 Mo : téléversez-le avec le formulaire des fichiers volumineux.",
             "submit": "Envoyer la réponse",
             "answered": "Il a été répondu à cette demande le {day}.",
             "your_answer": "Votre réponse",
@@ -346,6 +368,17 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "outstanding": "Outstanding",
             "comment": "Comment",
             "attachment": "Attachment (PDF, JPEG or PNG, at most 5 MB)",
+            "attachment_limit": "An attachment of up to 4 MB goes with the answer itself.",
+            "large_attachment": "Larger file (over 4 MB, at most 5 MB)",
+            "large_attachment_hint": (
+                "Upload a file of more than 4 MB here first; you then come back to this page and send "
+                "your answer as usual."
+            ),
+            "file_type": "File type",
+            "large_file": "File (PDF, JPEG or PNG)",
+            "upload": "Upload the file",
+            "upload_ready": "Your file is uploaded and goes with your answer.",
+            "inline_too_large": "over 4 MB: upload it with the form for larger files.",
             "submit": "Send the answer",
             "answered": "This request was answered on {day}.",
             "your_answer": "Your answer",

@@ -13,6 +13,7 @@ page reads the person, so each opening is in the dossier's access log.
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice.app import Response
 from pydantic import JsonValue
@@ -20,9 +21,9 @@ from pydantic import JsonValue
 from respite_core import pages
 from respite_core.api import Api
 from respite_core.domain import ANSWERS, CreditorClass, Language, MessageType, NoCooperationReason
-from respite_core.ids import utc_now
+from respite_core.ids import new_id, utc_now
 from respite_core.money import format_euros
-from respite_core.store import reference_tokens
+from respite_core.store import documents, reference_tokens
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.wording import (
     CREDITOR_CLASSES,
@@ -32,6 +33,7 @@ from respite_core.wording import (
     language_or_default,
     long_date,
 )
+from respite_notifications.email.sender import link_for
 from respite_notifications.office_requests import OfficeRequest, OfficeRequests
 
 CLAIM_ROWS = 5
@@ -72,7 +74,28 @@ def show(api: Api, token: str, *, done: bool) -> Response:
     language = language_or_default(query.get("lang") if query else None, Language(request.office.language))
     requests.log_read(request, now)
     context = page_context(request, token, language, valid_until=grant.valid_until.date(), done=done)
-    return pages.page(pages.render("link/request.html.j2", package="respite_notifications", **context))
+    policy: dict[str, str] = {}
+    if context["form"]["open"]:
+        uploaded = query.get("upload", "") if query else ""
+        context["form"]["upload_id"] = uploaded if documents.is_document_id(uploaded) else None
+        context["form"]["large"] = large = large_upload(request, token, language)
+        policy = pages.form_actions_to(origin_of(str(large["url"])))
+    html = pages.render("link/request.html.j2", package="respite_notifications", **context)
+    return pages.page(html, 200, **policy)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def large_upload(request: OfficeRequest, token: str, language: Language) -> dict[str, Any]:
+    """The second form: a file over `MAX_INLINE_BYTES` goes straight to S3 (a presigned POST that
+    sends the browser back here with `?upload=<id>`), then with the answer as `upload_id`."""
+    upload_id = new_id()
+    back = f"{link_for(token)}?lang={language.value}&upload={upload_id}"
+    key = documents.reply_document_key(request.dossier.dossier_id, request.request.message_id, upload_id)
+    return documents.presigned_upload(key, None, redirect=back)
 
 
 def page_context(

@@ -3,6 +3,7 @@ document bucket: presigned uploads that only take the declared type and size, en
 and an inspection that checks what really arrived before anyone relies on it."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -12,6 +13,11 @@ from respite_core import aws
 from respite_core.resources import BucketName, locate
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# What a browser may post inline, in the form itself, through API Gateway to Lambda: Lambda takes at
+# most 6 MB per synchronous request (API Gateway itself 10 MB), and a binary body reaches it in
+# base64 (4/3 larger), so a form with a 4 MB file fits and one with 5 MB does not. Larger files go
+# to S3 directly (`presigned_upload`).
+MAX_INLINE_BYTES = 4 * 1024 * 1024
 UPLOAD_EXPIRES = timedelta(minutes=15)
 
 
@@ -45,20 +51,48 @@ def document_key(*parts: str) -> str:
     return "/".join(("dossiers", *parts))
 
 
+_DOCUMENT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")  # a ULID, as `new_id` makes them
+
+
+def reply_document_key(dossier_id: str, message_id: str, document_id: str) -> str:
+    """Where a document an office sends with its reply to `message_id` lives (inline or uploaded)."""
+    return document_key(dossier_id, "replies", message_id, document_id)
+
+
+def is_document_id(text: str) -> bool:
+    return bool(_DOCUMENT_ID.fullmatch(text))
+
+
 def presigned_upload(
-    key: str, content_type: DocumentType, expires: timedelta = UPLOAD_EXPIRES
+    key: str,
+    content_type: DocumentType | None,
+    expires: timedelta = UPLOAD_EXPIRES,
+    *,
+    redirect: str | None = None,
 ) -> dict[str, Any]:
-    """A one-time browser/curl POST: only this type, 1 byte to MAX_DOCUMENT_BYTES, encrypted with KMS."""
-    fields = {"Content-Type": content_type.value, "x-amz-server-side-encryption": "aws:kms"}
+    """A one-time browser/curl POST: only this type, 1 byte to MAX_DOCUMENT_BYTES, encrypted with KMS.
+
+    `content_type` None: the form chooses it (a `Content-Type` select; `inspect` checks the file
+    against it afterwards). `redirect`: where S3 sends the browser after the upload (303, with
+    `key` and `bucket` added to the query), so a plain HTML form works without JavaScript."""
+    fields = {"x-amz-server-side-encryption": "aws:kms"}
+    conditions: list[Any] = [
+        {"x-amz-server-side-encryption": "aws:kms"},
+        ["content-length-range", 1, MAX_DOCUMENT_BYTES],
+    ]
+    if content_type is None:
+        conditions.append(["starts-with", "$Content-Type", ""])
+    else:
+        fields["Content-Type"] = content_type.value
+        conditions.append({"Content-Type": content_type.value})
+    if redirect is not None:
+        fields["success_action_redirect"] = redirect
+        conditions.append({"success_action_redirect": redirect})
     post = aws.s3().generate_presigned_post(
         Bucket=locate(BucketName.DOCUMENTS),
         Key=key,
         Fields=fields,
-        Conditions=[
-            {"Content-Type": content_type.value},
-            {"x-amz-server-side-encryption": "aws:kms"},
-            ["content-length-range", 1, MAX_DOCUMENT_BYTES],
-        ],
+        Conditions=conditions,
         ExpiresIn=int(expires.total_seconds()),
     )
     return {"url": post["url"], "fields": {name: str(value) for name, value in post["fields"].items()}}
