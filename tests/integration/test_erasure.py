@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from respite_core import aws as aws_clients
 from respite_core import idempotency, table_keys
@@ -382,3 +383,54 @@ def test_the_pointer_names_the_record_powertools_writes() -> None:
     )
     assert stored["Item"]["status"]["S"] == "COMPLETED"
     idempotency.forget_persistence_layers()
+
+
+def withdrawal_record(dossier_id: str, sequence: str) -> dict[str, Any]:
+    """The stream record of the consent API's change of the dossier to `withdrawn`."""
+    new = {
+        "PK": {"S": table_keys.dossier(dossier_id)},
+        "SK": {"S": table_keys.DOSSIER_META},
+        "entity": {"S": "dossier"},
+        "dossier_id": {"S": dossier_id},
+        "agency_id": {"S": "ocmw-gent"},
+        "person_key": {"S": table_keys.person("pseudonym-of-" + dossier_id)},
+        "state": {"S": "withdrawn"},
+        "withdrawn_at": {"S": to_iso(NOW)},
+    }
+    record = ttl_remove(dossier_id, sequence) | {"eventName": "MODIFY"}
+    del record["userIdentity"]
+    record["dynamodb"] = record["dynamodb"] | {
+        "OldImage": new | {"state": {"S": "notified"}},
+        "NewImage": new,
+    }
+    return record
+
+
+@pytest.mark.usefixtures("wired")
+def test_a_crashed_erasure_is_reported_failed_and_the_redelivered_record_completes_it() -> None:
+    a_dossier("D-REDELIVERED")
+    client = aws_clients.dynamodb()
+
+    def crash(**_: Any) -> None:
+        raise ConnectionError("throttled, then the function timed out")
+
+    client.meta.events.register("before-call.dynamodb.BatchWriteItem", crash)
+    try:
+        with pytest.raises(BatchProcessingError):  # the whole batch failed: the stream redelivers it
+            erasure_consumer(withdrawal_record("D-REDELIVERED", "7"))
+        failed = erasure_consumer(withdrawal_record("D-REDELIVERED", "7"), withdrawal_record("D-OTHER", "8"))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.BatchWriteItem", crash)
+    assert failed == {"batchItemFailures": [{"itemIdentifier": "7"}]}  # one record failed alone
+    other = ErasureReceipts().find("D-OTHER")  # the other record of the batch: nothing to delete, done
+    assert other is not None
+    assert other.complete
+
+    again = erasure_consumer(withdrawal_record("D-REDELIVERED", "7"))
+
+    assert again == {"batchItemFailures": []}
+    receipt = ErasureReceipts().find("D-REDELIVERED")
+    assert receipt is not None
+    assert receipt.complete
+    assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
+    assert "D-REDELIVERED" not in everything(but=TOLD).replace(receipt.subject, "")
