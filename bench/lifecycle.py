@@ -30,6 +30,7 @@ from respite_infra.local.moto_process import free_port
 from respite_infra.local.seed import DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
 
+PUMPS = ("sqs-pump-", "stream-pump-")  # the consumers' threads are named after their function
 SCHEDULER = "scheduler"  # the schedules' thread: its sweeps are not any operation's doing
 CASEWORKER = "anna@ocmw-gent.example"
 OPERATOR = "olga@respite.example"
@@ -410,22 +411,41 @@ DYNAMODB_COLUMNS = (
 OTHER_COLUMNS = (("KMS", "kms:"), ("SQS", "sqs:"), ("SES", "sesv2:"), ("S3", "s3:"))
 
 
+DOSSIER_READS = ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem")
+CLAIM_WRITES = ("dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems")
+AGGREGATE_KEYS = ("META", "TOTALS")  # the dossier's summary and its totals, in its partition
+
+
+def on_table(call: AwsCall, table: str) -> bool:
+    return str(call.params.get("TableName", "")).endswith(f"-{table}")
+
+
+def sort_key(call: AwsCall) -> str:
+    key = call.params.get("Item") or call.params.get("Key") or {}
+    return str(key.get("SK", {}).get("S", ""))
+
+
 def target(operation: Operation) -> str:
-    """The issue's targets, where it sets one."""
-    names = by_name(operation.calls)
+    """The issue's targets, where it sets one: a dossier view is one Query (its data key, kept in the
+    key store apart from the data by design, is read beside it); claim intake of N claims is at most
+    ceil(N/25) batch writes and one update of the dossier's aggregate."""
     if operation.name == "dossier view":
-        reads = {
-            n: c
-            for n, c in names.items()
-            if n in ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem")
-        }
-        return f"1 Query: {'met' if reads == {'dynamodb:Query': 1} else 'NOT met'}"
+        reads = [c for c in operation.calls if c.name in DOSSIER_READS and not on_table(c, "key-store")]
+        met = [c.name for c in reads] == ["dynamodb:Query"]
+        return f"1 Query (+ the key): {'met' if met else 'NOT met'}"
     if operation.name.startswith("claim intake"):
         n = int(operation.name.split()[2])
-        writes = names["dynamodb:BatchWriteItem"] + names["dynamodb:TransactWriteItems"]
-        aggregate = names["dynamodb:PutItem"] + names["dynamodb:UpdateItem"]
-        met = writes <= math.ceil(n / 25) and aggregate <= 1 + 1  # the totals and the access log
-        return f"<= {math.ceil(n / 25)} batch + 1 aggregate: {'met' if met else 'NOT met'}"
+        claims = [c for c in operation.calls if c.name in CLAIM_WRITES and not c.thread.startswith(PUMPS)]
+        aggregate = [
+            c
+            for c in operation.calls
+            if c.name in ("dynamodb:PutItem", "dynamodb:UpdateItem") and sort_key(c) in AGGREGATE_KEYS
+        ]
+        met = len(claims) <= math.ceil(n / 25) and len(aggregate) <= 1
+        return (
+            f"<= {math.ceil(n / 25)} batch + 1 aggregate ({len(claims)} + {len(aggregate)}): "
+            f"{'met' if met else 'NOT met'}"
+        )
     return ""
 
 
