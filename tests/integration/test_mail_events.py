@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
+from respite_core import aws as aws_clients
 from respite_core import table_keys
 from respite_core.domain import Message, MessageType
 from respite_core.resources import QueueName, TableName, locate
@@ -55,15 +56,23 @@ def sent_ses_ids(message_id: str) -> str:
     return str(record["ses_message_id"])
 
 
-def ses_event(kind: str, ses_message_id: str, delivery: OfficeDelivery, address: str) -> dict[str, Any]:
-    """The record SES publishes for the configuration set: the email's tags come back as lists."""
-    tags = {
-        "ses:configuration-set": ["respite-offices"],
-        "dossier_id": [delivery.dossier_id],
-        "message_id": [delivery.message_id],
-        "office_id": [delivery.office_id],
-        "agency_id": [delivery.agency_id],
-    }
+@pytest.fixture
+def sent(email_wired: dict[str, str]) -> list[dict[str, Any]]:
+    """What the sender asked SES v2 for (moto keeps no tags or set, so they are read off the call)."""
+    calls: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        calls.append(dict(params))
+
+    aws_clients.ses().meta.events.register("provide-client-params.sesv2.SendEmail", record)
+    return calls
+
+
+def ses_event(kind: str, ses_message_id: str, request: dict[str, Any], address: str) -> dict[str, Any]:
+    """The record SES publishes for the configuration set the email was sent through: the email's
+    tags come back, each as a list of values."""
+    tags = {t["Name"]: [t["Value"]] for t in request["EmailTags"]}
+    tags["ses:configuration-set"] = [request["ConfigurationSetName"]]
     mail = {
         "timestamp": "2026-11-20T09:00:00.000Z",
         "source": "Respite <no-reply@respite.example>",
@@ -148,13 +157,21 @@ def feed_kinds(agency_id: str) -> list[tuple[FeedKind, str, str | None]]:
     ("kind", "feed_kind"), [("Bounce", FeedKind.EMAIL_BOUNCED), ("Complaint", FeedKind.EMAIL_COMPLAINED)]
 )
 def test_a_bounce_or_complaint_flags_the_address_alerts_the_caseworker_and_stops_further_email(
-    email_wired: dict[str, str], kind: str, feed_kind: FeedKind
+    email_wired: dict[str, str], sent: list[dict[str, Any]], kind: str, feed_kind: FeedKind
 ) -> None:
     delivery = a_notice()
     office_email.deliver(delivery)
     ses_message_id = sent_ses_ids(delivery.message_id)
+    [request] = sent
+    assert request["ConfigurationSetName"] == email_wired["RESPITE_SES_CONFIGURATION_SET"]
+    assert {t["Name"]: t["Value"] for t in request["EmailTags"]} == {
+        "dossier_id": "RETRY",
+        "message_id": "RETRYN",
+        "office_id": "vanhove",
+        "agency_id": "ocmw-gent",
+    }
 
-    publish_and_pump(email_wired, ses_event(kind, ses_message_id, delivery, OFFICE_ADDRESS))
+    publish_and_pump(email_wired, ses_event(kind, ses_message_id, request, OFFICE_ADDRESS))
 
     [flag] = Directory().contact_flags("vanhove")
     assert flag.address == OFFICE_ADDRESS
@@ -167,15 +184,16 @@ def test_a_bounce_or_complaint_flags_the_address_alerts_the_caseworker_and_stops
     record = Table(TableName.DELIVERIES).get(table_keys.email_sent("RETRYB"), table_keys.email_sent("RETRYB"))
     assert record is not None
     assert (record["state"], record["reason"]) == ("skipped", "addresses_flagged")
+    assert len(sent) == 1  # nothing more went to SES
     assert (FeedKind.EMAIL_WITHHELD, "RETRY", "RETRYB") in feed_kinds("ocmw-gent")
     feed_text = json.dumps([i.model_dump(mode="json") for i, _ in FeedStore().listing("ocmw-gent", None)])
     assert "vanhove.example" not in feed_text  # no address in the feed
 
 
-def test_a_redelivered_event_adds_nothing(email_wired: dict[str, str]) -> None:
+def test_a_redelivered_event_adds_nothing(email_wired: dict[str, str], sent: list[dict[str, Any]]) -> None:
     delivery = a_notice()
     office_email.deliver(delivery)
-    record = ses_event("Bounce", sent_ses_ids(delivery.message_id), delivery, OFFICE_ADDRESS)
+    record = ses_event("Bounce", sent_ses_ids(delivery.message_id), sent[0], OFFICE_ADDRESS)
 
     publish_and_pump(email_wired, record)
     publish_and_pump(email_wired, record)
@@ -185,10 +203,10 @@ def test_a_redelivered_event_adds_nothing(email_wired: dict[str, str]) -> None:
     assert FeedStore().unread("ocmw-gent") == 1
 
 
-def test_a_transient_bounce_flags_nothing(email_wired: dict[str, str]) -> None:
+def test_a_transient_bounce_flags_nothing(email_wired: dict[str, str], sent: list[dict[str, Any]]) -> None:
     delivery = a_notice()
     office_email.deliver(delivery)
-    record = ses_event("Bounce", sent_ses_ids(delivery.message_id), delivery, OFFICE_ADDRESS)
+    record = ses_event("Bounce", sent_ses_ids(delivery.message_id), sent[0], OFFICE_ADDRESS)
     record["bounce"]["bounceType"] = "Transient"
 
     publish_and_pump(email_wired, record)
