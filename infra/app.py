@@ -15,6 +15,8 @@ Stages: `dev` (default) and `prod` (`-c stage=prod`): prod retains tables, bucke
 secrets, user pools and logs when the stack is deleted, and turns on deletion and termination
 protection.
 
+`-c api_domain=api.respite.example -c api_certificate_arn=arn:aws:acm:...` mounts every API under
+that domain at its prefix (`https://api.respite.example/consent/...`), as the local gateway does.
 `-c alarm_email=ops@example.org` subscribes that address to the alarm topic (it confirms by mail).
 cdk-nag (AWS Solutions and Serverless packs) runs on every synthesis: an error that is not
 acknowledged with a reason fails it (`validation-report.json` in the assembly says which).
@@ -32,6 +34,7 @@ import aws_cdk as cdk
 
 from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk import STAGES, RespiteStack, cdk_context
+from respite_infra.cdk.apis import ApiDomain
 from respite_infra.cdk.nag import add_nag_checks
 from respite_infra.cdk.settings import INFRA_DIR
 
@@ -70,6 +73,10 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
     add_nag_checks(app)  # synthesis fails on any cdk-nag error nobody acknowledged with a reason
     alarm_email = app.node.try_get_context("alarm_email")
+    domain_name = app.node.try_get_context("api_domain")
+    certificate = app.node.try_get_context("api_certificate_arn")
+    if bool(domain_name) != bool(certificate):
+        raise SystemExit("-c api_domain=... and -c api_certificate_arn=... go together")
     RespiteStack(
         app,
         f"respite-{stage}",
@@ -78,6 +85,7 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         code_root=None,
         cognito_domain=cognito_domain == "true",
         alarm_email=str(alarm_email) if alarm_email else None,
+        api_domain=ApiDomain(str(domain_name), str(certificate)) if domain_name else None,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),

@@ -3,7 +3,8 @@
 The app is built as `infra/app.py` builds it (cdk.json's feature flags, cdk-nag's packs), with one
 difference: the third-party dependencies in the function packages are built for this machine
 (`HOST_PLATFORM`) instead of Lambda's arm64, so that tests/infra/test_packaging.py can import each
-handler. The template is the same but for the code assets' hashes.
+handler. The template is the same but for the code assets' hashes. The APIs are mounted under a
+custom domain, as `-c api_domain=... -c api_certificate_arn=...` mounts them.
 """
 
 import json
@@ -16,8 +17,11 @@ from aws_cdk.assertions import Template
 
 from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk import RespiteStack, cdk_context
+from respite_infra.cdk.apis import ApiDomain
 from respite_infra.cdk.nag import REPORT_FILE, add_nag_checks
 from respite_infra.packaging import HOST_PLATFORM
+
+API_DOMAIN = ApiDomain("api.respite.test", "arn:aws:acm:eu-west-1:111111111111:certificate/0000-test")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ def dev_stage(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
         stage="dev",
         code_root=root / "lambda",
         platform=HOST_PLATFORM,
+        api_domain=API_DOMAIN,
     )
     error = None
     try:

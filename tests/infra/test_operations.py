@@ -17,7 +17,7 @@ from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk.apis import MANAGED_RULE_GROUPS, RATE_LIMIT_PER_IP
 from respite_infra.cdk.monitoring import ALARM_KINDS, RUNBOOK, render_runbook
 from respite_infra.cdk.nag import acknowledge
-from tests.infra.conftest import Synthesised
+from tests.infra.conftest import API_DOMAIN, Synthesised
 
 STAGE = "dev"
 
@@ -72,8 +72,11 @@ def alarms(template: Template) -> dict[str, dict[str, Any]]:
 
 
 def test_every_alarm_notifies_the_encrypted_topic_and_links_its_runbook_section(template: Template) -> None:
-    ((topic_id, topic),) = resources(template, "AWS::SNS::Topic").items()
-    assert topic["Properties"]["TopicName"] == f"respite-{STAGE}-alarms"
+    ((topic_id, topic),) = [
+        (k, r)
+        for k, r in resources(template, "AWS::SNS::Topic").items()
+        if r["Properties"]["TopicName"] == f"respite-{STAGE}-alarms"
+    ]
     assert "KmsMasterKeyId" in topic["Properties"]
     found = alarms(template)
     assert found
@@ -210,3 +213,17 @@ def test_a_failed_scheduled_run_is_kept_in_a_dlq(template: Template, schedule: A
 @pytest.fixture(scope="module")
 def template(dev_stage: Synthesised) -> Template:
     return dev_stage.template
+
+
+def test_every_api_is_mounted_at_its_prefix_under_the_custom_domain(template: Template) -> None:
+    ((domain_id, domain),) = resources(template, "AWS::ApiGateway::DomainName").items()
+    assert domain["Properties"]["DomainName"] == API_DOMAIN.name
+    assert domain["Properties"]["RegionalCertificateArn"] == API_DOMAIN.certificate_arn
+    assert domain["Properties"]["SecurityPolicy"] == "TLS_1_2"
+    assert domain["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    apis = {r["Properties"]["Name"]: k for k, r in resources(template, "AWS::ApiGateway::RestApi").items()}
+    mappings = {m["BasePath"]: m for m in props(template, "AWS::ApiGateway::BasePathMapping")}
+    assert set(mappings) == {a.prefix for a in CATALOGUE.apis}
+    for prefix, mapping in mappings.items():
+        assert mapping["DomainName"] == {"Ref": domain_id}
+        assert mapping["RestApiId"] == {"Ref": apis[f"respite-{STAGE}-{prefix}"]}

@@ -29,12 +29,15 @@ from respite_infra.cdk.apis import (
     UNAUTHORIZED_PROBLEM,
     api_function_name,
     api_uses,
+    office_routes,
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
 from tests.infra.conftest import Synthesised
 
 STAGE = "dev"
+# what the email construct gives the functions that send mail (respite_infra.cdk.email)
+EMAIL_SENDER_ENV = {"RESPITE_EMAIL_SENDER", "RESPITE_INBOUND_DOMAIN", "RESPITE_SES_CONFIGURATION_SET"}
 type Resources = dict[str, dict[str, Any]]
 
 
@@ -182,6 +185,8 @@ def test_keys_rotate_and_have_their_aliases(template: Template) -> None:
     expected = {f"alias/{physical_name(STAGE, k.name)}" for k in CATALOGUE.keys} | {
         f"alias/respite-{STAGE}-at-rest"
     }
+    if CATALOGUE.email is not None:  # the SES events topic's own key
+        expected.add(f"alias/respite-{STAGE}-{CATALOGUE.email.events_topic}")
     assert set(aliases) == expected
     keys = of_type(template, "AWS::KMS::Key")
     assert len(keys) == len(expected)
@@ -335,7 +340,11 @@ def test_every_function_runs_python_313_on_arm_with_tracing_and_its_environment(
     for resource, _access in uses:
         assert env[env_var(resource)] == expected_locator(template, resource), env_var(resource)
     # Nothing it does not use: its stage, Powertools' settings and one variable per used resource.
-    assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE"} | {env_var(r) for r, _ in uses}
+    senders = CATALOGUE.email.sender_functions if CATALOGUE.email is not None else ()
+    email = EMAIL_SENDER_ENV if name in senders else set()
+    assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE"} | {
+        env_var(r) for r, _ in uses
+    } | email
     log_group = of_type(template, "AWS::Logs::LogGroup")[props["LoggingConfig"]["LogGroup"]["Ref"]]
     assert log_group["Properties"]["RetentionInDays"] == 30
 
@@ -535,7 +544,14 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
 
     methods = methods_of(template, api_id)
     public = {(f"/{path}", "GET") for path in PUBLIC_PATHS}
-    assert set(methods) == {("/", "ANY"), ("/{proxy+}", "ANY")} | public
+    offices = {(route.path, route.method): route.scope for route in office_routes(api)}
+    # Every other path of an office route's resource, and of its parents, still reaches the app.
+    parents = {
+        ("/" + "/".join(path.strip("/").split("/")[:n]), "ANY")
+        for path, _ in offices
+        for n in range(1, path.count("/") + 1)
+    }
+    assert set(methods) == {("/", "ANY"), ("/{proxy+}", "ANY")} | public | set(offices) | parents
     for key, method in methods.items():
         if key in public:
             assert method["AuthorizationType"] == "NONE", key
@@ -543,6 +559,8 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
         else:
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}
+            # an office system's access token with the route's scope; elsewhere a caseworker's ID token
+            assert method.get("AuthorizationScopes") == ([offices[key]] if key in offices else None), key
         assert method["Integration"]["Type"] == "AWS_PROXY"
 
     (response,) = [
@@ -559,6 +577,14 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
     _, function = lambda_function(template, api_function_name(api))
     assert function["Environment"]["Variables"][env_var(api.authorizer)] == arn_of(pool_id)
     assert env_var(api.authorizer) == "RESPITE_USER_POOL_CASEWORKERS"
+
+
+def test_office_systems_routes_ask_for_their_scopes() -> None:
+    (claims,) = [a for a in CATALOGUE.apis if a.prefix == "claims"]
+    routes = {(r.method, r.path): r.scope for r in office_routes(claims)}
+    assert routes[("GET", "/inbox")] == "respite/office.read"
+    assert routes[("POST", "/dossiers/{dossier_id}/messages/{message_id}/replies")] == "respite/office.write"
+    assert {f"respite/{s}" for s in CATALOGUE.user_pools[0].office_scopes} >= set(routes.values())
 
 
 def test_every_platform_api_has_an_authorizer() -> None:

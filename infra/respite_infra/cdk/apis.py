@@ -17,9 +17,11 @@ authorizer in front of every route but the public ones, and the RFC 9457 body of
 """
 
 import json
+from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -65,6 +67,40 @@ UNAUTHORIZED_PROBLEM = {
 }
 
 
+@dataclass(frozen=True)
+class OfficeRoute:
+    """An operation only office systems call: API Gateway verifies their access token's scope."""
+
+    path: str  # below the API's base path, Chalice's form: "/dossiers/{dossier_id}/..."
+    method: str
+    scope: str  # "respite/office.read", as the resource server names it
+
+
+@dataclass(frozen=True)
+class ApiDomain:
+    """The custom domain every API is mounted under (`https://<name>/<prefix>/...`), with its ACM
+    certificate (in the stack's region). From the context: `-c api_domain=... -c api_certificate_arn=...`."""
+
+    name: str
+    certificate_arn: str
+
+
+def office_routes(api: HttpApi) -> tuple[OfficeRoute, ...]:
+    """The app's operations that take an office token and no caseworker's (`roles=()`).
+
+    API Gateway's Cognito authorizer checks an ID token on a method without authorization scopes,
+    and an access token carrying one of the scopes on a method with them: office systems hold access
+    tokens, so each of their routes is a method of its own, with its scope, in front of the proxy.
+    """
+    from respite_infra.openapi import load_api  # imports the Chalice app: only when building APIs
+
+    return tuple(
+        OfficeRoute(path=op.path, method=op.method, scope=op.office_scope)
+        for op in load_api(api).operations
+        if op.office_scope is not None and not op.roles
+    )
+
+
 def api_function_name(api: HttpApi) -> str:
     """The catalogue-level name of the function that serves an API (unique among function names)."""
     return f"{api.prefix}-api"
@@ -90,10 +126,12 @@ class Apis(Construct):
         wiring: Wiring,
         identity: Identity,
         code: ServiceCode,
+        domain: ApiDomain | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._settings = settings
         self._identity = identity
+        self.domain: apigateway.DomainName | None = None
         self.functions: dict[str, lambda_.Function] = {}
         self.apis: dict[str, apigateway.LambdaRestApi] = {}
         self.authorizers: dict[str, apigateway.CognitoUserPoolsAuthorizer] = {}
@@ -124,6 +162,48 @@ class Apis(Construct):
         account.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         for api in catalogue.apis:
             self._api(api, wiring=wiring, code=code, account=account)
+        if domain is not None:
+            self._mount(domain)
+
+    def _mount(self, domain: ApiDomain) -> None:
+        """Every API under one custom domain, at its prefix as base path (as the local gateway)."""
+        self.domain = apigateway.DomainName(
+            self,
+            "Domain",
+            domain_name=domain.name,
+            certificate=acm.Certificate.from_certificate_arn(self, "Certificate", domain.certificate_arn),
+            endpoint_type=apigateway.EndpointType.REGIONAL,
+            security_policy=apigateway.SecurityPolicy.TLS_1_2,
+        )
+        for prefix, rest_api in self.apis.items():
+            self.domain.add_base_path_mapping(rest_api, base_path=prefix, stage=rest_api.deployment_stage)
+        cdk.CfnOutput(
+            cdk.Stack.of(self),
+            "ApiDomainTarget",
+            value=self.domain.domain_name_alias_domain_name,
+            description=f"point {domain.name} here (a CNAME, or a Route 53 alias)",
+        )
+
+    def _office_routes(
+        self, api: HttpApi, rest_api: apigateway.RestApi, validator: apigateway.RequestValidator
+    ) -> None:
+        """Explicit resources for the office routes (see `office_routes`). API Gateway routes a
+        request to the most specific resource that matches, so every resource made here, and each
+        of its parents, also gets `ANY` with the API's default (caseworker) authorizer: requests for
+        other methods or other paths below them still reach the app as through the proxy."""
+        for route in office_routes(api):
+            resource: apigateway.IResource = rest_api.root.resource_for_path(route.path.strip("/"))
+            resource.add_method(
+                route.method,
+                authorization_scopes=[route.scope],
+                request_validator=validator,
+            )
+            while resource is not rest_api.root and resource.node.try_find_child("ANY") is None:
+                resource.add_method("ANY", request_validator=validator)
+                parent = resource.parent_resource
+                if parent is None:
+                    break
+                resource = parent
 
     def _web_acl(self) -> wafv2.CfnWebACL:
         """One regional web ACL for every API stage: AWS's managed rules and a per-IP rate limit."""
@@ -268,6 +348,8 @@ class Apis(Construct):
                 response_headers={"Content-Type": f"'{PROBLEM_JSON}'"},
                 templates={"application/json": json.dumps(UNAUTHORIZED_PROBLEM)},
             )
+        if authorizer is not None:
+            self._office_routes(api, rest_api, validator)
         for path in PUBLIC_PATHS:
             resource = rest_api.root
             for part in path.split("/"):

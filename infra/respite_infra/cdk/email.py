@@ -91,7 +91,11 @@ class EmailResources(Construct):
         # The SNS envelope is kept (no raw delivery): the consumer reads both shapes, and the
         # envelope says which topic it came from.
         self.events_topic.add_subscription(
-            subscriptions.SqsSubscription(messaging.queues[email.events_queue])
+            subscriptions.SqsSubscription(
+                messaging.queues[email.events_queue],
+                # what SNS cannot deliver to the queue (cdk-nag Serverless-SNSRedrivePolicy)
+                dead_letter_queue=messaging.dead_letter_queues[email.events_queue],
+            )
         )
         ses.ConfigurationSetEventDestination(
             self,

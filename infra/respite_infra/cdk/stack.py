@@ -10,7 +10,7 @@ from constructs import Construct
 
 from respite_core.resources import ResourceName
 from respite_infra.catalogue import REPO_ROOT, Catalogue, Function
-from respite_infra.cdk.apis import Apis, api_function_name, api_uses
+from respite_infra.cdk.apis import ApiDomain, Apis, api_function_name, api_uses
 from respite_infra.cdk.data import DataStores
 from respite_infra.cdk.email import EmailResources
 from respite_infra.cdk.functions import Functions, ServiceCode
@@ -40,6 +40,8 @@ class RespiteStack(cdk.Stack):
     `platform`: the platform the third-party dependencies in each package are built for
         (Lambda's arm64 by default; None leaves them out, for tests that only read the template).
     `alarm_email`: an address the alarm topic mails (none: subscribe later, in the console).
+    `api_domain`: the custom domain the APIs are mounted under at their prefixes (none: each API
+        answers at its own execute-api URL only).
     `cognito_domain`: whether each user pool gets its Cognito domain `respite-<stage>-<account>`
         (the OAuth2 token endpoint of office systems' client credentials).
 
@@ -59,6 +61,7 @@ class RespiteStack(cdk.Stack):
         platform: Platform | None = LAMBDA_PLATFORM,
         cognito_domain: bool = True,
         alarm_email: str | None = None,
+        api_domain: ApiDomain | None = None,
         env: cdk.Environment | None = None,
     ) -> None:
         settings = StageSettings(stage)
@@ -104,6 +107,7 @@ class RespiteStack(cdk.Stack):
             wiring=self.wiring,
             identity=self.identity,
             code=code,
+            domain=api_domain,
         )
         self.email = (
             EmailResources(
