@@ -10,7 +10,7 @@ only. `--quick` (200 dossiers, about 3 minutes) is what `make bench` runs.
 Setup (not timed): anna registers N dossiers and sends each a notice to Van Hove. Timed: Van Hove
 answers every notice with a notice_ack carrying K claims (8 client threads); every 10th dossier is
 then read as the caseworker (GET /consent/dossiers/{id}) until its K claims show. When each
-dossier's totals are written is seen on the consolidation consumer's own PutItem (a botocore hook
+dossier's totals are written is seen on the consolidation consumer's own UpdateItem (a botocore hook
 in this process: no polling of moto). `--csv` adds the same intake as one CSV upload per dossier, on
 N more dossiers. AWS calls are counted on the services' clients (boto3's DEFAULT_SESSION), the
 in-process consumers' handlers included; the pumps' own polling and this benchmark's own calls to
@@ -32,6 +32,7 @@ import boto3
 import requests
 from support import claim, claims_csv, item_bytes, percentile, registration
 
+from respite_claims.totals_store import TOTALS
 from respite_core.resources import QueueName, TableName, env_var
 from respite_infra.local.moto_process import free_port
 from respite_infra.local.seed import DEMO_PASSWORD
@@ -44,7 +45,6 @@ SAMPLE_EVERY = 10  # every 10th dossier is read as the caseworker until its clai
 REQUEST_TIMEOUT_S = 60
 VISIBLE_BUDGET_S = 30
 SETTLE_BUDGET_S = 120  # per 200 dossiers: the set-up's emails and feed items grow with the run
-TOTALS_SK = "TOTALS"
 DYNAMODB_OPERATIONS = ("TransactWriteItems", "BatchWriteItem", "Query", "GetItem", "UpdateItem", "PutItem")
 
 # where a counted call was made: the in-process consumers run on threads named after their function
@@ -54,8 +54,7 @@ API, VIEW_READS, SCHEDULER = "API", "view reads", "scheduler"
 
 
 def budget_s(fixed: float, per_unit: float, units: int) -> float:
-    """Each phase fails rather than run on; its budget grows with its size (moto's Query reads the
-    whole table, so a phase slows down as the table grows)."""
+    """Each phase fails rather than run on; its budget grows with its size."""
     return fixed + per_unit * units
 
 
@@ -77,13 +76,13 @@ class CallCounter:
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
-        self.totals_written: dict[str, float] = {}  # dossier id -> perf_counter() of its last TOTALS put
+        self.totals_written: dict[str, float] = {}  # dossier id -> perf_counter() of its last totals update
         self._lock = threading.Lock()
 
     def register(self, session: boto3.Session) -> None:
         session.events.register("before-call", self.count)
-        session.events.register("before-parameter-build.dynamodb.PutItem", self.mark_totals)
-        session.events.register("after-call.dynamodb.PutItem", self.note_totals)
+        session.events.register("before-parameter-build.dynamodb.UpdateItem", self.mark_totals)
+        session.events.register("after-call.dynamodb.UpdateItem", self.note_totals)
 
     def count(self, model: Any, **_: Any) -> None:
         call = f"{model.service_model.service_name}:{model.name}"
@@ -108,9 +107,9 @@ class CallCounter:
 
     @staticmethod
     def mark_totals(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        item = params.get("Item", {})
-        if item.get("SK", {}).get("S") == TOTALS_SK:
-            context["bench_totals_of"] = str(item["PK"]["S"]).removeprefix("DOSSIER#")
+        """Consolidation's one write: the totals on the dossier's summary item."""
+        if TOTALS in params.get("ExpressionAttributeNames", {}).values():
+            context["bench_totals_of"] = str(params["Key"]["PK"]["S"]).removeprefix("DOSSIER#")
 
     def note_totals(self, http_response: Any, context: dict[str, Any], **_: Any) -> None:
         if "bench_totals_of" in context and http_response.status_code < 300:
@@ -249,7 +248,7 @@ class Bench:
         return sum(int(v) for v in attributes.values())
 
     def table_items(self) -> int:
-        """Items in the dossiers table (moto's Query reads them all, not just one partition)."""
+        """Items in the dossiers table: the local figures should not fall as it grows."""
         return int(self.dynamodb.describe_table(TableName=self.dossiers_table)["Table"]["ItemCount"])
 
     def visible_claims(self, dossier_id: str) -> int:
@@ -425,16 +424,26 @@ def ms(values: Sequence[float]) -> str:
     return f"{percentile(values, 0.5):.0f} / {percentile(values, 0.95):.0f}" if values else "-"
 
 
-def report(
-    phases: list[Phase],
-    floor: tuple[float, float],
-    floor_n: int,
-    item_size: int,
-    setup_s: float,
-    total_s: float,
-) -> None:
-    sequential_s, threaded_s = floor
-    threaded_floor = floor_n / threaded_s
+@dataclass
+class IntakeRun:
+    """One run: its timed phases and the PutItem floor measured on the same moto."""
+
+    phases: list[Phase]
+    floor: tuple[float, float]  # seconds for floor_n PutItem: in sequence, from WORKERS threads
+    floor_n: int
+    item_size: int
+    setup_s: float
+    total_s: float
+
+    @property
+    def threaded_floor(self) -> float:
+        """Bare PutItem per second from WORKERS threads: the most moto takes."""
+        return self.floor_n / self.floor[1]
+
+
+def report(run: IntakeRun) -> None:
+    phases, floor_n, item_size = run.phases, run.floor_n, run.item_size
+    sequential_s, threaded_floor = run.floor[0], run.threaded_floor
     first = phases[0]
     k = first.claims // first.dossiers
     print()
@@ -475,10 +484,6 @@ def report(
     )
     print(f"{'  floor, sequential (claims/s)':{width}}{floor_n / sequential_s:16.0f}")
     print(f"{'  floor, 8 threads (claims/s)':{width}}{threaded_floor:16.0f}")
-    print(
-        "moto's Query reads and sorts the whole table, not one partition (a reply costs two): the local\n"
-        "figures fall as the dossiers table grows, and a later phase runs on a larger table."
-    )
     print()
     print("AWS calls, services' clients (the API's handlers and the in-process consumers' handlers):")
     for phase in phases:
@@ -488,10 +493,46 @@ def report(
         "  benchmark's own calls use other boto3 sessions. The caseworker's dossier view, read by the\n"
         f"  benchmark for 1 in {SAMPLE_EVERY} dossiers, is counted apart ('view reads')."
     )
-    print(f"setup (register + notice, not timed): {setup_s:.0f} s; whole run: {total_s:.0f} s")
+    print(f"setup (register + notice, not timed): {run.setup_s:.0f} s; whole run: {run.total_s:.0f} s")
 
 
 # --- main ---------------------------------------------------------------------------------------------------
+
+
+def measure(n: int, k: int, *, csv: bool = False) -> IntakeRun:
+    """Set up N dossiers (and N more for CSV), then time the intake of K claims on each."""
+    warm_up = WORKERS
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    began = time.monotonic()
+    counter = CallCounter()
+    boto3.setup_default_session()  # the services' clients (respite_core.aws) come from this session
+    assert boto3.DEFAULT_SESSION is not None
+    counter.register(boto3.DEFAULT_SESSION)  # before the stack starts: every client it creates is hooked
+    stack = LocalStack(Settings(port=free_port(), ttl_every_s=3600))
+    stack.start()
+    try:
+        bench = Bench(stack, counter, k)
+        started = time.monotonic()
+        dossiers = bench.setup(0, warm_up + n * (2 if csv else 1))
+        bench.size = len(dossiers)
+        registered_s = time.monotonic() - started
+        bench.settle(budget_s(SETTLE_BUDGET_S, 1.0, len(dossiers)))  # the notices' emails (outbox)
+        setup_s = time.monotonic() - started
+        print(
+            f"setup: {len(dossiers)} dossiers registered and notified in {registered_s:.0f} s; "
+            f"consumers quiet after {setup_s - registered_s:.0f} s more",
+            flush=True,
+        )
+        bench.intake("warm-up", dossiers[:warm_up], csv=False)  # imports, clients, the secret, the consumer
+        phases = [bench.intake("API replies", dossiers[warm_up : warm_up + n], csv=False)]
+        if csv:
+            phases.append(bench.intake("CSV uploads", dossiers[warm_up + n :], csv=True))
+        item = bench.claim_item(dossiers[warm_up].dossier_id)
+        print(f"floor: {n * k} PutItem in sequence, then from {WORKERS} threads", flush=True)
+        floor = bench.floor(n * k, item)
+    finally:
+        stack.stop()
+    return IntakeRun(phases, floor, n * k, item_bytes(item), setup_s, time.monotonic() - began)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -505,41 +546,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="200 dossiers (for make bench)")
     args = parser.parse_args(argv)
-    n = args.dossiers or (200 if args.quick else 1000)
-    k = args.claims_per_dossier
-    warm_up = WORKERS
-
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    began = time.monotonic()
-    counter = CallCounter()
-    boto3.setup_default_session()  # the services' clients (respite_core.aws) come from this session
-    assert boto3.DEFAULT_SESSION is not None
-    counter.register(boto3.DEFAULT_SESSION)  # before the stack starts: every client it creates is hooked
-    stack = LocalStack(Settings(port=free_port(), ttl_every_s=3600))
-    stack.start()
-    try:
-        bench = Bench(stack, counter, k)
-        started = time.monotonic()
-        dossiers = bench.setup(0, warm_up + n * (2 if args.csv else 1))
-        bench.size = len(dossiers)
-        registered_s = time.monotonic() - started
-        bench.settle(budget_s(SETTLE_BUDGET_S, 1.0, len(dossiers)))  # the notices' emails (outbox)
-        setup_s = time.monotonic() - started
-        print(
-            f"setup: {len(dossiers)} dossiers registered and notified in {registered_s:.0f} s; "
-            f"consumers quiet after {setup_s - registered_s:.0f} s more",
-            flush=True,
-        )
-        bench.intake("warm-up", dossiers[:warm_up], csv=False)  # imports, clients, the secret, the consumer
-        phases = [bench.intake("API replies", dossiers[warm_up : warm_up + n], csv=False)]
-        if args.csv:
-            phases.append(bench.intake("CSV uploads", dossiers[warm_up + n :], csv=True))
-        item = bench.claim_item(dossiers[warm_up].dossier_id)
-        print(f"floor: {n * k} PutItem in sequence, then from {WORKERS} threads", flush=True)
-        floor = bench.floor(n * k, item)
-    finally:
-        stack.stop()
-    report(phases, floor, n * k, item_bytes(item), setup_s, time.monotonic() - began)
+    report(measure(args.dossiers or (200 if args.quick else 1000), args.claims_per_dossier, csv=args.csv))
 
 
 if __name__ == "__main__":

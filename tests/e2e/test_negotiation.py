@@ -282,8 +282,8 @@ def test_a_whole_negotiation(stack: RunningStack, agency: Agency, offices: dict[
 
 def consolidated_outstanding(stack: RunningStack, dossier_id: str) -> int | None:
     for item in stack.table_items("RESPITE_TABLE_DOSSIERS"):
-        if item["PK"]["S"] == f"DOSSIER#{dossier_id}" and item["SK"]["S"] == "TOTALS":
-            return int(item["overall"]["M"]["outstanding"]["N"])
+        if item["PK"]["S"] == f"DOSSIER#{dossier_id}" and item["SK"]["S"] == "META" and "totals" in item:
+            return int(item["totals"]["M"]["overall"]["M"]["outstanding"]["N"])
     return None
 
 

@@ -10,7 +10,7 @@ from respite_core.store.items import ENTITY
 from respite_core.store.table import Table
 from respite_core.totals import Totals
 
-TOTALS_SK = "TOTALS"
+TOTALS = "totals"  # the attribute of the dossier's summary item that holds its consolidated totals
 
 
 class TotalsStore:
@@ -25,13 +25,17 @@ class TotalsStore:
         return [StoredAmounts.of(i) for i in items if i.get(ENTITY) == "claim"]
 
     def save(self, dossier_id: str, totals: Totals) -> None:
-        """The totals item, and the dossier's summary for lists — only while the dossier exists."""
-        pk = table_keys.dossier(dossier_id)
-        self._dossiers.put({"PK": pk, "SK": TOTALS_SK, ENTITY: "totals", **totals.model_dump(mode="json")})
+        """The totals on the dossier's summary item, in one update, and only while the dossier exists
+        (an erased dossier gets no item back; the update fails and the message is retried, to find
+        the dossier gone)."""
         self._dossiers.update(
-            pk,
+            table_keys.dossier(dossier_id),
             table_keys.DOSSIER_META,
-            changes={"total_outstanding": totals.overall.outstanding, "claims_count": totals.claims},
+            changes={
+                TOTALS: totals.model_dump(mode="json"),
+                "total_outstanding": totals.overall.outstanding,  # the agency's lists sort and show these
+                "claims_count": totals.claims,
+            },
         )
 
     def receipt(self, agency_id: str, dossier_id: str, intake_id: str, received: int, at: datetime) -> None:
