@@ -1,10 +1,13 @@
 """The platform's business metrics: their one namespace and their names, emitted by the services as
 Powertools EMF metrics and read by the CloudWatch dashboards and alarms (`respite_infra.cdk.monitoring`).
 
-A service emits with `count(metric, n)` inside a handler decorated with `metrics.log_metrics`;
+A service emits with `count(metric, n)` inside a handler decorated with `publishes_metrics`;
 Powertools adds the dimension `service` (POWERTOOLS_SERVICE_NAME), which is `Metric.service`.
 """
 
+import functools
+import os
+from collections.abc import Callable
 from enum import StrEnum
 
 from aws_lambda_powertools import Metrics
@@ -40,5 +43,29 @@ metrics = Metrics(namespace=NAMESPACE)
 
 def count(metric: Metric, value: int = 1) -> None:
     """Add `value` to `metric` in this invocation's EMF record (flushed by `metrics.log_metrics`)."""
-    if value:
+    if value and in_lambda():
         metrics.add_metric(name=metric.value, unit=MetricUnit.Count, value=value)
+
+
+def in_lambda() -> bool:
+    """Whether this process is a Lambda function (the runtime sets AWS_LAMBDA_FUNCTION_NAME): only
+    there do metrics become EMF records; the local stack and the tests emit none."""
+    return "AWS_LAMBDA_FUNCTION_NAME" in os.environ
+
+
+def publishes_metrics[**P, R](handler: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a Lambda handler that `count`s: its metrics are written as one EMF record when it returns."""
+    published = metrics.log_metrics(handler)
+
+    @functools.wraps(handler)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if in_lambda():
+            # the dimension the dashboards read, whenever the module was imported
+            metrics.set_default_dimensions(
+                **{SERVICE_DIMENSION: os.environ.get("POWERTOOLS_SERVICE_NAME", "")}
+            )
+            result: R = published(*args, **kwargs)
+            return result
+        return handler(*args, **kwargs)
+
+    return run

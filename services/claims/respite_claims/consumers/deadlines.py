@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_claims.deadline_store import DeadlineStore
 from respite_core.ids import utc_now
+from respite_core.metrics import Metric, count, publishes_metrics
 
 logger = Logger(service="claims")
 
@@ -40,5 +41,8 @@ def sweep(today: date, store: DeadlineStore | None = None) -> dict[str, int]:
 
 
 @logger.inject_lambda_context
+@publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    return sweep(utc_now().date())
+    marked = sweep(utc_now().date())
+    count(Metric.DEADLINES_OVERDUE, marked["replies_overdue"] + marked["not_acknowledged"])
+    return marked

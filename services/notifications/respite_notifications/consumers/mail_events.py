@@ -15,9 +15,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.metrics import Metric, count, publishes_metrics
 from respite_core.store.directory import ContactFlag, Directory
 from respite_notifications.mail_events import (
     MailEvent,
+    MailEventKind,
     addresses_to_flag,
     feed_item_for,
     flag_reason,
@@ -54,6 +56,8 @@ def on_record(record: SQSRecord) -> None:
     if event is None:
         return
     outcome = on_event(event)
+    if event.kind is MailEventKind.BOUNCE and event.permanent:
+        count(Metric.EMAILS_BOUNCED)  # SES's bounce rate counts permanent (hard) bounces
     logger.info(
         "mail event",
         extra={
@@ -67,6 +71,7 @@ def on_record(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
+@publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=on_record, processor=processor, context=context

@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.metrics import publishes_metrics
 from respite_notifications import email, webhooks
 from respite_notifications.deliveries import OfficeDelivery
 
@@ -25,6 +26,7 @@ def on_delivery(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
+@publishes_metrics  # the emails sent (respite_notifications.email.sender)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=on_delivery, processor=processor, context=context

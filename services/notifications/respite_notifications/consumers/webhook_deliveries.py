@@ -15,17 +15,21 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.metrics import Metric, count, publishes_metrics
 from respite_notifications.webhooks import service
 from respite_notifications.webhooks.store import job_from
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.SQS)
+FAILED = ("failed", "gone")  # given up after the retries, or the endpoint answered 410 (disabled)
 
 
 def on_job(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
     job = job_from(record.body)
     time_left_s = lambda_context.get_remaining_time_in_millis() / 1000 if lambda_context else None
     result = service.attempt(job, time_left_s=time_left_s)
+    if result in FAILED:
+        count(Metric.WEBHOOK_DELIVERIES_FAILED)
     logger.info(
         "webhook job",
         extra={
@@ -39,5 +43,6 @@ def on_job(record: SQSRecord, lambda_context: LambdaContext | None = None) -> No
 
 
 @logger.inject_lambda_context
+@publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=on_job, processor=processor, context=context)

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from respite_core.domain import Language
 from respite_core.ids import utc_now
+from respite_core.metrics import Metric, count
 from respite_core.store import reference_tokens
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
@@ -128,6 +129,7 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
             reference_tokens.revoke(reference_tokens.token_hash(token))  # nobody received it
         records.release(delivery.message_id)
         raise
+    count(Metric.EMAILS_SENT)
     records.mark(
         delivery.message_id,
         EmailState.SENT,

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.ids import utc_now
+from respite_core.metrics import Metric, count, publishes_metrics
 from respite_retention.cascade import erase
 from respite_retention.erasure import erasure_requested
 
@@ -33,6 +34,7 @@ def on_record(record: DynamoDBRecord) -> None:
     if request is None:
         return
     receipt = erase(request, utc_now())
+    count(Metric.ERASURES_DONE)
     logger.info(
         "dossier erased",
         extra={
@@ -46,6 +48,7 @@ def on_record(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context
+@publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=on_record, processor=processor, context=context
