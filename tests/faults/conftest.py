@@ -76,14 +76,21 @@ class Apis:
             if api.service in ("consent", "claims")
         }
 
-    def call(
+    def raw(
         self, method: str, path: str, body: Any = None, claims: dict[str, str] = CASEWORKER
-    ) -> tuple[int, Any]:
+    ) -> tuple[int, dict[str, str], Any]:
+        """Status, headers and the JSON body of one call."""
         prefix, _, rest = path.lstrip("/").partition("/")
         raw = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
         headers = {"content-type": "application/json"} if body is not None else {}
-        status, _, answer = self._gateways[prefix].invoke(method, f"/{rest}", headers, raw, claims)
-        return status, json.loads(answer) if answer else None
+        status, answered, answer = self._gateways[prefix].invoke(method, f"/{rest}", headers, raw, claims)
+        return status, answered, json.loads(answer) if answer else None
+
+    def call(
+        self, method: str, path: str, body: Any = None, claims: dict[str, str] = CASEWORKER
+    ) -> tuple[int, Any]:
+        status, _, answer = self.raw(method, path, body, claims)
+        return status, answer
 
     def ok(self, method: str, path: str, body: Any = None, claims: dict[str, str] = CASEWORKER) -> Any:
         status, answer = self.call(method, path, body, claims)
