@@ -434,3 +434,27 @@ def test_a_crashed_erasure_is_reported_failed_and_the_redelivered_record_complet
     assert receipt.complete
     assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
     assert "D-REDELIVERED" not in everything(but=TOLD).replace(receipt.subject, "")
+
+
+@pytest.mark.usefixtures("wired")
+def test_a_standstill_warning_read_before_closing_does_not_unschedule_the_erasure() -> None:
+    from respite_claims.deadline_store import DeadlineStore
+
+    a_dossier("D-RACE", state="notified")
+    dossiers = Table(TableName.DOSSIERS)
+    meta_key = (table_keys.dossier("D-RACE"), table_keys.DOSSIER_META)
+    dossiers.update(
+        *meta_key,
+        changes={"GSI2PK": table_keys.STANDSTILL_DUE, "GSI2SK": table_keys.deadline("2026-11-19", "D-RACE")},
+    )
+    deadlines = DeadlineStore()
+    [seen] = [d for d in deadlines.standstills_to_announce(NOW.date()) if d["dossier_id"] == "D-RACE"]
+    ends = utc_now() + timedelta(days=30)
+    dossiers.update(*meta_key, changes={"state": "closed", **scheduled_erasure("D-RACE", ends)})  # closed now
+
+    assert deadlines.warn_standstill(seen, NOW.date()) is False  # read before closing, marked after
+
+    meta = dossiers.get(*meta_key)
+    assert meta is not None
+    assert meta["GSI2PK"] == table_keys.ERASURE_DUE  # still due for erasure
+    assert "standstill_warned_on" not in meta

@@ -62,15 +62,32 @@ class DeadlineStore:
         return marked
 
     def warn_standstill(self, dossier: Item, today: date) -> bool:
-        return self._mark(dossier["PK"], dossier["SK"], "standstill_warned_on", today)
+        # only while the standstill is still what the dossier is due for: closing it meanwhile put its
+        # erasure in the index, which this mark must not take out
+        return self._mark(
+            dossier["PK"], dossier["SK"], "standstill_warned_on", today, still=table_keys.STANDSTILL_DUE
+        )
 
-    def _mark(self, pk: str, sk: str, attribute: str, today: date, *, in_index: bool = True) -> bool:
-        """Set the mark once (and leave the index); False when someone was first or the item is gone."""
+    def _mark(
+        self,
+        pk: str,
+        sk: str,
+        attribute: str,
+        today: date,
+        *,
+        in_index: bool = True,
+        still: str | None = None,
+    ) -> bool:
+        """Set the mark once (and leave the index); False when someone was first, the item is gone, or
+        (with `still`) it is no longer in the index under that kind."""
         changes: dict[str, Any] = {attribute: today.isoformat()}
         if in_index:
             changes |= {"GSI2PK": None, "GSI2SK": None}
         op = self._dossiers.update_op(pk, sk, changes=changes)["Update"]
         op["ConditionExpression"] += f" AND attribute_not_exists({attribute})"
+        if still is not None:
+            op["ConditionExpression"] += " AND GSI2PK = :still"
+            op.setdefault("ExpressionAttributeValues", {})[":still"] = {"S": still}
         try:
             aws.dynamodb().update_item(**op)
         except ClientError as error:
