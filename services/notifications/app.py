@@ -6,7 +6,7 @@ from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from respite_core.api import Api, Problem, Role, caller, json_response, query_params
-from respite_notifications import link_page, webhook_admin
+from respite_notifications import contact_admin, link_page, webhook_admin
 from respite_notifications.feed import FeedItem
 from respite_notifications.store import FeedStore, InvalidCursor
 
@@ -17,6 +17,7 @@ api = Api(
 )
 app = api.app
 webhook_admin.register(api)
+contact_admin.register(api)  # operators: office addresses that bounced or complained
 link_page.register(api)  # the page an office opens from its email: /r/<token>
 
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
