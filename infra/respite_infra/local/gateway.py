@@ -251,6 +251,13 @@ class Gateway:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+            def __getattr__(self, name: str) -> Any:
+                """Any other method (TRACE, CONNECT, an invented one) goes to the APIs too, which answer
+                405 with the `Allow` header RFC 9110 asks for, as for a known method on a wrong path."""
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
+
             def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
                 """http.server's own refusals (a method it has no `do_` for, such as TRACE; a
                 malformed request line; headers too large) as problem+json too, never its HTML page.
@@ -297,7 +304,8 @@ def json_route(produce: Callable[[], Mapping[str, Any]]) -> ExtraRoute:
 
     def route(method: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         if method not in ("GET", "HEAD"):
-            return _problem(405, "Only GET is allowed here.")
+            status, headers, body = _problem(405, "Only GET is allowed here.")
+            return status, headers | {"Allow": "GET, HEAD"}, body
         payload = produce()
         status = 200 if payload.get("ok", True) else 503
         return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
