@@ -28,7 +28,9 @@ the OAuth2 token endpoint that office systems' client credentials need); they ar
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 
@@ -39,6 +41,7 @@ from respite_infra.cdk.nag import add_nag_checks
 from respite_infra.cdk.settings import INFRA_DIR
 
 DEFAULT_STAGE = "dev"
+CONTEXT_KEYS = ("stage", "cognito_domain", "alarm_email", "api_domain", "api_certificate_arn")
 
 
 def _parse(argv: Sequence[str]) -> dict[str, str]:
@@ -58,34 +61,54 @@ def _parse(argv: Sequence[str]) -> dict[str, str]:
     return context
 
 
+@dataclass(frozen=True)
+class Parameters:
+    """What the context says about the stage to build: everything that differs between deployments."""
+
+    stage: str = DEFAULT_STAGE
+    cognito_domain: bool = True
+    alarm_email: str | None = None
+    api_domain: ApiDomain | None = None
+
+
+def parameters(context: Mapping[str, Any]) -> Parameters:
+    """The stage's parameters from the CDK context (cdk.json, `-c key=value`); SystemExit on nonsense."""
+    stage = str(context.get("stage") or DEFAULT_STAGE)
+    if stage not in STAGES:
+        raise SystemExit(f"unknown stage {stage!r}: use -c stage={'|'.join(STAGES)}")
+    given = context.get("cognito_domain")  # "false" on the command line, false in JSON
+    cognito_domain = "true" if given is None else str(given).lower()
+    if cognito_domain not in ("true", "false"):
+        raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
+    domain_name, certificate = context.get("api_domain"), context.get("api_certificate_arn")
+    if bool(domain_name) != bool(certificate):
+        raise SystemExit("-c api_domain=... and -c api_certificate_arn=... go together")
+    alarm_email = context.get("alarm_email")
+    return Parameters(
+        stage=stage,
+        cognito_domain=cognito_domain == "true",
+        alarm_email=str(alarm_email) if alarm_email else None,
+        api_domain=ApiDomain(str(domain_name), str(certificate)) if domain_name else None,
+    )
+
+
 def build_app(argv: Sequence[str] = ()) -> cdk.App:
     # Context given on the CDK CLI's command line (CDK_CONTEXT_JSON) wins over this one.
     app = cdk.App(
         outdir=os.environ.get("CDK_OUTDIR") or str(INFRA_DIR / "cdk.out"),
         context={**cdk_context(), **_parse(argv)},
     )
-    stage = str(app.node.try_get_context("stage") or DEFAULT_STAGE)
-    if stage not in STAGES:
-        raise SystemExit(f"unknown stage {stage!r}: use -c stage={'|'.join(STAGES)}")
-    given = app.node.try_get_context("cognito_domain")  # "false" on the command line, false in JSON
-    cognito_domain = "true" if given is None else str(given).lower()
-    if cognito_domain not in ("true", "false"):
-        raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
+    given = parameters({key: app.node.try_get_context(key) for key in CONTEXT_KEYS})
     add_nag_checks(app)  # synthesis fails on any cdk-nag error nobody acknowledged with a reason
-    alarm_email = app.node.try_get_context("alarm_email")
-    domain_name = app.node.try_get_context("api_domain")
-    certificate = app.node.try_get_context("api_certificate_arn")
-    if bool(domain_name) != bool(certificate):
-        raise SystemExit("-c api_domain=... and -c api_certificate_arn=... go together")
     RespiteStack(
         app,
-        f"respite-{stage}",
+        f"respite-{given.stage}",
         catalogue=CATALOGUE,
-        stage=stage,
+        stage=given.stage,
         code_root=None,
-        cognito_domain=cognito_domain == "true",
-        alarm_email=str(alarm_email) if alarm_email else None,
-        api_domain=ApiDomain(str(domain_name), str(certificate)) if domain_name else None,
+        cognito_domain=given.cognito_domain,
+        alarm_email=given.alarm_email,
+        api_domain=given.api_domain,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),

@@ -4,7 +4,8 @@ The app is built as `infra/app.py` builds it (cdk.json's feature flags, cdk-nag'
 difference: the third-party dependencies in the function packages are built for this machine
 (`HOST_PLATFORM`) instead of Lambda's arm64, so that tests/infra/test_packaging.py can import each
 handler. The template is the same but for the code assets' hashes. The APIs are mounted under a
-custom domain, as `-c api_domain=... -c api_certificate_arn=...` mounts them.
+custom domain, as `-c api_domain=... -c api_certificate_arn=...` mounts them, and the alarm topic
+mails an operator (`-c alarm_email=...`).
 """
 
 import json
@@ -21,6 +22,7 @@ from respite_infra.cdk.apis import ApiDomain
 from respite_infra.cdk.nag import REPORT_FILE, add_nag_checks
 from respite_infra.packaging import HOST_PLATFORM
 
+ALARM_EMAIL = "ops@respite.test"
 API_DOMAIN = ApiDomain("api.respite.test", "arn:aws:acm:eu-west-1:111111111111:certificate/0000-test")
 
 
@@ -46,6 +48,7 @@ def dev_stage(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
         code_root=root / "lambda",
         platform=HOST_PLATFORM,
         api_domain=API_DOMAIN,
+        alarm_email=ALARM_EMAIL,
     )
     error = None
     try:

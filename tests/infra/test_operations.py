@@ -17,7 +17,7 @@ from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk.apis import MANAGED_RULE_GROUPS, RATE_LIMIT_PER_IP
 from respite_infra.cdk.monitoring import ALARM_KINDS, RUNBOOK, render_runbook
 from respite_infra.cdk.nag import acknowledge
-from tests.infra.conftest import API_DOMAIN, Synthesised
+from tests.infra.conftest import ALARM_EMAIL, API_DOMAIN, Synthesised
 
 STAGE = "dev"
 
@@ -78,6 +78,10 @@ def test_every_alarm_notifies_the_encrypted_topic_and_links_its_runbook_section(
         if r["Properties"]["TopicName"] == f"respite-{STAGE}-alarms"
     ]
     assert "KmsMasterKeyId" in topic["Properties"]
+    subscriptions = [
+        p for p in props(template, "AWS::SNS::Subscription") if p["TopicArn"] == {"Ref": topic_id}
+    ]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", ALARM_EMAIL)]
     found = alarms(template)
     assert found
     runbook = RUNBOOK.read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ class DataStores(Construct):
             removal_policy=settings.removal_policy,
         )
         self.tables: dict[TableName, dynamodb.Table] = {t.name: self._table(t) for t in catalogue.tables}
+        self.indexed_tables = frozenset(t.name for t in catalogue.tables if t.indexes)  # grants cover index/*
         self.access_logs = self._access_log_bucket() if catalogue.buckets else None
         self.buckets: dict[BucketName, s3.Bucket] = {b.name: self._bucket(b) for b in catalogue.buckets}
         self.keys: dict[KeyName, kms.Key] = {k.name: self._key(k) for k in catalogue.keys}

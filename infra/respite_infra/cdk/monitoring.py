@@ -28,6 +28,7 @@ from constructs import Construct
 
 from respite_core.metrics import NAMESPACE, SERVICE_DIMENSION, Metric
 from respite_infra.catalogue import REPO_ROOT
+from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
 
 RUNBOOK = REPO_ROOT / "docs" / "runbook.md"
@@ -221,7 +222,13 @@ class Monitoring(Construct):
         # CloudWatch publishes to the encrypted topic: the key must let it.
         key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         if alarm_email:
-            self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            mail = self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+            acknowledge(
+                mail,
+                "Serverless-SNSRedrivePolicy",
+                "An operator's mailbox: an alarm mail SNS cannot deliver would wait in a queue nobody "
+                "reads, while the alarm's state stays on the dashboards and in CloudWatch's history.",
+            )
         self.alarms: list[cloudwatch.Alarm] = []
 
         operations: list[cloudwatch.IWidget] = []

@@ -124,7 +124,8 @@ class Wiring:
             case TableName():
                 table = self._data.tables[resource]
                 _ = table.grant_read_write_data(grantee) if write else table.grant_read_data(grantee)
-                if isinstance(grantee, lambda_.Function) and grantee.role is not None:
+                indexed = resource in self._data.indexed_tables
+                if indexed and isinstance(grantee, lambda_.Function) and grantee.role is not None:
                     acknowledge(grantee.role, table_indexes_finding(table), _INDEXES)
             case QueueName():
                 # Writing to a queue is sending. Receiving from a queue is the job of its event

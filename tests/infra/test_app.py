@@ -1,0 +1,67 @@
+"""infra/app.py: the stage and its parameters come from the CDK context (`-c key=value`, cdk.json),
+never from code changes. What each parameter builds is asserted on the synthesised stages."""
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from respite_infra.cdk.apis import ApiDomain
+from respite_infra.cdk.settings import INFRA_DIR
+
+CERTIFICATE = "arn:aws:acm:eu-west-1:111111111111:certificate/test"
+
+
+@pytest.fixture(scope="module")
+def parameters() -> Callable[[dict[str, Any]], Any]:
+    spec = importlib.util.spec_from_file_location("respite_cdk_app", INFRA_DIR / "app.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    read: Callable[[dict[str, Any]], Any] = module.parameters
+    return read
+
+
+def test_dev_is_the_default(parameters: Callable[[dict[str, Any]], Any]) -> None:
+    given = parameters({})
+    assert (given.stage, given.cognito_domain, given.alarm_email, given.api_domain) == (
+        "dev",
+        True,
+        None,
+        None,
+    )
+
+
+def test_prod_and_its_parameters_come_from_the_context(parameters: Callable[[dict[str, Any]], Any]) -> None:
+    given = parameters(
+        {
+            "stage": "prod",
+            "cognito_domain": "false",  # as the command line gives it; JSON gives false
+            "alarm_email": "ops@respite.test",
+            "api_domain": "api.respite.test",
+            "api_certificate_arn": CERTIFICATE,
+        }
+    )
+    assert given.stage == "prod"
+    assert given.cognito_domain is False
+    assert given.alarm_email == "ops@respite.test"
+    assert given.api_domain == ApiDomain("api.respite.test", CERTIFICATE)
+    assert parameters({"cognito_domain": False}).cognito_domain is False
+
+
+@pytest.mark.parametrize(
+    ("context", "refusal"),
+    [
+        ({"stage": "qa"}, "unknown stage"),
+        ({"cognito_domain": "maybe"}, "true or false"),
+        ({"api_domain": "api.respite.test"}, "go together"),
+        ({"api_certificate_arn": CERTIFICATE}, "go together"),
+    ],
+)
+def test_odd_context_is_refused(
+    parameters: Callable[[dict[str, Any]], Any], context: dict[str, Any], refusal: str
+) -> None:
+    with pytest.raises(SystemExit, match=refusal):
+        parameters(context)
