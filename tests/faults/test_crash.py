@@ -80,7 +80,7 @@ class WithCrashes(Redelivering):
     def before(self, handler: str, batch: list[dict[str, Any]]) -> None:
         self._fired, self._calls = len(self.injector.fired), self.injector.calls
         expected_calls = int(self.per_record.get(handler, 1.0) * len(batch))
-        if self.rng.random() < 0.6:
+        if len(self.injector.fired) < 3 or self.rng.random() < 0.5:  # every one, until 3 crashes happened
             self.injector.arm(self.rng.randint(0, max(0, expected_calls - 1)))
 
     def after(self, handler: str, batch: list[dict[str, Any]], failed: set[str]) -> None:
