@@ -151,6 +151,13 @@ def test_business_alarms_read_the_services_emf_metrics(template: Template) -> No
     used = {m["MetricStat"]["Metric"]["MetricName"] for m in bounces["Metrics"] if "MetricStat" in m}
     assert used == {Metric.EMAILS_SENT.value, Metric.EMAILS_BOUNCED.value}
     assert alarm(template, "deadlines-overdue-all")["MetricName"] == Metric.DEADLINES_OVERDUE.value
+    erased = alarm(template, "erasures-surge-all")
+    assert (erased["MetricName"], erased["Period"], erased["Threshold"]) == (
+        Metric.ERASURES_DONE.value,
+        86400,
+        100,
+    )
+    assert erased["Dimensions"] == [{"Name": "service", "Value": "retention"}]
 
 
 def test_one_dashboard_per_audience_showing_what_the_issue_lists(template: Template) -> None:

@@ -137,6 +137,18 @@ DEADLINES_OVERDUE = AlarmKind(
     "caseworkers, whose feed lists each overdue item.",
 )
 
+ERASURE_SURGE = AlarmKind(
+    "erasures-surge",
+    "Unusually many erasures",
+    "At least 100 dossiers were erased in a day. Erasure cannot be undone (the data keys are destroyed "
+    "first): a surge is either an agency closing many dossiers on purpose, or a fault that withdraws, "
+    "closes or expires dossiers it should not.",
+    "Read the erasure receipts in the access log (reason: withdrawal, retention, ttl) and the agencies "
+    "they belong to. One agency, withdrawals: ask it. Retention or TTL without closures behind them: "
+    "disable the retention sweeper's schedule (EventBridge rule) and the erasure consumer's mapping "
+    "until the cause is found.",
+)
+
 ALARM_KINDS = (
     API_5XX,
     API_4XX,
@@ -149,6 +161,7 @@ ALARM_KINDS = (
     WEBHOOKS_FAILED,
     EMAIL_BOUNCES,
     DEADLINES_OVERDUE,
+    ERASURE_SURGE,
 )
 
 
@@ -332,6 +345,7 @@ class Monitoring(Construct):
         self._alarm(WEBHOOKS_FAILED, "all", failed, threshold=10)
         self._alarm(EMAIL_BOUNCES, "all", bounce_rate, threshold=5)
         self._alarm(DEADLINES_OVERDUE, "all", overdue, threshold=25)
+        self._alarm(ERASURE_SURGE, "all", erased, threshold=100)
         return [
             cloudwatch.GraphWidget(title="Webhook deliveries failed (per hour)", left=[failed], width=12),
             cloudwatch.GraphWidget(
