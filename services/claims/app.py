@@ -716,6 +716,7 @@ def person_for(office: Office, record: DossierRecord) -> PersonForOffice:
     problems=(400, 422),
     roles=(),
     office_scope=READ_SCOPE,
+    also_returns=("text/csv",),  # format=csv
 )
 def inbox() -> Response:
     """Oldest first, paginated; `format=csv` for a spreadsheet. Each message names the person as far as

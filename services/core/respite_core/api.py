@@ -251,6 +251,7 @@ class Operation:
     response_type: str = "application/json"
     office_scope: str | None = None  # an office system's token with this scope may call it
     request_type: str = "application/json"  # what a body is sent as (text/csv for uploads)
+    also_returns: tuple[str, ...] = ()  # other media types a success may come as (text/csv on request)
 
 
 DEFAULT_PROBLEMS = (400, 401, 403)
@@ -306,6 +307,7 @@ class Api:
         response_type: str = "application/json",
         office_scope: str | None = None,
         request_type: str = "application/json",
+        also_returns: Sequence[str] = (),
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             doc = (view.__doc__ or summary).strip()
@@ -328,6 +330,7 @@ class Api:
                     response_type=response_type,
                     office_scope=office_scope,
                     request_type=request_type,
+                    also_returns=tuple(also_returns),
                 )
             )
             allowed = frozenset(roles)

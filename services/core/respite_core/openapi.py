@@ -328,6 +328,9 @@ def _responses(operation: Operation, refs: Refs) -> JsonObject:
             response["content"] = {operation.response_type: {"schema": refs[model, "serialization"]}}
         elif operation.response_type != "application/json" and status != HTTPStatus.NO_CONTENT:
             response["content"] = {operation.response_type: {"schema": {"type": "string"}}}
+        if status != HTTPStatus.NO_CONTENT:
+            for media_type in operation.also_returns:
+                response.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
         responses[str(status)] = response
     for status in operation.problems:
         if str(status) in responses:
