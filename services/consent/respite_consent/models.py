@@ -1,9 +1,10 @@
 """What the consent API accepts and answers (the stored shapes live in `store`)."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from respite_core.access_log import Purpose
 from respite_core.domain import (
@@ -252,8 +253,18 @@ class SignedForm(Answer):
 # --- the agency's status overview ---------------------------------------------------------------
 
 
+def _written_as_a_date_time(value: object) -> object:
+    """A query's date-time as the document says (ISO 8601), not a number pydantic would read as
+    Unix seconds (`?since=0.5`)."""
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-16T00:00:00Z")
+    return value
+
+
 class OverviewQuery(Request):
-    since: UtcDatetime | None = Field(default=None, description="claims received since; default: 7 days ago")
+    since: Annotated[UtcDatetime | None, BeforeValidator(_written_as_a_date_time)] = Field(
+        default=None, description="claims received since; default: 7 days ago"
+    )
 
 
 # --- erasure receipts (operators) ----------------------------------------------------------------
