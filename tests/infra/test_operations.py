@@ -238,3 +238,45 @@ def test_every_api_is_mounted_at_its_prefix_under_the_custom_domain(template: Te
     for prefix, mapping in mappings.items():
         assert mapping["DomainName"] == {"Ref": domain_id}
         assert mapping["RestApiId"] == {"Ref": apis[f"respite-{STAGE}-{prefix}"]}
+
+
+# --- the promises of the event sources, read from the template ------------------------------------
+
+
+def by_logical_id(template: Template, type_: str) -> dict[str, dict[str, Any]]:
+    return {k: r["Properties"] for k, r in resources(template, type_).items()}
+
+
+def test_every_sqs_consumer_has_a_dlq_after_5_receives_and_6x_its_timeout_of_visibility(
+    template: Template,
+) -> None:
+    queues = by_logical_id(template, "AWS::SQS::Queue")
+    functions = by_logical_id(template, "AWS::Lambda::Function")
+    mappings = props(template, "AWS::Lambda::EventSourceMapping")
+    sqs = [m for m in mappings if m["EventSourceArn"]["Fn::GetAtt"][0] in queues]
+    assert len(sqs) >= len(CATALOGUE.queue_consumers)
+    for mapping in sqs:
+        queue = queues[mapping["EventSourceArn"]["Fn::GetAtt"][0]]
+        function = functions[mapping["FunctionName"]["Ref"]]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert queue["RedrivePolicy"]["maxReceiveCount"] >= 5, queue["QueueName"]
+        assert queue["VisibilityTimeout"] >= 6 * function["Timeout"], queue["QueueName"]
+        assert "KmsMasterKeyId" in queue
+
+
+def test_every_stream_consumer_bisects_retries_a_bounded_number_of_times_and_keeps_failures(
+    template: Template,
+) -> None:
+    queues = by_logical_id(template, "AWS::SQS::Queue")
+    streams = [
+        m
+        for m in props(template, "AWS::Lambda::EventSourceMapping")
+        if "StreamArn" in json.dumps(m["EventSourceArn"])
+    ]
+    assert len(streams) == len(CATALOGUE.stream_consumers)
+    for mapping in streams:
+        assert mapping["BisectBatchOnFunctionError"] is True
+        assert 0 <= mapping["MaximumRetryAttempts"] <= 10  # never -1 (forever): a poison record
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        assert destination in queues
