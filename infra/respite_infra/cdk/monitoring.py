@@ -309,7 +309,8 @@ class Monitoring(Construct):
         errors = function.metric_errors(period=FIVE_MINUTES, statistic="Sum")
         throttles = function.metric_throttles(period=FIVE_MINUTES, statistic="Sum")
         duration = function.metric_duration(period=FIVE_MINUTES, statistic="p99")
-        timeout_ms = function.timeout.to_milliseconds() if function.timeout else 3000
+        assert function.timeout is not None, f"{name}: every Respite function sets its timeout"
+        timeout_ms = function.timeout.to_milliseconds()
         self._alarm(LAMBDA_ERRORS, name, errors, threshold=3)
         self._alarm(LAMBDA_THROTTLES, name, throttles, threshold=1)
         self._alarm(LAMBDA_DURATION, name, duration, threshold=0.8 * timeout_ms, periods=3)
