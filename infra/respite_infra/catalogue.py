@@ -359,6 +359,17 @@ FLAG_BOUNCES = Function(
     ),
 )
 
+TELL_OFFICES_OF_ERASURE = Function(
+    name="notifications-office-terminations",
+    service="notifications",
+    handler="respite_notifications.consumers.office_terminations.handler",
+    uses=(
+        (TableName.DIRECTORY, Access.READ),  # the office, its flagged addresses, the agency's contact
+        (TableName.DELIVERIES, Access.WRITE),  # the email's once-only record, the webhook delivery
+        (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),
+    ),
+)
+
 RECEIVE_MAIL = Function(
     name="notifications-inbound-mail",
     service="notifications",
@@ -384,7 +395,7 @@ EMAIL = Email(
     receipt_rule_set="inbound",
     inbound=RECEIVE_MAIL,
     inbound_bucket=BucketName.INBOUND_MAIL,
-    sender_functions=(DELIVER_TO_OFFICES.name,),
+    sender_functions=(DELIVER_TO_OFFICES.name, TELL_OFFICES_OF_ERASURE.name),
 )
 
 CLAIMS_CONSOLIDATION = Queue(
@@ -551,6 +562,7 @@ CATALOGUE = Catalogue(
         QueueConsumer(DELIVER_TO_OFFICES, queue=QueueName.OUTBOX),
         QueueConsumer(CALL_WEBHOOKS, queue=QueueName.WEBHOOK_DELIVERIES, batch_size=5),
         QueueConsumer(FLAG_BOUNCES, queue=QueueName.MAIL_EVENTS),
+        QueueConsumer(TELL_OFFICES_OF_ERASURE, queue=QueueName.OFFICE_TERMINATIONS),
     ),
     email=EMAIL,
     schedules=(

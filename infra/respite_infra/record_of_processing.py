@@ -14,7 +14,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, TTL_BACKSTOP
+from respite_core.erasure import (
+    DEFAULT_RETENTION,
+    RETENTION_SETTING,
+    TERMINATION_RECORDS_KEPT,
+    TTL_BACKSTOP,
+)
 from respite_core.resources import ResourceName, TableName
 from respite_infra.catalogue import (
     CATALOGUE,
@@ -39,6 +44,11 @@ _KEPT: dict[TableName, str] = {
     TableName.DIRECTORY: "while the agency or office takes part (no data about people in debt help)",
     TableName.ACCESS_LOG: (
         "a dossier's entries are deleted with the dossier; erasure receipts are kept (no personal data)"
+    ),
+    TableName.DELIVERIES: (
+        "items expire (TTL `expires_at`); items about an erased dossier are deleted with it, but for"
+        " what telling each office of the erasure leaves (ids and the reason): "
+        f"{TERMINATION_RECORDS_KEPT.days} days"
     ),
 }
 
@@ -82,6 +92,9 @@ def render(catalogue: Catalogue = CATALOGUE) -> str:
         + f"; DynamoDB TTL, {_days(TTL_BACKSTOP.days)} after the deadline, is the backstop.",
         "- **What remains** is an erasure receipt in the access log: a keyed hash of the dossier id, when,",
         "  why, how many items and objects were removed, how many offices were told. No personal data.",
+        "- **Offices are told** by email and, when they have an endpoint, a signed webhook: the dossier's",
+        "  id, the agency and its contact, why. The record that each was sent (ids and the reason) is kept",
+        f"  {_days(TERMINATION_RECORDS_KEPT.days)}, as long as the termination can be delivered again.",
         "",
         "## Stores",
         "",

@@ -22,7 +22,7 @@ from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.test_dossiers import OLGA, PDF, Client, upload
 from tests.e2e.test_inbound_mail import OFFICE_ADDRESS
-from tests.e2e.test_link_page import mails_about
+from tests.e2e.test_link_page import Mail, mails_about
 from tests.e2e.test_negotiation import Agency, Office
 from tests.e2e.test_slice import ANNA, PROBLEM, be_national_number, registration
 
@@ -206,6 +206,15 @@ def items_naming(stack: RunningStack, dossier_id: str) -> list[dict[str, Any]]:
     return [item for item in items if dossier_id in json.dumps(item)]
 
 
+def terminations_to(stack: RunningStack, dossier_id: str) -> list[Mail]:
+    """The termination emails Van Hove got about the dossier (the notice's email names it too)."""
+    return [
+        m
+        for m in mails_about(stack, dossier_id, OFFICE_ADDRESS)
+        if str(m.message["Subject"]).startswith("Einde van de schuldhulpverlening")
+    ]
+
+
 def receipt_of(olga: Client, dossier_id: str) -> dict[str, Any] | None:
     response = olga.get(f"/erasures/{dossier_id}")
     if response.status_code != 200:
@@ -269,6 +278,11 @@ def test_withdrawal_erases_everything_everywhere(stack: RunningStack, anna: Agen
     assert receipt["offices_told"] == 1
     assert dossier_id not in json.dumps(receipt)
     assert leaks(stack, person) == {}
+    # the office that was notified hears of it: one termination, in its language, naming no one
+    [told] = wait_for(lambda: terminations_to(stack, dossier_id), timeout_s=ERASED_WITHIN_S)
+    assert "de toestemming ingetrokken" in told.text
+    assert all(value not in told.raw + told.text for value in person.markers.values())
+    assert "/notifications/r/" not in told.text
     # the ciphertext the stream still carries opens for nobody: the data key is gone
     copies = sealed_copies_in_the_stream(stack, dossier_id)
     assert copies, "the stream keeps the sealed person (a residual copy)"

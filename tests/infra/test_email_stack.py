@@ -178,7 +178,7 @@ def test_ses_may_use_the_at_rest_key_on_this_accounts_behalf(resources: Resource
         assert "aws:SourceAccount" in json.dumps(statement["Condition"])
 
 
-def test_only_the_outbox_may_send_and_only_from_its_identity_through_its_configuration_set(
+def test_only_the_senders_may_send_and_only_from_the_identity_through_the_configuration_set(
     dev_stage: Synthesised, resources: Resources, email: Email
 ) -> None:
     policies = of_type(resources, "AWS::IAM::Policy")
@@ -188,11 +188,19 @@ def test_only_the_outbox_may_send_and_only_from_its_identity_through_its_configu
         for s in p["PolicyDocument"]["Statement"]
         if "ses:SendEmail" in json.dumps(s["Action"])
     }
-    outbox_role = f'"{next(iter(_role_of(resources, function_id(resources, "notifications-outbox"))))}"'
+    sender_roles = {
+        f'"{role}"'
+        for name in email.sender_functions
+        for role in _role_of(resources, function_id(resources, name))
+    }
+    assert len(sender_roles) == len(email.sender_functions) == 2  # the outbox, the office terminations
 
     assert sending, "no function may send email"
+    granted = " ".join(json.dumps(policies[logical]["Roles"]) for logical in sending)
+    assert all(role in granted for role in sender_roles)  # each sender may send
     for logical, statement in sending.items():
-        assert outbox_role in json.dumps(policies[logical]["Roles"])  # the outbox's role, nobody else's
+        roles = json.dumps(policies[logical]["Roles"])
+        assert any(role in roles for role in sender_roles)  # a sender's role, nobody else's
         resource = json.dumps(statement["Resource"])
         assert f"identity/{email.sending_domain}" in resource
         assert f"configuration-set/respite-{STAGE}-{email.configuration_set}" in resource

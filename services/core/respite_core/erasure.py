@@ -20,6 +20,11 @@ RETENTION_SETTING = "RESPITE_RETENTION_DAYS"
 # the dossier's meta item, this much later, is the backstop (AWS deletes "within a few days").
 TTL_BACKSTOP = timedelta(days=1)
 
+# What telling an office of an erasure leaves at the notifications service (the email's "sent" record,
+# the webhook delivery): ids and the reason, no personal data, kept as long as the termination can
+# come back — the office-terminations queue's 4 days plus its DLQ's 14 — and then expired (TTL).
+TERMINATION_RECORDS_KEPT = timedelta(days=18)
+
 
 class ErasureReason(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"  # the person withdrew consent: erased at once

@@ -4,6 +4,9 @@ The office's language chooses the templates (`templates/<nl|fr|en>/`): a subject
 and an HTML body (autoescaped). The email says as little about the person as lets the office find its
 file — see `person_hint` — and never the national number: everything else is behind the link, which
 shows it only to whoever holds the token, and logs the read.
+
+The termination of an erased dossier (`templates/<language>/termination/`, `render_termination`)
+says nothing of the person at all, and has no link: there is nothing left to open.
 """
 
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from respite_core.domain import DebtorIdentity, Language, MessageType
+from respite_core.erasure import ErasureReason
 from respite_core.wording import MESSAGE_TYPES, long_date
 
 if TYPE_CHECKING:
@@ -70,14 +74,55 @@ def _environment() -> "Environment":
 
 
 def render(view: EmailView) -> EmailContent:
-    environment = _environment()
     context = {
         "view": view,
         "type_words": MESSAGE_TYPES[view.language][view.message_type],
         "due_on": long_date(view.reply_due_on, view.language) if view.reply_due_on else None,
         "valid_until": long_date(view.link_valid_until, view.language),
     }
-    folder = view.language.value
+    return _render(view.language.value, context)
+
+
+@dataclass(frozen=True)
+class TerminationView:
+    """Everything a termination may show: ids, the office's own file references (when known), the
+    agency's name and contact, and why. Nothing of the person: the dossier is erased."""
+
+    language: Language
+    agency_name: str
+    agency_contact: str
+    office_name: str
+    dossier_reference: str
+    reason: ErasureReason
+    office_references: tuple[str, ...] = ()
+
+
+TERMINATION_REASONS: dict[Language, dict[ErasureReason, str]] = {
+    Language.NL: {
+        ErasureReason.CONSENT_WITHDRAWN: "de persoon heeft de toestemming ingetrokken",
+        ErasureReason.RETENTION_ENDED: "het dossier is afgesloten en de bewaartermijn is verstreken",
+        ErasureReason.TTL_EXPIRED: "het dossier is afgesloten en de bewaartermijn is verstreken",
+    },
+    Language.FR: {
+        ErasureReason.CONSENT_WITHDRAWN: "la personne a retiré son consentement",
+        ErasureReason.RETENTION_ENDED: "le dossier est clôturé et le délai de conservation est écoulé",
+        ErasureReason.TTL_EXPIRED: "le dossier est clôturé et le délai de conservation est écoulé",
+    },
+    Language.EN: {
+        ErasureReason.CONSENT_WITHDRAWN: "the person withdrew their consent",
+        ErasureReason.RETENTION_ENDED: "the dossier was closed and its retention period has ended",
+        ErasureReason.TTL_EXPIRED: "the dossier was closed and its retention period has ended",
+    },
+}
+
+
+def render_termination(view: TerminationView) -> EmailContent:
+    context = {"view": view, "reason": TERMINATION_REASONS[view.language][view.reason]}
+    return _render(f"{view.language.value}/termination", context)
+
+
+def _render(folder: str, context: dict[str, object]) -> EmailContent:
+    environment = _environment()
 
     def one(name: str) -> str:
         return environment.get_template(f"{folder}/{name}").render(**context)

@@ -45,9 +45,9 @@ class EmailRecords:
         )
         return from_dynamo(response["Item"]) if "Item" in response else None
 
-    def claim(self, message_id: str, office_id: str, now: datetime) -> bool:
+    def claim(self, message_id: str, office_id: str, now: datetime, *, kept: timedelta = KEPT) -> bool:
         """True when this sender may send now; False when the message is done (sent or skipped).
-        Raises EmailInProgress while another sender's lease runs."""
+        Raises EmailInProgress while another sender's lease runs. The record expires after `kept`."""
         client = aws.dynamodb()
         key = table_keys.email_sent(message_id)
         item = {
@@ -59,7 +59,7 @@ class EmailRecords:
             "state": EmailState.SENDING.value,
             "claimed_at": to_iso(now),
             "lease_until": int((now + LEASE).timestamp()),
-            EXPIRES_AT: int((now + KEPT).timestamp()),
+            EXPIRES_AT: int((now + kept).timestamp()),
         }
         try:
             client.put_item(

@@ -16,6 +16,7 @@ from typing import Any
 from respite_core.ids import to_iso
 
 EVENT_TYPE = "message.created"
+TERMINATION_EVENT = "dossier.terminated"  # an erased dossier's termination (`termination_body`)
 PUBLIC_URL_VARIABLE = "RESPITE_PUBLIC_URL"  # the platform's public base URL (the claims API is under /claims)
 
 
@@ -47,4 +48,20 @@ def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetim
         },
     }
     document = {"type": EVENT_TYPE, "timestamp": to_iso(at), "data": data}
+    return json.dumps(document, separators=(",", ":"), sort_keys=True)
+
+
+def termination_body(delivery: Mapping[str, Any], *, at: datetime) -> str:
+    """The JSON body of an erased dossier's termination: ids and why, no links (nothing is left to
+    fetch), nothing of the person."""
+    data: dict[str, Any] = {
+        "office_id": delivery["office_id"],
+        "agency_id": delivery["agency_id"],
+        "dossier_id": delivery["dossier_id"],
+        "termination_id": delivery["termination_id"],
+        "message_type": "termination",
+        "reason": delivery["reason"],
+        "office_references": list(delivery.get("office_references") or []),
+    }
+    document = {"type": TERMINATION_EVENT, "timestamp": to_iso(at), "data": data}
     return json.dumps(document, separators=(",", ":"), sort_keys=True)

@@ -23,21 +23,23 @@ At least once: if a consumer dies between a 2xx and recording it, the job is att
 the claim's lease; the receiver sees the same `webhook-id` and, per Standard Webhooks, ignores it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from respite_core import table_keys
-from respite_core.domain import Office
+from respite_core.domain import MessageType, Office
+from respite_core.erasure import TERMINATION_RECORDS_KEPT
 from respite_core.ids import parse_iso, to_iso, utc_now
 from respite_core.resources import TableName
 from respite_core.store.directory import Directory
-from respite_core.store.items import Item
+from respite_core.store.items import EXPIRES_AT, Item
 from respite_core.store.table import Table
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedKind, webhook_trouble
 from respite_notifications.store import FeedStore, dossier_agency
+from respite_notifications.terminations import Termination, record_id
 from respite_notifications.webhooks import payload, schedule, sender, signing
 from respite_notifications.webhooks.ssrf import (
     UnresolvableEndpoint,
@@ -96,17 +98,48 @@ def deliver(delivery: OfficeDelivery, *, now: datetime | None = None) -> None:
         "message_type": delivery.message_type.value,
         "message_created_at": to_iso(delivery.created_at),
     }
-    if store.is_disabled(delivery.office_id, url):
+    _store_and_enqueue(store, url, record, now)
+
+
+def deliver_termination(termination: Termination, *, now: datetime | None = None) -> None:
+    """Enqueue the webhook telling the office that the dossier is erased, once, when it has an
+    endpoint. It keeps the dossier's id (the office's handle on its file, which the body must
+    carry on every attempt) and expires with the termination's other records."""
+    url = webhook_url(Directory().office(termination.office_id))
+    if url is None:
+        return
+    now = now or utc_now()
+    record: Item = {
+        "webhook_id": record_id(termination),
+        "event": payload.TERMINATION_EVENT,
+        "office_id": termination.office_id,
+        "agency_id": termination.agency_id,
+        "dossier_id": termination.dossier_id,
+        "message_id": termination.termination_id,  # what the webhook's events name (a failure)
+        "termination_id": termination.termination_id,
+        "message_type": MessageType.TERMINATION.value,
+        "reason": termination.reason.value,
+        "office_references": list(termination.office_references),
+        "message_created_at": to_iso(now),
+        EXPIRES_AT: int((now + TERMINATION_RECORDS_KEPT).timestamp()),
+    }
+    _store_and_enqueue(WebhookStore(), url, record, now)
+
+
+def _store_and_enqueue(store: WebhookStore, url: str, record: Item, now: datetime) -> None:
+    """Store the delivery (a conditional put: once) and put its first job on the queue."""
+    office_id, webhook_id = str(record["office_id"]), str(record["webhook_id"])
+    if store.is_disabled(office_id, url):
         store.create(record | {"status": Status.SKIPPED.value, "last_outcome": "endpoint_disabled"}, now)
         return
     if store.create(record | {"status": Status.PENDING.value}, now):
-        _enqueue(store, delivery.office_id, record["webhook_id"], round_=0, now=now)
+        _enqueue(store, office_id, webhook_id, round_=0, now=now)
         return
-    existing = store.delivery(delivery.office_id, record["webhook_id"])
+    existing = store.delivery(office_id, webhook_id)
     if existing is not None and existing["status"] == Status.PENDING and not existing.get("queued"):
         # stored by an earlier try that died before its job was sent: send it now (the claim makes
         # a second job harmless)
-        _enqueue(store, delivery.office_id, record["webhook_id"], round_=int(existing["round"]), now=now)
+        _enqueue(store, office_id, webhook_id, round_=int(existing["round"]), now=now)
 
 
 def _enqueue(store: WebhookStore, office_id: str, webhook_id: str, *, round_: int, now: datetime) -> None:
@@ -194,10 +227,8 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
         reason = "no_endpoint" if url is None else "endpoint_disabled"
         _settle(store, job, Status.SKIPPED, now, last_outcome=reason)
         return "skipped"
-    message = Table(TableName.DOSSIERS).get(
-        table_keys.dossier(str(record["dossier_id"])), table_keys.message(str(record["message_id"]))
-    )
-    if message is None:
+    body_at = _body_builder(record)
+    if body_at is None:
         _settle(store, job, Status.CANCELLED, now, last_outcome="message_erased")
         return "cancelled"
     secrets = [s.secret for s in directory.webhook_secrets(job.office_id, now)]
@@ -211,7 +242,7 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
         outcome = sender.Outcome(None, "dns_error", 0)
     else:
         sent_at = utc_now()  # the real clock: the receiver checks the timestamp against its own
-        body = payload.body(record, message, at=sent_at)
+        body = body_at(sent_at)
         headers = signing.signature_headers(job.webhook_id, body, secrets, at=sent_at)
         outcome = sender.post(endpoint, body.encode(), headers)
     store.record_attempt(
@@ -236,6 +267,19 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
     send_job(following, delay_s=schedule.sqs_delay(when, now))
     _settle(store, job, Status.PENDING, now, next_attempt_at=to_iso(when), queued=True, **result)
     return "retry"
+
+
+def _body_builder(record: Item) -> Callable[[datetime], str] | None:
+    """How this delivery's body is written at each attempt; None when its message is gone. A
+    message's webhook reads the message as it is then; a termination's says what its record says."""
+    if record.get("event") == payload.TERMINATION_EVENT:
+        return lambda at: payload.termination_body(record, at=at)
+    message = Table(TableName.DOSSIERS).get(
+        table_keys.dossier(str(record["dossier_id"])), table_keys.message(str(record["message_id"]))
+    )
+    if message is None:
+        return None
+    return lambda at: payload.body(record, message, at=at)
 
 
 def _give_up(
