@@ -45,8 +45,10 @@ def sort_keys(response: dict[str, Any]) -> list[str]:
 def query(aws: boto3.Session, table: str, pk: str, **options: Any) -> dict[str, Any]:
     values = {":pk": {"S": pk}} | options.pop("values", {})
     condition = "PK = :pk" + options.pop("and_", "")
-    return aws.client("dynamodb").query(
-        TableName=table, KeyConditionExpression=condition, ExpressionAttributeValues=values, **options
+    return dict(
+        aws.client("dynamodb").query(
+            TableName=table, KeyConditionExpression=condition, ExpressionAttributeValues=values, **options
+        )
     )
 
 
@@ -57,15 +59,15 @@ def test_a_query_returns_its_partition_in_sort_key_order(aws: boto3.Session, tab
 
 def test_a_query_of_an_absent_partition_is_empty_and_creates_nothing(aws: boto3.Session, table: str) -> None:
     assert query(aws, table, "DOSSIER#none")["Items"] == []
-    assert aws.client("dynamodb").scan(TableName=table, Select="COUNT")["Count"] == len(PARTITIONS) * len(SORT_KEYS)
+    count = aws.client("dynamodb").scan(TableName=table, Select="COUNT")["Count"]
+    assert count == len(PARTITIONS) * len(SORT_KEYS)
 
 
 def test_sort_key_conditions_hold(aws: boto3.Session, table: str) -> None:
     claims = query(aws, table, "DOSSIER#c", and_=" AND begins_with(SK, :p)", values={":p": {"S": "CLAIM#"}})
     assert sort_keys(claims) == ["CLAIM#01", "CLAIM#02", "CLAIM#03"]
-    between = query(
-        aws, table, "DOSSIER#c", and_=" AND SK BETWEEN :a AND :b", values={":a": {"S": "CLAIM#02"}, ":b": {"S": "M"}}
-    )
+    bounds = {":a": {"S": "CLAIM#02"}, ":b": {"S": "M"}}
+    between = query(aws, table, "DOSSIER#c", and_=" AND SK BETWEEN :a AND :b", values=bounds)
     assert sort_keys(between) == ["CLAIM#02", "CLAIM#03"]
 
 
