@@ -128,7 +128,8 @@ def test_an_email_without_our_tags_is_about_nothing() -> None:
 def test_only_the_offices_own_addresses_are_flagged_and_only_for_lasting_trouble() -> None:
     permanent = mail_event_from(json.dumps(ses_record()))
     transient = mail_event_from(json.dumps(ses_record(bounce_type="Transient")))
-    assert permanent is not None and transient is not None
+    assert permanent is not None
+    assert transient is not None
 
     assert addresses_to_flag(permanent, ["dossiers@vanhove.example", "info@vanhove.example"]) == (
         "dossiers@vanhove.example",
@@ -159,11 +160,13 @@ def test_the_caseworkers_alert_names_the_dossier_and_office_but_no_address() -> 
 def test_a_redelivered_event_makes_the_same_feed_item() -> None:
     first = mail_event_from(sns_envelope(ses_record("Complaint")))
     again = mail_event_from(sns_envelope(ses_record("Complaint")))
-    assert first is not None and again is not None
+    assert first is not None
+    assert again is not None
 
     one, two = (feed_item_for(e, flagged=1, agency_id="ocmw-gent") for e in (first, again))
 
-    assert one is not None and two is not None
+    assert one is not None
+    assert two is not None
     assert one.kind is FeedKind.EMAIL_COMPLAINED
     assert one.item_id == two.item_id
 
