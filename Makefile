@@ -74,15 +74,11 @@ format: setup  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup  ## benchmarks (quick profile); each prints its figures beside its same-run reference
-	$(BIN)/python bench/slice.py
-	$(BIN)/python bench/claim_intake.py --quick
-	$(BIN)/python bench/erasure.py
+bench: setup  ## the benchmark table (quick profile): every figure beside its same-run reference
+	$(BIN)/python bench/table.py
 
-bench-full: setup  ## the benchmarks at the issues' sizes (claim intake: 1,000 dossiers x 14 claims)
-	$(BIN)/python bench/slice.py
-	$(BIN)/python bench/claim_intake.py
-	$(BIN)/python bench/erasure.py
+bench-full: setup  ## the benchmark table at the issues' sizes (claim intake: 1,000 dossiers x 14 claims)
+	$(BIN)/python bench/table.py --full
 
 synth: setup  ## synthesise the CDK app into infra/cdk.out (STAGE=dev|prod)
 	cd infra && ../$(BIN)/python app.py $(if $(STAGE),--stage $(STAGE),)
