@@ -22,7 +22,7 @@ from typing import Any
 
 import boto3
 import requests
-from support import percentile, registration
+from support import count_calls, percentile, registration
 
 from respite_core import table_keys
 from respite_infra.local.moto_process import free_port
@@ -30,13 +30,6 @@ from respite_infra.local.seed import DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
 
 POLL_S = 0.005
-
-
-def count_calls(counter: Counter[str]) -> Callable[..., None]:
-    def on_call(model: Any, **_: Any) -> None:
-        counter[f"{model.service_model.service_name}:{model.name}"] += 1
-
-    return on_call
 
 
 class Office:

@@ -9,23 +9,14 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import boto3
 import requests
-from support import percentile, registration
+from support import count_calls, percentile, registration
 
 from respite_infra.local.moto_process import free_port
 from respite_infra.local.seed import DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
-
-
-def count_calls(counter: Counter[str]) -> Callable[..., None]:
-    def on_call(model: Any, **_: Any) -> None:
-        counter[f"{model.service_model.service_name}:{model.name}"] += 1
-
-    return on_call
 
 
 def main(n: int = 200) -> None:

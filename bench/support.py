@@ -3,7 +3,7 @@ services make (botocore hooks on the services' boto3 session)."""
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -118,6 +118,15 @@ class AwsCall:
     params: dict[str, Any]  # as the service passed them
     answer: dict[str, Any]  # as botocore parsed it
     thread: str  # who called: a pump's thread is named after its function, the API's are not
+
+
+def count_calls(counter: Counter[str]) -> Callable[..., None]:
+    """A botocore `before-call` hook adding each call to `counter` as "service:Operation"."""
+
+    def on_call(model: Any, **_: Any) -> None:
+        counter[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    return on_call
 
 
 class AwsCalls:
