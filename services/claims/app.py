@@ -84,6 +84,7 @@ from respite_core.ids import new_id, utc_now
 from respite_core.store import documents
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
+from respite_core.store.items import model_of
 
 api = Api(
     "claims",
@@ -445,10 +446,7 @@ def negotiation(dossier_id: str) -> Response:
     """The latest proposal's part for each creditor, and who accepted, rejected or has not answered."""
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
     latest = exchange.latest_proposals(record.messages)
-    parts = [
-        CreditorPart.model_validate({k: v for k, v in m.body.items() if k in CreditorPart.model_fields})
-        for m in latest.values()
-    ]
+    parts = [model_of(CreditorPart, m.body) for m in latest.values()]
     kinds = {str(m.body.get("kind")) for m in latest.values()}
     body = Negotiation(
         dossier_id=dossier_id,

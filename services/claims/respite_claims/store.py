@@ -32,7 +32,7 @@ from respite_core.store.dossier_items import (
     message_from_item,
     message_item,
 )
-from respite_core.store.items import ENTITY, Item, to_dynamo
+from respite_core.store.items import ENTITY, Item, model_of, to_dynamo
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
@@ -104,7 +104,7 @@ class ClaimsStore:
         meta = [i for i in items if i.get(ENTITY) == "dossier"]
         if not meta:
             return None
-        dossier = Dossier.model_validate({k: v for k, v in meta[0].items() if k in Dossier.model_fields})
+        dossier = model_of(Dossier, meta[0])
         return DossierRecord(dossier, items, self._keys)
 
     def message_item(self, dossier_id: str, message_id: str) -> Item | None:
@@ -299,11 +299,7 @@ class ClaimsStore:
 
     def dossier_summary(self, dossier_id: str) -> Dossier | None:
         item = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
-        return (
-            None
-            if item is None
-            else Dossier.model_validate({k: v for k, v in item.items() if k in Dossier.model_fields})
-        )
+        return None if item is None else model_of(Dossier, item)
 
     def log(self, entry: AccessEntry) -> None:
         self._log.append(entry)

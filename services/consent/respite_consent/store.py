@@ -29,7 +29,7 @@ from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.documents import DOWNLOAD_EXPIRES, document_key, presigned_download
 from respite_core.store.dossier_items import attachment_name_field
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
@@ -49,11 +49,6 @@ class ChangedMeanwhile(Exception):
 
 class InvalidCursor(ValueError):
     pass
-
-
-def fields_of(item: Item, model: type[Any]) -> dict[str, Any]:
-    """The attributes of a stored item that belong to `model` (keys and bookkeeping dropped)."""
-    return {name: value for name, value in item.items() if name in model.model_fields}
 
 
 def dossier_item(dossier: Dossier, person_key: str) -> Item:
@@ -201,7 +196,7 @@ class DossierStore:
 
     def dossier(self, dossier_id: str) -> Dossier | None:
         item = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
-        return None if item is None else Dossier.model_validate(fields_of(item, Dossier))
+        return None if item is None else model_of(Dossier, item)
 
     def partition(self, dossier_id: str) -> DossierPartition | None:
         """The whole dossier in one Query (strongly consistent: a caseworker sees their own writes)."""
@@ -215,10 +210,10 @@ class DossierStore:
         person = by_kind.get("person", [])
         consent = by_kind.get("consent", [])
         return DossierPartition(
-            dossier=Dossier.model_validate(fields_of(meta[0], Dossier)),
+            dossier=model_of(Dossier, meta[0]),
             person_key=str(meta[0]["person_key"]),
             sealed_person=str(person[0][PERSON_FIELD]) if person else None,
-            consent=ConsentRecord.model_validate(fields_of(consent[0], ConsentRecord)) if consent else None,
+            consent=model_of(ConsentRecord, consent[0]) if consent else None,
             claim_items=by_kind.get("claim", []),
             message_items=by_kind.get("message", []),
             attachment_items=by_kind.get("attachment", []),
@@ -248,7 +243,7 @@ class DossierStore:
             )
             for item in items:
                 position = {name: item[name] for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
-                yield Dossier.model_validate(fields_of(item, Dossier)), _encode_cursor(position)
+                yield model_of(Dossier, item), _encode_cursor(position)
             if last is None:
                 return
             start = last

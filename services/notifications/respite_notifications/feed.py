@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from respite_core.domain import Dossier, MessageType
 from respite_core.ids import parse_iso, to_iso
 from respite_core.overview import StatusOverview
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, model_of
 
 
 class FeedKind(StrEnum):
@@ -77,7 +77,7 @@ def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> lis
 
 
 def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
-    dossier = Dossier.model_validate({k: v for k, v in new.items() if k in Dossier.model_fields})
+    dossier = model_of(Dossier, new)
     if event_name == "INSERT":
         return [_item(FeedKind.DOSSIER_REGISTERED, dossier.agency_id, dossier.dossier_id, dossier.opened_at)]
     if _newly_set(old, new, "standstill_warned_on"):

@@ -16,7 +16,7 @@ from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item, person_from_item
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.table import Table
 
 
@@ -54,7 +54,7 @@ class OfficeRequests:
         )
         if meta is None or raw_request is None or raw_request.get("receiver") != office_id:
             return None
-        dossier = Dossier.model_validate({k: v for k, v in meta.items() if k in Dossier.model_fields})
+        dossier = model_of(Dossier, meta)
         agency = self._directory.agency(dossier.agency_id)
         office = self._directory.office(office_id)
         if agency is None or office is None:

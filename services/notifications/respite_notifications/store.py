@@ -9,7 +9,7 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
-from respite_core.store.items import Item
+from respite_core.store.items import Item, model_of
 from respite_core.store.table import Table, TransactionConflict, write_together
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedItem
@@ -56,7 +56,7 @@ class FeedStore:
                 "PK = :pk", {":pk": table_keys.feed(agency_id)}, forward=False, limit=50, start_key=start
             )
             for item in items:
-                yield FeedItem.model_validate(_fields(item)), _encode({"PK": item["PK"], "SK": item["SK"]})
+                yield model_of(FeedItem, item), _encode({"PK": item["PK"], "SK": item["SK"]})
             if last is None:
                 return
             start = last
@@ -98,10 +98,6 @@ def _count(table: Table, counter: str, by: int) -> dict[str, Any]:
             "ExpressionAttributeValues": {":by": {"N": str(by)}},
         }
     }
-
-
-def _fields(item: Item) -> dict[str, Any]:
-    return {name: value for name, value in item.items() if name in FeedItem.model_fields}
 
 
 def _encode(position: Item) -> str:

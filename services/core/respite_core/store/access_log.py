@@ -6,6 +6,7 @@ from respite_core import table_keys
 from respite_core.access_log import AccessEntry
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
+from respite_core.store.items import model_of
 from respite_core.store.table import Table
 
 
@@ -29,7 +30,4 @@ class AccessLog:
 
     def entries(self, dossier_id: str) -> list[AccessEntry]:
         items = self._table.query_partition(table_keys.access_log(dossier_id))
-        return [
-            AccessEntry.model_validate({k: v for k, v in i.items() if k in AccessEntry.model_fields})
-            for i in items
-        ]
+        return [model_of(AccessEntry, i) for i in items]

@@ -6,6 +6,7 @@ from respite_core import table_keys
 from respite_core.domain import Dossier
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
+from respite_core.store.items import model_of
 from respite_core.store.table import Table
 
 AGENCY_INDEX = "GSI1"
@@ -19,9 +20,7 @@ class AgencyDossiers:
         items = self._dossiers.query(
             "GSI1PK = :agency", {":agency": table_keys.agency(agency_id)}, index=AGENCY_INDEX
         )
-        return [
-            Dossier.model_validate({k: v for k, v in i.items() if k in Dossier.model_fields}) for i in items
-        ]
+        return [model_of(Dossier, i) for i in items]
 
     def claims_received(self, agency_id: str, since: datetime) -> int:
         """Claims received or updated since `since`: the consolidation consumer's receipts, summed."""

@@ -16,7 +16,7 @@ from respite_core import aws, table_keys
 from respite_core.domain import Agency, Office
 from respite_core.ids import new_id, parse_iso, to_iso
 from respite_core.resources import KeyName, TableName, locate
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, model_of
 from respite_core.store.table import Table
 
 SECRET_OVERLAP = timedelta(days=7)  # how long a replaced secret stays valid after rotation
@@ -67,19 +67,19 @@ class Directory:
 
     def agency(self, agency_id: str) -> Agency | None:
         item = self._table.get(table_keys.AGENCIES, table_keys.agency(agency_id))
-        return None if item is None else Agency.model_validate(_fields(item, Agency))
+        return None if item is None else model_of(Agency, item)
 
     def office(self, office_id: str) -> Office | None:
         item = self._table.get(table_keys.OFFICES, table_keys.office(office_id))
-        return None if item is None else Office.model_validate(_fields(item, Office))
+        return None if item is None else model_of(Office, item)
 
     def agencies(self) -> list[Agency]:
         items = self._table.query_partition(table_keys.AGENCIES)
-        return sorted((Agency.model_validate(_fields(i, Agency)) for i in items), key=lambda a: a.agency_id)
+        return sorted((model_of(Agency, i) for i in items), key=lambda a: a.agency_id)
 
     def offices(self) -> list[Office]:
         items = self._table.query_partition(table_keys.OFFICES)
-        return sorted((Office.model_validate(_fields(i, Office)) for i in items), key=lambda o: o.office_id)
+        return sorted((model_of(Office, i) for i in items), key=lambda o: o.office_id)
 
     # --- contact addresses that bounced or complained (SES events) -----------------------------------
 
@@ -179,7 +179,3 @@ def _open(office_id: str, sealed: str) -> str:
         CiphertextBlob=base64.b64decode(sealed), EncryptionContext={"office_id": office_id}
     )
     return response["Plaintext"].decode()
-
-
-def _fields(item: dict[str, Any], model: type[Agency] | type[Office]) -> dict[str, Any]:
-    return {name: value for name, value in item.items() if name in model.model_fields}

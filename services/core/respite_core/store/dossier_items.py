@@ -17,7 +17,7 @@ from respite_core import table_keys
 from respite_core.domain import Claim, CreditorClass, DebtorIdentity, Message
 from respite_core.ids import to_iso
 from respite_core.store.data_keys import DataKey
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, Item, fields_of
 
 _CLAIM_SEALED = ("office_reference", "principal_creditor", "title")
 PERSON_FIELD = "person"  # the sealed person item's attribute and seal field (written by consent)
@@ -49,7 +49,7 @@ def claim_item(claim: Claim, data_key: DataKey, *, agency_id: str, received_at: 
 
 def claim_from_item(item: Item, data_key: DataKey) -> Claim:
     opened = json.loads(data_key.open(f"claim:{item['claim_id']}", str(item["sealed"])))
-    return Claim.model_validate({**_fields(item, Claim), **opened})
+    return Claim.model_validate({**fields_of(item, Claim), **opened})
 
 
 def message_item(message: Message, data_key: DataKey, *, agency_id: str, office_id: str) -> Item:
@@ -83,7 +83,7 @@ def message_from_item(item: Item, data_key: DataKey) -> Message:
     body: dict[str, Any] = {}
     if "sealed_body" in item:
         body = json.loads(data_key.open(f"message:{item['message_id']}", str(item["sealed_body"])))
-    return Message.model_validate({**_fields(item, Message), "body": body})
+    return Message.model_validate({**fields_of(item, Message), "body": body})
 
 
 def person_from_item(item: Item, data_key: DataKey) -> DebtorIdentity:
@@ -145,10 +145,6 @@ def inbox_item(message: Message, office_id: str, ack_due_on_iso: str) -> Item:
         "GSI2PK": table_keys.ACK_DUE,
         "GSI2SK": table_keys.deadline(ack_due_on_iso, message.dossier_id, message.message_id),
     }
-
-
-def _fields(item: Item, model: type[Claim] | type[Message]) -> dict[str, Any]:
-    return {name: value for name, value in item.items() if name in model.model_fields}
 
 
 @dataclass(frozen=True)

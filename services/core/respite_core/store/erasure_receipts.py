@@ -8,7 +8,7 @@ from respite_core import table_keys
 from respite_core.erasure import ErasureReceipt
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
@@ -71,4 +71,4 @@ def _items(receipt: ErasureReceipt) -> list[Item]:
 
 
 def _receipt(item: dict[str, Any]) -> ErasureReceipt:
-    return ErasureReceipt.model_validate({k: v for k, v in item.items() if k in ErasureReceipt.model_fields})
+    return model_of(ErasureReceipt, item)

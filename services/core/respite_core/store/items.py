@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pydantic import BaseModel
 
 ENTITY = "entity"  # what an item is ("dossier", "person", "claim", ...): several live in one partition
 EXPIRES_AT = "expires_at"  # epoch seconds; the TTL attribute of every table that expires items
@@ -47,3 +48,13 @@ def is_live(item: Mapping[str, Any], now_epoch: int) -> bool:
 
 def live(items: Iterable[Item], now_epoch: int) -> list[Item]:
     return [item for item in items if is_live(item, now_epoch)]
+
+
+def fields_of(item: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """The attributes of a stored item that belong to `model` (keys, entity and bookkeeping dropped)."""
+    return {name: value for name, value in item.items() if name in model.model_fields}
+
+
+def model_of[M: BaseModel](model: type[M], item: Mapping[str, Any]) -> M:
+    """`model` read from a stored item: its own attributes only."""
+    return model.model_validate(fields_of(item, model))
