@@ -36,6 +36,7 @@ class Row:
     measured: str
     reference: str = ""
     verdict: str = ""  # the ratio to the reference, or the target and whether it is met
+    detail: str = ""  # printed on a line of its own below the row
 
 
 def apart[T](work: Callable[..., T], *args: Any) -> T:
@@ -75,13 +76,13 @@ def calls_rows(measured: "lifecycle.Measured") -> list[Row]:
     for operation in [*measured.lifecycles[creditors], *measured.intakes]:
         names = by_name(operation.calls)
         consumers = sum(operation.invocations.values())
-        summary = ", ".join(f"{n} {name.split(':')[1]}" for name, n in sorted(names.items()))
         rows.append(
             Row(
                 f"calls, {operation.name}",
                 f"{sum(names.values())} AWS calls",
-                summary,
-                lifecycle.target(operation) or f"{operation.api_requests} API, {consumers} consumer runs",
+                f"{operation.api_requests} API, {consumers} consumer runs",
+                lifecycle.target(operation),
+                ", ".join(f"{n} {name.split(':')[1]}" for name, n in sorted(names.items())),
             )
         )
     return rows
@@ -168,6 +169,8 @@ def print_table(sections: Sequence[tuple[str, list[Row]]], full: bool) -> None:
         print(f"-- {title} " + "-" * (width + measured + reference - len(title) - 4))
         for r in rows:
             print(f"{r.figure:{width}}{r.measured:>{measured}}  {r.reference:{reference}}{r.verdict}")
+            if r.detail:
+                print(f"    {r.detail}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
