@@ -12,8 +12,6 @@ all alike; the figure is the median.
 """
 
 import argparse
-import compileall
-import py_compile
 import shutil
 import statistics
 import subprocess
@@ -23,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from respite_infra.catalogue import CATALOGUE, REPO_ROOT
-from respite_infra.packaging import HOST_PLATFORM, build_dependencies, stage_service_code
+from respite_infra.packaging import HOST_PLATFORM, build_dependencies, compile_bytecode, stage_service_code
 
 BUILD = REPO_ROOT / "build" / "bench"
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py")
@@ -63,28 +61,14 @@ def lambda_runtime(root: Path) -> Path:
             shutil.copytree(source, partial / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, partial / name)
-    compile_bytecode(partial)  # the runtime's boto3 comes compiled
+    compile_bytecode(partial, package_root=partial, strict=False)  # the runtime's boto3 comes compiled
     partial.rename(runtime)
     return runtime
 
 
-def compile_bytecode(directory: Path) -> None:
-    """Byte code beside the sources (hash-checked, so the same on every machine): a Lambda sandbox
-    cannot write it (read-only /var/task), so without it every cold start compiles every module."""
-    compileall.compile_dir(
-        directory, quiet=1, workers=0, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH
-    )
-
-
 def staged_packages(root: Path, services: set[str]) -> dict[str, Path]:
     dependencies = build_dependencies(root / "deps", platform=HOST_PLATFORM)
-    packages = {
-        s: stage_service_code(s, root / "packages", dependencies=dependencies) for s in sorted(services)
-    }
-    for package in packages.values():
-        if not any(package.rglob("__pycache__")):
-            compile_bytecode(package)  # what the packages should ship (see compile_bytecode)
-    return packages
+    return {s: stage_service_code(s, root / "packages", dependencies=dependencies) for s in sorted(services)}
 
 
 def import_seconds(package: Path | None, runtime: Path, module: str) -> float:

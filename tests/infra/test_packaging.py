@@ -3,6 +3,7 @@ else; it imports its handler with only what the Lambda runtime gives (the standa
 """
 
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
@@ -30,6 +31,11 @@ FIRST_PARTY = {f"respite_{s}" for s in (*SERVICES, "core")}
 
 def files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def sources(root: Path) -> set[str]:
+    """The files of a staged package but its byte code."""
+    return {p for p in files(root) if "__pycache__/" not in p}
 
 
 def packages(dev_stage: Synthesised) -> list[tuple[str, str, dict[str, Any]]]:
@@ -171,7 +177,7 @@ def test_the_dependencies_are_the_locked_ones_built_for_lambda_arm64(arm64_depen
         tags = [line.split(": ")[1] for line in wheel.read_text().splitlines() if line.startswith("Tag: ")]
         assert all(t.endswith("-any") or "aarch64" in t for t in tags), (wheel, tags)
     # Chalice's run-time part only, as `chalice package` puts it into a package.
-    assert {p.name for p in (arm64_dependencies / "chalice").iterdir()} == {"__init__.py", "app.py"}
+    assert {p.name for p in (arm64_dependencies / "chalice").glob("*.py")} == {"__init__.py", "app.py"}
     assert not (arm64_dependencies / "bin").exists()
 
 
@@ -195,16 +201,33 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_staging_leaves_out_byte_code_other_services_and_stale_files(repo: Path, tmp_path: Path) -> None:
+def test_staging_leaves_out_stale_byte_code_other_services_and_files(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "alpha" / "respite_alpha").mkdir(parents=True)
     (out / "alpha" / "respite_alpha" / "deleted_module.py").write_text("")  # from an earlier build
     staged = stage_service_code("alpha", out, repo_root=repo)
-    assert files(staged) == {"app.py", "respite_core/__init__.py", "respite_alpha/__init__.py"}
-    assert files(stage_service_code("beta", out, repo_root=repo)) == {
+    assert sources(staged) == {"app.py", "respite_core/__init__.py", "respite_alpha/__init__.py"}
+    assert sources(stage_service_code("beta", out, repo_root=repo)) == {
         "respite_core/__init__.py",
         "respite_beta/__init__.py",
     }
+
+
+def test_staged_modules_carry_fresh_hash_checked_byte_code(repo: Path, tmp_path: Path) -> None:
+    """Lambda cannot write __pycache__: the package ships it, compiled from its own sources (never the
+    source tree's stale files) and the same on every build."""
+    staged = stage_service_code("alpha", tmp_path / "one", repo_root=repo)
+    compiled = {p for p in files(staged) if p.endswith(".pyc")}
+    assert compiled == {
+        f"{d}__pycache__/{m}.{sys.implementation.cache_tag}.pyc"
+        for d, m in (("", "app"), ("respite_core/", "__init__"), ("respite_alpha/", "__init__"))
+    }
+    for pyc in compiled:
+        header = (staged / pyc).read_bytes()[:16]
+        assert header[:4] == importlib.util.MAGIC_NUMBER
+        assert int.from_bytes(header[4:8], "little") == 0b11  # hash-based and checked: no timestamps
+    again = stage_service_code("alpha", tmp_path / "two", repo_root=repo)
+    assert all((staged / p).read_bytes() == (again / p).read_bytes() for p in compiled)
 
 
 def test_staging_adds_the_dependencies_beside_the_code(repo: Path, tmp_path: Path) -> None:
@@ -213,7 +236,7 @@ def test_staging_adds_the_dependencies_beside_the_code(repo: Path, tmp_path: Pat
     (deps / "somelib" / "__init__.py").write_text("")
     (deps / ".complete").write_text("")
     staged = stage_service_code("beta", tmp_path / "out", dependencies=deps, repo_root=repo)
-    assert files(staged) == {"somelib/__init__.py", "respite_core/__init__.py", "respite_beta/__init__.py"}
+    assert sources(staged) == {"somelib/__init__.py", "respite_core/__init__.py", "respite_beta/__init__.py"}
 
 
 def test_a_missing_or_odd_service_is_refused(repo: Path, tmp_path: Path) -> None:
