@@ -15,12 +15,9 @@ up to a second early is tried, so the pump's own pace can move an attempt by hou
 already find the endpoint up. So each event is delivered by its 7th or 8th attempt — and once.
 """
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import boto3
 import pytest
@@ -37,6 +34,7 @@ from tests.integration.test_webhooks import (  # the webhook suite's stage, queu
     queue_is_empty,
     queue_url,
     run_until,
+    serving,
     status_is,
     wired,
 )
@@ -68,26 +66,8 @@ class DownForADay(Receiver):
 @pytest.fixture
 def down_for_a_day() -> Iterator[tuple[DownForADay, str]]:
     state = DownForADay()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            status = state.handle(body, {k.lower(): v for k, v in self.headers.items()})
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield state, f"http://127.0.0.1:{server.server_address[1]}/hooks/respite"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(state) as url:
+        yield state, url
 
 
 def test_an_endpoint_down_for_a_day_gets_every_event_once_after_it_recovers(

@@ -11,6 +11,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,9 +104,9 @@ class Receiver:
             return [r for r in self.received if 200 <= r.answered < 300]
 
 
-@pytest.fixture
-def receiver() -> Iterator[tuple[Receiver, str]]:
-    state = Receiver()
+@contextmanager
+def serving(state: Receiver) -> Iterator[str]:
+    """`state` behind a real HTTP server on 127.0.0.1; yields the endpoint's URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -122,10 +123,17 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield state, f"http://127.0.0.1:{server.server_address[1]}/hooks/respite"
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/respite"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[Receiver, str]]:
+    state = Receiver()
+    with serving(state) as url:
+        yield state, url
 
 
 # --- the stage ---------------------------------------------------------------------------------------
