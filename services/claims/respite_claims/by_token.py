@@ -61,10 +61,8 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
     now = utc_now()
     try:
         grant = reference_tokens.resolve(token, now)
-    except reference_tokens.UnknownToken:
-        return pages.link_not_valid()
-    except reference_tokens.TokenGone:
-        return pages.link_gone()
+    except (reference_tokens.UnknownToken, reference_tokens.TokenGone) as refused:
+        return pages.link_refused(refused)
     office = Directory().office(grant.office_id)
     if office is None:
         return pages.link_not_valid()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Response
 
 from respite_core.domain import Language
+from respite_core.store.reference_tokens import TokenGone, UnknownToken
 from respite_core.wording import LINK_GONE, LINK_NOT_VALID, PAGE
 
 if TYPE_CHECKING:
@@ -99,6 +100,11 @@ def link_not_valid() -> Response:
 def link_gone() -> Response:
     """410 for a link that expired or was revoked: in every language, revealing nothing."""
     return _every_language(410, LINK_GONE)
+
+
+def link_refused(refused: UnknownToken | TokenGone) -> Response:
+    """The page for a link `reference_tokens.resolve` refused: 410 when it is gone, else 404."""
+    return link_gone() if isinstance(refused, TokenGone) else link_not_valid()
 
 
 def _every_language(status: int, texts: Sequence[tuple[Language, str, str]]) -> Response:

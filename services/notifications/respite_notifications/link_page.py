@@ -59,10 +59,8 @@ def show(api: Api, token: str, *, done: bool) -> Response:
     now = utc_now()
     try:
         grant = reference_tokens.resolve(token, now)
-    except reference_tokens.UnknownToken:
-        return pages.link_not_valid()
-    except reference_tokens.TokenGone:
-        return pages.link_gone()
+    except (reference_tokens.UnknownToken, reference_tokens.TokenGone) as refused:
+        return pages.link_refused(refused)
     requests = OfficeRequests()
     try:
         request = requests.read(grant.dossier_id, grant.message_id, grant.office_id)
