@@ -382,6 +382,8 @@ def test_the_email_never_carries_the_national_number_the_page_shows_it_to_public
     stack: RunningStack, agency: Agency, public_office: dict[str, str]
 ) -> None:
     person = new_person("Numbered")
+    # A given name no generated text can contain (a short one like "Jan" is inside "January" of the dates).
+    person["person"]["given_names"] = "Quirijnzoon"
     number = person["person"]["national_number"]["number"]
     compact = re.sub(r"\D", "", number)
     dossier_id = register(agency, person)
@@ -406,10 +408,10 @@ def test_the_email_never_carries_the_national_number_the_page_shows_it_to_public
     assert "Notice of debt help" in str(public_mail.message["Subject"])  # English
     assert "Notification de médiation de dettes" in str(french_mail.message["Subject"])  # French
     for mail in (public_mail, french_mail):
-        for form in (number, compact, compact[:6], person["person"]["given_names"], "Veldstraat"):
-            assert form not in mail.raw
-            assert form not in mail.text
-            assert form not in mail.html
+        for form in (number, compact, compact[:6], "Quirijnzoon", "Veldstraat"):
+            assert form.casefold() not in mail.raw.casefold()
+            assert form.casefold() not in mail.text.casefold()
+            assert form.casefold() not in mail.html.casefold()
         assert "Numbered, 1971" in mail.text  # the initial, the family name, the birth year: no more
     public_page = requests.get(public_mail.link, timeout=10)
     assert compact in public_page.text  # a `public` office gets the number, as in its inbox
