@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults fuzz faults harness lint format typecheck bench bench-full synth clean
+.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults test-at fuzz faults harness lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ test-e2e: setup browser  ## the local stack over HTTP and in a headless browser
 
 test-faults: setup  ## the fault suites, bounded profile (as in make test)
 	$(BIN)/pytest -q tests/faults $(PYTEST_ARGS)
+
+test-at: setup browser  ## every test with the clock moved to DATE (UTC), e.g. make test-at DATE="2027-01-04 10:00"
+	@test -n "$(DATE)" || { echo 'usage: make test-at DATE="YYYY-MM-DD hh:mm" [PYTEST_ARGS=...]' >&2; exit 2; }
+	scripts/at-date "$(DATE)" $(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 fuzz: setup  ## schemathesis on the local stack, full: 100 examples per operation, coverage phase, conformance
 	RESPITE_FUZZ_PROFILE=full RESPITE_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) RESPITE_FUZZ_CONFORMANCE=1 \
