@@ -15,6 +15,7 @@ import contextlib
 import email
 import email.policy
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -177,6 +178,12 @@ def browser_page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="respite-chromium-")
+    # The browser's clock plays no part (the server renders every date; the page runs no JavaScript), and
+    # Chromium's network service crashes under libfaketime: a run at another date (`make test-at`) leaves
+    # the browser on the machine's real clock.
+    real_clock: dict[str, str | float | bool] = {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
     try:
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
@@ -194,6 +201,7 @@ def browser_page() -> Iterator[Any]:
                 ],
                 viewport={"width": 1100, "height": 900},
                 java_script_enabled=False,  # the page must work without it (and runs none)
+                env=real_clock,
             )
             try:
                 yield context.new_page()
