@@ -180,7 +180,7 @@ def pump(queue_url: str, aws: boto3.Session) -> SqsPump:
     )
 
 
-def run_until[T](pump: SqsPump, probe: Callable[[], T], timeout_s: float = 15.0) -> T:
+def run_until[T](pump: SqsPump, probe: Callable[[], T], timeout_s: float = 60.0) -> T:
     """Play the event-source mapping (in this thread) until `probe()` is truthy."""
 
     def step() -> T:
