@@ -1,10 +1,13 @@
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from respite_claims.models import ProposeSettlement, Reply
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
+from respite_core.money import MAX_CENTS
 
 
 def claim_fields(**changes: Any) -> dict[str, Any]:
@@ -47,6 +50,16 @@ AMOUNT_FIELDS = ["principal", "interest", "costs", "paid"]
 def test_amounts_must_be_non_negative_int_cents(field: str, bad: object) -> None:
     with pytest.raises(ValidationError) as caught:
         Claim.model_validate(claim_fields(**{field: bad}))
+    assert [error["loc"] for error in caught.value.errors()] == [(field,)]
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+@pytest.mark.parametrize("too_large", [MAX_CENTS + 1, 10**18, 10**40])
+def test_amounts_are_bounded_as_in_csv(field: str, too_large: int) -> None:
+    at_most = claim_fields(**{name: MAX_CENTS for name in AMOUNT_FIELDS})
+    assert Claim.model_validate(at_most).outstanding == 2 * MAX_CENTS
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(claim_fields(**{field: too_large}))
     assert [error["loc"] for error in caught.value.errors()] == [(field,)]
 
 
@@ -132,3 +145,32 @@ def test_preferential_claim_without_title() -> None:
     assert claim.creditor_class is CreditorClass.PREFERENTIAL
     assert claim.title.kind is TitleKind.NONE
     assert claim.outstanding == claim.principal
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+@pytest.mark.parametrize(("amount", "allowed"), [(MAX_CENTS, True), (MAX_CENTS + 1, False), (10**40, False)])
+def test_a_claim_reported_by_api_callback_or_form_has_the_same_bound(
+    field: str, amount: int, allowed: bool
+) -> None:
+    fields = {"office_reference": "R", "principal_creditor": "P", "principal": MAX_CENTS, field: amount}
+    body = json.dumps({"type": "balance_reply", "claims": [fields]})
+    if allowed:
+        assert getattr(Reply.model_validate_json(body).claims[0], field) == amount
+        return
+    with pytest.raises(ValidationError) as caught:
+        Reply.model_validate_json(body)
+    assert [error["loc"] for error in caught.value.errors()] == [("claims", 0, field)]
+
+
+BOUNDARY = [(MAX_CENTS, True), (MAX_CENTS + 1, False), (10**40, False)]
+
+
+@pytest.mark.parametrize(("capacity", "allowed"), BOUNDARY)
+def test_a_proposals_monthly_capacity_has_the_same_bound(capacity: int, allowed: bool) -> None:
+    body = json.dumps({"kind": "instalments", "monthly_capacity": capacity})
+    if allowed:
+        assert ProposeSettlement.model_validate_json(body).monthly_capacity == capacity
+        return
+    with pytest.raises(ValidationError) as caught:
+        ProposeSettlement.model_validate_json(body)
+    assert [error["loc"] for error in caught.value.errors()] == [("monthly_capacity",)]
