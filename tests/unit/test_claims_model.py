@@ -8,6 +8,8 @@ from pydantic import ValidationError
 from respite_claims.models import ProposeSettlement, Reply
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
 from respite_core.money import MAX_CENTS
+from respite_core.store.items import from_dynamo, to_dynamo
+from respite_core.totals import amounts_of
 
 
 def claim_fields(**changes: Any) -> dict[str, Any]:
@@ -174,3 +176,14 @@ def test_a_proposals_monthly_capacity_has_the_same_bound(capacity: int, allowed:
     with pytest.raises(ValidationError) as caught:
         ProposeSettlement.model_validate_json(body)
     assert [error["loc"] for error in caught.value.errors()] == [("monthly_capacity",)]
+
+
+def test_totals_of_many_claims_at_the_bound_are_exact_and_fit_a_dynamodb_number() -> None:
+    at_most = Claim.model_validate(claim_fields(principal=MAX_CENTS, interest=MAX_CENTS, costs=0, paid=0))
+    many = 10_000  # far more claims than a dossier holds; each at the bound
+
+    totals = amounts_of([at_most] * many)
+
+    assert totals.outstanding == many * 2 * MAX_CENTS  # no bound on sums: they are exact ints
+    stored = from_dynamo(to_dynamo({"totals": totals.model_dump()}))  # DynamoDB's 38 digits
+    assert stored["totals"] == totals.model_dump()
