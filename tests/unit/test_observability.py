@@ -164,4 +164,6 @@ def test_with_tracing_on_each_invocation_and_request_is_a_subsegment_and_boto3_c
     [request] = [s for s in every if s["name"] == "## GET /openapi.json"]
     assert request["annotations"]["route"] == "/openapi.json"
     assert request["annotations"]["status"] == "200"
+    assert request["annotations"]["Service"] == "claims"
+    assert request["annotations"]["ColdStart"] is True  # the first request of this environment
     assert "Jan Peeters" not in ran.stdout  # responses are not recorded

@@ -59,6 +59,9 @@ def traced[**P, R](handler: Callable[P, R]) -> Callable[P, R]:
     return invoke
 
 
+_requests_seen: list[bool] = []  # empty until this environment's first request (its cold start)
+
+
 def request_observer(service: str) -> Callable[["Request", Callable[["Request"], "Response"]], "Response"]:
     """The Chalice HTTP middleware of the API `service`: it traces and logs each request by its route
     template and status (registered first, so the status is the one the caller gets)."""
@@ -71,8 +74,13 @@ def request_observer(service: str) -> Callable[["Request", Callable[["Request"],
         logger.set_correlation_id(context.get("requestId"))
         started = time.perf_counter()
         status = 500
+        cold_start = not _requests_seen
+        if cold_start:
+            _requests_seen.append(True)
         try:
             with tracer().provider.in_subsegment(f"## {method} {route}") as subsegment:
+                subsegment.put_annotation("ColdStart", cold_start)  # as Powertools annotates a handler
+                subsegment.put_annotation("Service", service)
                 subsegment.put_annotation("route", route)
                 subsegment.put_annotation("method", method)
                 response = get_response(request)
