@@ -34,7 +34,8 @@ from pathlib import Path
 from respite_infra.catalogue import REPO_ROOT
 
 KERNEL = "core"  # services/core/respite_core: every service's package includes it
-RUNTIME_PROVIDED = ("boto3",)  # pruned from the export with what only it needs
+# pruned from the export with what only they need (boto3 via the project, botocore via aws-xray-sdk)
+RUNTIME_PROVIDED = ("boto3", "botocore")
 CHALICE_RUNTIME = ("__init__.py", "app.py")  # of the `chalice` package: all an app imports at run time
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -15,6 +15,7 @@ from standardwebhooks import Webhook
 
 from respite_claims.plan import Debt, instalment_plan
 from respite_core.domain import CreditorClass
+from respite_core.money import MAX_CENTS
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.test_dossiers import Client, new_person, register
 from tests.e2e.test_slice import ANNA, PROBLEM
@@ -316,8 +317,20 @@ def claims_of(stack: RunningStack, dossier_id: str) -> list[dict[str, Any]]:
         ({"principal": "100"}, "principal"),
         ({"paid": 999_999}, "claims.1"),
         ({"currency": "USD"}, "currency"),
+        ({"principal": MAX_CENTS + 1}, "principal"),
+        ({"costs": 10**18}, "costs"),
+        ({"interest": 10**40}, "interest"),
     ],
-    ids=["negative", "not-an-integer", "a-string", "paid-more-than-owed", "not-euro"],
+    ids=[
+        "negative",
+        "not-an-integer",
+        "a-string",
+        "paid-more-than-owed",
+        "not-euro",
+        "above-the-bound",
+        "10**18",
+        "10**40",
+    ],
 )
 def test_bad_amounts_are_refused_and_nothing_is_stored(
     stack: RunningStack,
@@ -335,6 +348,40 @@ def test_bad_amounts_are_refused_and_nothing_is_stored(
     assert response.headers["Content-Type"] == PROBLEM
     assert any(field in p["name"] for p in response.json()["invalid_params"])
     assert claims_of(stack, dossier_id) == []  # not even the good one
+
+
+def dossier_items(stack: RunningStack, dossier_id: str) -> list[dict[str, Any]]:
+    return [i for i in stack.table_items("RESPITE_TABLE_DOSSIERS") if dossier_id in i["PK"]["S"]]
+
+
+@pytest.mark.parametrize("amount", [10**18, 10**40])
+def test_amounts_above_the_csv_bound_are_refused_on_every_path_and_nothing_is_written(
+    stack: RunningStack,
+    agency: Agency,
+    offices: dict[str, Office],
+    notified: dict[str, Any],
+    amount: int,
+) -> None:
+    dossier_id, messages = notified["dossier_id"], notified["messages"]
+    before = dossier_items(stack, dossier_id)
+    lambert = offices["lambert"]
+    url = f"{stack.base_url}/claims/callbacks/{dossier_id}/{messages['lambert']}"
+    body = {"type": "notice_ack", "claims": [claim("BIG-1", amount)]}
+
+    answers = {
+        "claims.0.principal": lambert.signed_callback(url, body),
+        "monthly_capacity": agency.claims(
+            f"/dossiers/{dossier_id}/proposals", {"kind": "instalments", "monthly_capacity": amount}
+        ),
+    }
+
+    for field, answer in answers.items():
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["Content-Type"] == PROBLEM
+        assert field in [p["name"] for p in answer.json()["invalid_params"]]
+        assert str(amount) not in answer.text  # the problem names the field, not the value
+    assert dossier_items(stack, dossier_id) == before
+    assert lambert.message(dossier_id, "notice")  # still unanswered
 
 
 def test_a_reply_must_answer_the_right_request_of_the_right_office(

@@ -1,10 +1,15 @@
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from respite_claims.models import ProposeSettlement, Reply
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
+from respite_core.money import MAX_CENTS
+from respite_core.store.items import from_dynamo, to_dynamo
+from respite_core.totals import amounts_of
 
 
 def claim_fields(**changes: Any) -> dict[str, Any]:
@@ -47,6 +52,16 @@ AMOUNT_FIELDS = ["principal", "interest", "costs", "paid"]
 def test_amounts_must_be_non_negative_int_cents(field: str, bad: object) -> None:
     with pytest.raises(ValidationError) as caught:
         Claim.model_validate(claim_fields(**{field: bad}))
+    assert [error["loc"] for error in caught.value.errors()] == [(field,)]
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+@pytest.mark.parametrize("too_large", [MAX_CENTS + 1, 10**18, 10**40])
+def test_amounts_are_bounded_as_in_csv(field: str, too_large: int) -> None:
+    at_most = claim_fields(**{name: MAX_CENTS for name in AMOUNT_FIELDS})
+    assert Claim.model_validate(at_most).outstanding == 2 * MAX_CENTS
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(claim_fields(**{field: too_large}))
     assert [error["loc"] for error in caught.value.errors()] == [(field,)]
 
 
@@ -132,3 +147,43 @@ def test_preferential_claim_without_title() -> None:
     assert claim.creditor_class is CreditorClass.PREFERENTIAL
     assert claim.title.kind is TitleKind.NONE
     assert claim.outstanding == claim.principal
+
+
+@pytest.mark.parametrize("field", AMOUNT_FIELDS)
+@pytest.mark.parametrize(("amount", "allowed"), [(MAX_CENTS, True), (MAX_CENTS + 1, False), (10**40, False)])
+def test_a_claim_reported_by_api_callback_or_form_has_the_same_bound(
+    field: str, amount: int, allowed: bool
+) -> None:
+    fields = {"office_reference": "R", "principal_creditor": "P", "principal": MAX_CENTS, field: amount}
+    body = json.dumps({"type": "balance_reply", "claims": [fields]})
+    if allowed:
+        assert getattr(Reply.model_validate_json(body).claims[0], field) == amount
+        return
+    with pytest.raises(ValidationError) as caught:
+        Reply.model_validate_json(body)
+    assert [error["loc"] for error in caught.value.errors()] == [("claims", 0, field)]
+
+
+BOUNDARY = [(MAX_CENTS, True), (MAX_CENTS + 1, False), (10**40, False)]
+
+
+@pytest.mark.parametrize(("capacity", "allowed"), BOUNDARY)
+def test_a_proposals_monthly_capacity_has_the_same_bound(capacity: int, allowed: bool) -> None:
+    body = json.dumps({"kind": "instalments", "monthly_capacity": capacity})
+    if allowed:
+        assert ProposeSettlement.model_validate_json(body).monthly_capacity == capacity
+        return
+    with pytest.raises(ValidationError) as caught:
+        ProposeSettlement.model_validate_json(body)
+    assert [error["loc"] for error in caught.value.errors()] == [("monthly_capacity",)]
+
+
+def test_totals_of_many_claims_at_the_bound_are_exact_and_fit_a_dynamodb_number() -> None:
+    at_most = Claim.model_validate(claim_fields(principal=MAX_CENTS, interest=MAX_CENTS, costs=0, paid=0))
+    many = 10_000  # far more claims than a dossier holds; each at the bound
+
+    totals = amounts_of([at_most] * many)
+
+    assert totals.outstanding == many * 2 * MAX_CENTS  # no bound on sums: they are exact ints
+    stored = from_dynamo(to_dynamo({"totals": totals.model_dump()}))  # DynamoDB's 38 digits
+    assert stored["totals"] == totals.model_dump()

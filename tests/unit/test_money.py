@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from respite_core.domain import Language
-from respite_core.money import Cents, format_euros, parse_euros, split_pro_rata
+from respite_core.money import MAX_CENTS, Cents, format_euros, parse_euros, split_pro_rata
 
 
 @pytest.mark.parametrize(
@@ -106,6 +106,16 @@ def test_cents_field_accepts_only_non_negative_ints(bad: object) -> None:
     with pytest.raises(ValidationError):
         _Amount(amount=bad)
     assert _Amount(amount=0).amount == 0
+
+
+def test_cents_field_is_bounded_at_max_cents() -> None:
+    assert MAX_CENTS == 10**15 - 1
+    assert _Amount(amount=MAX_CENTS).amount == MAX_CENTS
+    assert _Amount.model_validate_json(f'{{"amount": {MAX_CENTS}}}').amount == MAX_CENTS
+    for too_large in (MAX_CENTS + 1, 10**18, 10**40):
+        with pytest.raises(ValidationError) as caught:
+            _Amount.model_validate_json(f'{{"amount": {too_large}}}')
+        assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(("amount",), "less_than_equal")]
 
 
 def test_cents_field_rejects_float_in_json() -> None:

@@ -5,7 +5,7 @@ DEFAULT_REGION = "eu-west-1"
 
 
 def aws_environment(endpoint: str, region: str = DEFAULT_REGION) -> dict[str, str]:
-    """Fake credentials, the region, and `AWS_ENDPOINT_URL` = the moto endpoint.
+    """Fake credentials, the region, `AWS_ENDPOINT_URL` = the moto endpoint, and tracing off.
 
     boto3 honours `AWS_ENDPOINT_URL` for every service, DynamoDB Streams included, so no client
     needs an explicit endpoint (and newer botocore's account-based endpoints never come into play).
@@ -21,4 +21,5 @@ def aws_environment(endpoint: str, region: str = DEFAULT_REGION) -> dict[str, st
         "AWS_REGION": region,  # what Lambda sets, and what Powertools reads
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_EC2_METADATA_DISABLED": "true",  # never probe an instance metadata service
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here (respite_core.observability)
     }

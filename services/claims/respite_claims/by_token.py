@@ -26,7 +26,7 @@ from respite_core.api import Api, Problem
 from respite_core.domain import Language, MessageType, Office
 from respite_core.forms import FormData, FormTooLarge, MalformedForm, UploadedFile, parse_form
 from respite_core.ids import new_id, utc_now
-from respite_core.money import parse_euros
+from respite_core.money import MAX_CENTS, parse_euros
 from respite_core.resources import TableName
 from respite_core.store import documents, reference_tokens
 from respite_core.store.data_keys import DataKeys
@@ -140,9 +140,14 @@ def reply_from(form: FormData, words: Mapping[str, str]) -> tuple[Reply | None, 
             if not row[amount]:
                 continue
             try:
-                claim[amount] = parse_euros(row[amount])
+                cents = parse_euros(row[amount])
             except ValueError:
                 errors.append(f"{where} - {words[amount]}: {words['field_amount']}")
+                continue
+            if cents > MAX_CENTS:  # the bound of every path (`Cents`), said in the office's language
+                errors.append(f"{where} - {words[amount]}: {words['field_too_large']}")
+            else:
+                claim[amount] = cents
         owed = sum(int(claim.get(amount, 0)) for amount in ("principal", "interest", "costs"))
         every_amount_read = all(amount in claim for amount in AMOUNTS if row[amount])
         if every_amount_read and int(claim.get("paid", 0)) > owed:

@@ -31,7 +31,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
-from respite_core.money import CURRENCY, parse_euros
+from respite_core.money import CURRENCY, MAX_CENTS, parse_euros
 
 __all__ = [
     "COLUMNS",
@@ -49,9 +49,7 @@ __all__ = [
 
 MAX_BYTES: Final = 10 * 1024 * 1024
 MAX_ROWS: Final = 10_000
-# 9 999 999 999 999.99 euros: far above any real claim, and the sum of a claim's four amounts stays an
-# exact integer in a JavaScript number (below 2**53), so front ends never round a cent.
-MAX_AMOUNT_CENTS: Final = 10**15 - 1
+MAX_AMOUNT_CENTS: Final = MAX_CENTS  # the bound of every amount (`respite_core.money`), as every path has it
 
 COLUMNS: Final = (
     "office_reference",

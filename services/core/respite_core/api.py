@@ -17,6 +17,7 @@ from typing import Any
 from chalice.app import ChaliceUnhandledError, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from respite_core.observability import request_observer
 from respite_core.resources import UserPoolName, env_var
 
 PROBLEM_JSON = "application/problem+json"
@@ -271,6 +272,7 @@ class Api:
         self.title = title
         self.description = description
         self.app = Chalice(app_name=f"respite-{name}")
+        self.app.register_middleware(request_observer(name), "http")  # outermost: sees the final status
         self.app.register_middleware(problem_responses, "http")
         self.operations: list[Operation] = []
         self._authorizer = CognitoUserPoolAuthorizer(

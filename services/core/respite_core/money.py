@@ -1,7 +1,9 @@
 """Money: integer euro cents, never floats.
 
-`Cents` is the pydantic field type for a non-negative amount in EUR cents. It is strict: pydantic rejects
-floats, bools, strings and Decimals, so an amount can only enter a model as an ``int``.
+`Cents` is the pydantic field type for a non-negative amount in EUR cents, at most `MAX_CENTS`. It is
+strict: pydantic rejects floats, bools, strings and Decimals, so an amount can only enter a model as an
+``int``. Every model that carries an amount (a claim by API, by signed callback, by the link page's form or
+by CSV; a proposal's monthly capacity) uses it, so one bound holds on every path.
 """
 
 import re
@@ -10,11 +12,16 @@ from typing import Annotated, Final
 
 from pydantic import Field
 
-__all__ = ["CURRENCY", "Cents", "format_euros", "parse_euros", "split_pro_rata"]
+__all__ = ["CURRENCY", "MAX_CENTS", "Cents", "format_euros", "parse_euros", "split_pro_rata"]
 
 CURRENCY: Final = "EUR"
 
-Cents = Annotated[int, Field(ge=0, strict=True)]
+# 9 999 999 999 999.99 euros: far above any real claim, and the sum of a claim's four amounts stays an
+# exact integer in a JavaScript number (below 2**53), so front ends never round a cent. It also keeps every
+# stored number, and any sum of them a dossier can hold, far inside DynamoDB's 38 significant digits.
+MAX_CENTS: Final = 10**15 - 1
+
+Cents = Annotated[int, Field(ge=0, le=MAX_CENTS, strict=True)]
 
 # Whole euros, optionally a '.' or ',' and one or two cent digits. No sign, no thousands separators:
 # "1.234" would be ambiguous (1234 euros or 1 euro 23.4?), so three decimals are refused.

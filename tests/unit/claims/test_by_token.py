@@ -111,3 +111,36 @@ def test_paid_more_than_owed_is_refused() -> None:
     )
     assert reply is None
     assert errors == [f"Vordering 1 - {NL['paid']}: {NL['field_overpaid']}"]
+
+
+def test_amounts_above_the_bound_of_every_path_are_refused_in_the_offices_language() -> None:
+    at_most, too_large = "9999999999999,99", "10000000000000"
+    accepted, none = reply_from(
+        form(
+            type="balance_reply",
+            claims__0__office_reference="X",
+            claims__0__principal_creditor="Y",
+            claims__0__principal=at_most,
+        ),
+        NL,
+    )
+    reply, errors = reply_from(
+        form(
+            type="balance_reply",
+            claims__0__office_reference="X",
+            claims__0__principal_creditor="Y",
+            claims__0__principal=too_large,
+            claims__0__costs="1" + "0" * 40,
+        ),
+        NL,
+    )
+
+    assert none == []
+    assert accepted is not None
+    assert accepted.claims[0].principal == 10**15 - 1
+    assert reply is None
+    assert errors == [
+        f"Vordering 1 - {NL['principal']}: {NL['field_too_large']}",
+        f"Vordering 1 - {NL['costs']}: {NL['field_too_large']}",
+    ]
+    assert not any(too_large in e for e in errors)

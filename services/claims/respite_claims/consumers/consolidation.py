@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
 from respite_claims.totals_store import TotalsStore
+from respite_core.observability import traced
 from respite_core.totals import totals_of
 
 logger = Logger(service="claims")
@@ -47,6 +48,7 @@ def on_message(record: SQSRecord) -> None:
     logger.info("consolidated", extra={"dossier_id": change.dossier_id, "claims": totals.claims})
 
 
+@traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from respite_claims.deadline_store import DeadlineStore
 from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count, publishes_metrics
+from respite_core.observability import traced
 
 logger = Logger(service="claims")
 
@@ -40,6 +41,7 @@ def sweep(today: date, store: DeadlineStore | None = None) -> dict[str, int]:
     return marked
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.observability import traced
 from respite_core.overview import WEEK, overview
 from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.directory import Directory
@@ -33,6 +34,7 @@ def send_digests(now: datetime) -> int:
     return sent
 
 
+@traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     return {"digests": send_digests(datetime.now(UTC))}

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.observability import traced
 from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import feed_items_for
 from respite_notifications.store import FeedStore, Outbox
@@ -39,6 +40,7 @@ def on_record(record: DynamoDBRecord) -> None:
         )
 
 
+@traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

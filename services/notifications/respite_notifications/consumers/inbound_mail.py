@@ -16,6 +16,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.ses_event import SESEvent, SESEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.observability import traced
 from respite_core.store.directory import Directory
 from respite_core.store.reference_tokens import TokenGone, UnknownToken, resolve
 from respite_notifications.inbound import Unreadable, parse, reference_in, sender_belongs, verdicts_pass
@@ -68,6 +69,7 @@ def receive(record: SESEventRecord, now: datetime, store: InboundStore | None = 
     return "linked" if linked else "duplicate"
 
 
+@traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[str]]:
     now = datetime.now(UTC)

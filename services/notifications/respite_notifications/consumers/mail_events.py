@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.metrics import Metric, count, publishes_metrics
+from respite_core.observability import traced
 from respite_core.store.directory import ContactFlag, Directory
 from respite_notifications.mail_events import (
     MailEvent,
@@ -70,6 +71,7 @@ def on_record(record: SQSRecord) -> None:
     )
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

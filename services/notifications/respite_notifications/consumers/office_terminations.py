@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.metrics import publishes_metrics
+from respite_core.observability import traced
 from respite_notifications import email, webhooks
 from respite_notifications.terminations import Termination
 
@@ -35,6 +36,7 @@ def on_termination(record: SQSRecord) -> None:
     )
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics  # the emails sent (respite_notifications.email.termination)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.metrics import publishes_metrics
+from respite_core.observability import traced
 from respite_notifications import email, webhooks
 from respite_notifications.deliveries import OfficeDelivery
 
@@ -25,6 +26,7 @@ def on_delivery(record: SQSRecord) -> None:
     logger.info("delivered", extra={"message_id": delivery.message_id, "office_id": delivery.office_id})
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics  # the emails sent (respite_notifications.email.sender)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

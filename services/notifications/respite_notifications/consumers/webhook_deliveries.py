@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.metrics import Metric, count, publishes_metrics
+from respite_core.observability import traced
 from respite_notifications.webhooks import service
 from respite_notifications.webhooks.store import job_from
 
@@ -42,6 +43,7 @@ def on_job(record: SQSRecord, lambda_context: LambdaContext | None = None) -> No
     )
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count, publishes_metrics
+from respite_core.observability import traced
 from respite_retention.cascade import erase
 from respite_retention.erasure import erasure_requested
 
@@ -47,6 +48,7 @@ def on_record(record: DynamoDBRecord) -> None:
     )
 
 
+@traced
 @logger.inject_lambda_context
 @publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

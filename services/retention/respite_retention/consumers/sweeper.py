@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.ids import utc_now
+from respite_core.observability import traced
 from respite_retention.erasure import due_for_erasure
 from respite_retention.store import ErasureStore
 
@@ -25,6 +26,7 @@ def sweep(now: datetime, store: ErasureStore | None = None) -> int:
     return marked
 
 
+@traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     return {"marked": sweep(utc_now())}
