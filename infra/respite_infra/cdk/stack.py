@@ -17,7 +17,7 @@ from respite_infra.cdk.email import EmailResources
 from respite_infra.cdk.functions import Functions, ServiceCode
 from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
-from respite_infra.cdk.monitoring import Monitoring
+from respite_infra.cdk.monitoring import Monitoring, failure_queues
 from respite_infra.cdk.settings import StageSettings
 from respite_infra.cdk.wiring import Wiring
 from respite_infra.packaging import LAMBDA_PLATFORM, Platform
@@ -143,9 +143,6 @@ class RespiteStack(cdk.Stack):
             if catalogue.email is not None
             else None
         )
-        dead_letter_queues = {f"{q.value}-dlq": dlq for q, dlq in self.messaging.dead_letter_queues.items()}
-        if self.functions.schedules_failed is not None:
-            dead_letter_queues["schedules-failed"] = self.functions.schedules_failed
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -159,7 +156,9 @@ class RespiteStack(cdk.Stack):
                 c.function.name: self.functions.functions[c.function.name] for c in catalogue.stream_consumers
             },
             apis={prefix: api for prefix, api in self.apis.apis.items()},
-            dead_letter_queues=dead_letter_queues,
+            # every DLQ and on-failure destination, as registered while they were built
+            dead_letter_queues=dict(self.messaging.failure_queues),
+            runbook_entries=failure_queues(catalogue),
             alarm_email=alarm_email,
         )
 
