@@ -21,12 +21,23 @@ that domain at its prefix (`https://api.respite.example/consent/...`), as the lo
 cdk-nag (AWS Solutions and Serverless packs) runs on every synthesis: an error that is not
 acknowledged with a reason fails it (`validation-report.json` in the assembly says which).
 
+The deployment's own settings (README, Deploying; without them a synthesis uses placeholders under
+the reserved `.invalid` domain, fine for `make synth`, useless for a real stage):
+
+- `-c public_url=https://api.example.org`: the platform's public base URL (the APIs under their
+  prefixes), every function's `RESPITE_PUBLIC_URL` (links in emails, callback and webhook URLs).
+  https, no path; defaults to `https://<api_domain>` when `-c api_domain` is given.
+- `-c sending_domain=example.org`: the SES identity emails are sent from (`no-reply@...`).
+- `-c inbound_domain=inbound.example.org`: where SES receives offices' replies (its MX record).
+- `-c frontend_origins=https://app.example.org,https://...`: browser front ends the APIs allow (CORS).
+
 `-c cognito_domain=false` leaves out the user pools' Cognito domains (`respite-<stage>-<account>`,
 the OAuth2 token endpoint that office systems' client credentials need); they are on by default.
 """
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,10 +49,29 @@ from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk import STAGES, RespiteStack, cdk_context
 from respite_infra.cdk.apis import ApiDomain
 from respite_infra.cdk.nag import add_nag_checks
-from respite_infra.cdk.settings import INFRA_DIR
+from respite_infra.cdk.settings import (
+    INFRA_DIR,
+    PLACEHOLDER_INBOUND_DOMAIN,
+    PLACEHOLDER_PUBLIC_URL,
+    PLACEHOLDER_SENDING_DOMAIN,
+)
 
 DEFAULT_STAGE = "dev"
-CONTEXT_KEYS = ("stage", "cognito_domain", "alarm_email", "api_domain", "api_certificate_arn")
+CONTEXT_KEYS = (
+    "stage",
+    "cognito_domain",
+    "alarm_email",
+    "api_domain",
+    "api_certificate_arn",
+    "public_url",
+    "sending_domain",
+    "inbound_domain",
+    "frontend_origins",
+)
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)+[a-z]{{2,63}}$")
+# an https origin: a valid host name, an optional port, nothing after it but an optional "/"
+_HTTPS_ORIGIN = re.compile(r"^https://(?P<host>[^/:?#@]+)(:(?P<port>[0-9]{1,5}))?/?$")
 
 
 def _parse(argv: Sequence[str]) -> dict[str, str]:
@@ -69,6 +99,35 @@ class Parameters:
     cognito_domain: bool = True
     alarm_email: str | None = None
     api_domain: ApiDomain | None = None
+    public_url: str = PLACEHOLDER_PUBLIC_URL
+    sending_domain: str = PLACEHOLDER_SENDING_DOMAIN
+    inbound_domain: str = PLACEHOLDER_INBOUND_DOMAIN
+    frontend_origins: tuple[str, ...] = ()
+
+
+def domain_name(key: str, value: object) -> str:
+    """A DNS name (lower-case labels, a top-level domain of letters); SystemExit otherwise."""
+    name = str(value).strip().lower().rstrip(".")
+    if not _DOMAIN.fullmatch(name):
+        raise SystemExit(f"-c {key} must be a domain name such as example.org, got {value!r}")
+    return name
+
+
+def https_origin(key: str, value: object) -> str:
+    """`https://host[:port]` (a trailing "/" is dropped); SystemExit on any other scheme or a path."""
+    text = str(value).strip()
+    match = _HTTPS_ORIGIN.fullmatch(text)
+    if not match or (match["port"] and not 0 < int(match["port"]) < 65536):
+        raise SystemExit(f"-c {key} must be https://host[:port] with no path, got {value!r}")
+    domain_name(key, match["host"])
+    return text.rstrip("/")
+
+
+def _origins(value: object) -> tuple[str, ...]:
+    """A comma-separated list on the command line, or a JSON list in cdk.json."""
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    origins = tuple(https_origin("frontend_origins", item) for item in items if str(item).strip())
+    return tuple(dict.fromkeys(origins))
 
 
 def parameters(context: Mapping[str, Any]) -> Parameters:
@@ -80,15 +139,22 @@ def parameters(context: Mapping[str, Any]) -> Parameters:
     cognito_domain = "true" if given is None else str(given).lower()
     if cognito_domain not in ("true", "false"):
         raise SystemExit(f"-c cognito_domain must be true or false, got {cognito_domain!r}")
-    domain_name, certificate = context.get("api_domain"), context.get("api_certificate_arn")
-    if bool(domain_name) != bool(certificate):
+    api_domain, certificate = context.get("api_domain"), context.get("api_certificate_arn")
+    if bool(api_domain) != bool(certificate):
         raise SystemExit("-c api_domain=... and -c api_certificate_arn=... go together")
     alarm_email = context.get("alarm_email")
+    public_url = context.get("public_url") or (f"https://{api_domain}" if api_domain else None)
+    sending = context.get("sending_domain")
+    inbound = context.get("inbound_domain")
     return Parameters(
         stage=stage,
         cognito_domain=cognito_domain == "true",
         alarm_email=str(alarm_email) if alarm_email else None,
-        api_domain=ApiDomain(str(domain_name), str(certificate)) if domain_name else None,
+        api_domain=ApiDomain(str(api_domain), str(certificate)) if api_domain else None,
+        public_url=https_origin("public_url", public_url) if public_url else PLACEHOLDER_PUBLIC_URL,
+        sending_domain=domain_name("sending_domain", sending) if sending else PLACEHOLDER_SENDING_DOMAIN,
+        inbound_domain=domain_name("inbound_domain", inbound) if inbound else PLACEHOLDER_INBOUND_DOMAIN,
+        frontend_origins=_origins(context.get("frontend_origins")),
     )
 
 
@@ -109,6 +175,10 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         cognito_domain=given.cognito_domain,
         alarm_email=given.alarm_email,
         api_domain=given.api_domain,
+        public_url=given.public_url,
+        sending_domain=given.sending_domain,
+        inbound_domain=given.inbound_domain,
+        frontend_origins=given.frontend_origins,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
         ),

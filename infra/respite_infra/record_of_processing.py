@@ -195,8 +195,18 @@ def render(catalogue: Catalogue = CATALOGUE) -> str:
                 f"- the `{table.name.value}` table's stream ({STREAM_RETENTION_HOURS} h) and point-in-time "
                 f"recovery ({_days(table.pitr_days)}): ciphertext of the erased dossier."
             )
+    lines.append("- dead-letter queues: ids only, no personal data (see each queue above).")
+    if catalogue.email is not None:
+        inbound = catalogue.email.inbound.name
+        lines.append(
+            f"- `{inbound}-failed` (SES's invocations of `{inbound}` that failed, kept 14 days for an "
+            "operator's redrive): the received mail's SES event, whose headers name the sending "
+            "office's address, the reply address (its reference token) and the subject; no body or "
+            "attachment (those are in the inbound-mail bucket)."
+        )
+    if catalogue.schedules:
+        lines.append("- `schedules-failed`: scheduled events only (a time and a rule), no personal data.")
     lines += [
-        "- dead-letter queues: ids only, no personal data (see each queue above).",
         f"- logs ({_days(LOG_RETENTION_DAYS)}): no personal data.",
         "",
     ]

@@ -5,7 +5,8 @@ difference: the third-party dependencies in the function packages are built for 
 (`HOST_PLATFORM`) instead of Lambda's arm64, so that tests/infra/test_packaging.py can import each
 handler. The template is the same but for the code assets' hashes. The APIs are mounted under a
 custom domain, as `-c api_domain=... -c api_certificate_arn=...` mounts them, and the alarm topic
-mails an operator (`-c alarm_email=...`).
+mails an operator (`-c alarm_email=...`); the deployment's own settings are given as
+`-c public_url=... -c sending_domain=... -c inbound_domain=... -c frontend_origins=...`.
 """
 
 import json
@@ -23,6 +24,10 @@ from respite_infra.cdk.nag import REPORT_FILE, add_nag_checks
 from respite_infra.packaging import HOST_PLATFORM
 
 ALARM_EMAIL = "ops@respite.test"
+PUBLIC_URL = "https://api.respite.test"
+SENDING_DOMAIN = "respite.test"
+INBOUND_DOMAIN = "inbound.respite.test"
+FRONTEND_ORIGINS = ("https://app.respite.test", "https://admin.respite.test")
 API_DOMAIN = ApiDomain("api.respite.test", "arn:aws:acm:eu-west-1:111111111111:certificate/0000-test")
 
 
@@ -49,6 +54,10 @@ def dev_stage(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
         platform=HOST_PLATFORM,
         api_domain=API_DOMAIN,
         alarm_email=ALARM_EMAIL,
+        public_url=PUBLIC_URL,
+        sending_domain=SENDING_DOMAIN,
+        inbound_domain=INBOUND_DOMAIN,
+        frontend_origins=FRONTEND_ORIGINS,
     )
     error = None
     try:

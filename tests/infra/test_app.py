@@ -65,3 +65,59 @@ def test_odd_context_is_refused(
 ) -> None:
     with pytest.raises(SystemExit, match=refusal):
         parameters(context)
+
+
+def test_the_deployments_own_settings_come_from_the_context(
+    parameters: Callable[[dict[str, Any]], Any],
+) -> None:
+    given = parameters(
+        {
+            "public_url": "https://api.respite.test/",
+            "sending_domain": "Respite.TEST",
+            "inbound_domain": "inbound.respite.test",
+            "frontend_origins": "https://app.respite.test, https://admin.respite.test:8443,https://app.respite.test",
+        }
+    )
+    assert given.public_url == "https://api.respite.test"
+    assert (given.sending_domain, given.inbound_domain) == ("respite.test", "inbound.respite.test")
+    assert given.frontend_origins == ("https://app.respite.test", "https://admin.respite.test:8443")
+    assert parameters({"frontend_origins": ["https://app.respite.test"]}).frontend_origins == (
+        "https://app.respite.test",
+    )
+
+
+def test_without_context_the_settings_are_placeholders_that_resolve_nowhere(
+    parameters: Callable[[dict[str, Any]], Any],
+) -> None:
+    given = parameters({})
+    assert given.public_url.endswith(".invalid")
+    assert given.sending_domain.endswith(".invalid")
+    assert given.inbound_domain.endswith(".invalid")
+    assert given.frontend_origins == ()
+    # with a custom domain for the APIs, that is the public URL unless told otherwise
+    mounted = parameters({"api_domain": "api.respite.test", "api_certificate_arn": CERTIFICATE})
+    assert mounted.public_url == "https://api.respite.test"
+
+
+@pytest.mark.parametrize(
+    ("context", "refusal"),
+    [
+        ({"public_url": "http://api.respite.test"}, "public_url must be https"),
+        ({"public_url": "https://api.respite.test/claims"}, "public_url must be https"),
+        ({"public_url": "https://api.respite.test/?x=1"}, "public_url must be https"),
+        ({"public_url": "https://user@api.respite.test"}, "public_url must be https"),
+        ({"public_url": "https://api..test"}, "public_url must be a domain"),
+        ({"sending_domain": "no-reply@respite.test"}, "sending_domain must be a domain"),
+        ({"sending_domain": "localhost"}, "sending_domain must be a domain"),
+        ({"inbound_domain": "-bad.respite.test"}, "inbound_domain must be a domain"),
+        ({"inbound_domain": "https://inbound.respite.test"}, "inbound_domain must be a domain"),
+        ({"frontend_origins": "https://app.respite.test/app"}, "frontend_origins must be https"),
+        ({"frontend_origins": "app.respite.test"}, "frontend_origins must be https"),
+        ({"frontend_origins": "https://app.respite.test:99999"}, "frontend_origins must be https"),
+    ],
+)
+def test_nonsense_settings_are_refused(
+    parameters: Callable[[dict[str, Any]], Any], context: dict[str, Any], refusal: str
+) -> None:
+    with pytest.raises(SystemExit, match=refusal):
+        parameters(context)

@@ -1,6 +1,7 @@
 """SES in the synthesised stack: each property the catalogue's `Email` asks for, asserted by what it
 does (which identity, which destination, which actions in which order), not by resource counts."""
 
+import dataclasses
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ from aws_cdk.assertions import Template
 from respite_core.resources import physical_name
 from respite_infra.catalogue import CATALOGUE, Email
 from respite_infra.cdk.email import EVENT_DESTINATION, sender_address
-from tests.infra.conftest import Synthesised
+from tests.infra.conftest import INBOUND_DOMAIN, SENDING_DOMAIN, Synthesised
 
 STAGE = "dev"
 type Resources = dict[str, dict[str, Any]]
@@ -18,8 +19,18 @@ type Resources = dict[str, dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def email() -> Email:
+    """The catalogue's `Email` with the domains of the context (the catalogue's are the local stack's)."""
     assert CATALOGUE.email is not None
-    return CATALOGUE.email
+    return dataclasses.replace(CATALOGUE.email, sending_domain=SENDING_DOMAIN, inbound_domain=INBOUND_DOMAIN)
+
+
+def test_the_ses_domains_are_the_contexts_not_the_catalogues(resources: Resources) -> None:
+    assert CATALOGUE.email is not None
+    identities = {p["EmailIdentity"] for p in of_type(resources, "AWS::SES::EmailIdentity").values()}
+    assert identities == {SENDING_DOMAIN, INBOUND_DOMAIN}
+    (rule,) = [p["Rule"] for p in of_type(resources, "AWS::SES::ReceiptRule").values()]
+    assert rule["Recipients"] == [INBOUND_DOMAIN]
+    assert ".invalid" not in json.dumps(resources)  # no placeholder left where the context gave a value
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from respite_infra.catalogue import CATALOGUE
 from respite_infra.cdk.apis import MANAGED_RULE_GROUPS, RATE_LIMIT_PER_IP
 from respite_infra.cdk.monitoring import ALARM_KINDS, RUNBOOK, render_runbook
 from respite_infra.cdk.nag import acknowledge
-from tests.infra.conftest import ALARM_EMAIL, API_DOMAIN, Synthesised
+from tests.infra.conftest import ALARM_EMAIL, API_DOMAIN, FRONTEND_ORIGINS, Synthesised
 
 STAGE = "dev"
 
@@ -280,3 +280,136 @@ def test_every_stream_consumer_bisects_retries_a_bounded_number_of_times_and_kee
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         assert destination in queues
+
+
+# --- failure paths: every DLQ and on-failure destination alarmed, documented; CloudWatch may publish
+
+
+def _queue_ids(value: Any) -> set[str]:
+    """The logical ids of the queues a CloudFormation value (GetAtt/Ref/Join ...) refers to."""
+    return set(re.findall(r'"([A-Za-z0-9]+)"', json.dumps(value)))
+
+
+def failure_destinations(template: Template) -> dict[str, set[str]]:
+    """Every queue the template makes a DLQ or an on-failure destination: logical id -> how."""
+    found: dict[str, set[str]] = {}
+    for props_ in props(template, "AWS::SQS::Queue"):
+        for q in _queue_ids(props_.get("RedrivePolicy", {}).get("deadLetterTargetArn")):
+            found.setdefault(q, set()).add("a queue's redrive policy")
+    for props_ in props(template, "AWS::SNS::Subscription"):
+        for q in _queue_ids(props_.get("RedrivePolicy", {}).get("deadLetterTargetArn")):
+            found.setdefault(q, set()).add("a subscription's redrive policy")
+    for props_ in props(template, "AWS::Lambda::EventSourceMapping"):
+        for q in _queue_ids(props_.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")):
+            found.setdefault(q, set()).add("an event-source mapping's on-failure destination")
+    for props_ in props(template, "AWS::Lambda::EventInvokeConfig"):
+        for q in _queue_ids(props_.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")):
+            found.setdefault(q, set()).add("an asynchronous invocation's on-failure destination")
+    for props_ in props(template, "AWS::Lambda::Function"):
+        for q in _queue_ids(props_.get("DeadLetterConfig", {}).get("TargetArn")):
+            found.setdefault(q, set()).add("a function's DLQ")
+    for props_ in props(template, "AWS::Events::Rule"):
+        for target in props_.get("Targets", []):
+            for q in _queue_ids(target.get("DeadLetterConfig", {}).get("Arn")):
+                found.setdefault(q, set()).add("a rule target's DLQ")
+    queues = resources(template, "AWS::SQS::Queue")
+    return {q: how for q, how in found.items() if q in queues}
+
+
+def test_the_template_has_failure_destinations_of_every_kind(template: Template) -> None:
+    # the check below means something only if it sees each kind the stack builds
+    assert set().union(*failure_destinations(template).values()) == {
+        "a queue's redrive policy",
+        "a subscription's redrive policy",
+        "an event-source mapping's on-failure destination",
+        "an asynchronous invocation's on-failure destination",
+        "a function's DLQ",
+        "a rule target's DLQ",
+    }
+
+
+def test_every_dlq_and_on_failure_destination_has_an_alarm_that_can_fire_and_a_runbook_entry(
+    template: Template,
+) -> None:
+    queues = resources(template, "AWS::SQS::Queue")
+    depth_alarms = [
+        a
+        for a in props(template, "AWS::CloudWatch::Alarm")
+        if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+    ]
+    runbook = RUNBOOK.read_text(encoding="utf-8")
+    destinations = failure_destinations(template)
+    assert len(destinations) >= len(CATALOGUE.queues) + 3  # DLQs, dossier-events-failed, inbound, schedules
+    for queue_id, how in destinations.items():
+        name = queues[queue_id]["Properties"]["QueueName"]
+        watching = [
+            a
+            for a in depth_alarms
+            if {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}} in a["Dimensions"]
+        ]
+        assert watching, f"{name} ({how}) has no depth alarm"
+        for a in watching:  # one visible message is enough, and it has somewhere to go
+            assert (a["Namespace"], a["Statistic"]) == ("AWS/SQS", "Maximum"), name
+            assert (a["Threshold"], a["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold"), name
+            assert a["EvaluationPeriods"] == 1, name
+            assert a["AlarmActions"], name
+            assert a.get("TreatMissingData") in (None, "notBreaching", "missing"), name
+        short = name.removeprefix(f"respite-{STAGE}-")
+        assert f'<a id="failure-{short}"></a>' in runbook, f"{name} has no runbook entry"
+
+
+def test_the_stream_on_failure_queue_itself_is_alarmed_not_only_its_own_dlq(template: Template) -> None:
+    failed = alarm(template, "dlq-depth-dossier-events-failed")
+    assert failed["MetricName"] == "ApproximateNumberOfMessagesVisible"
+
+
+def test_ses_invocations_of_the_inbound_function_that_fail_are_kept(template: Template) -> None:
+    assert CATALOGUE.email is not None
+    inbound = CATALOGUE.email.inbound.name
+    (queue_id,) = [
+        k
+        for k, r in resources(template, "AWS::SQS::Queue").items()
+        if r["Properties"]["QueueName"] == f"respite-{STAGE}-{inbound}-failed"
+    ]
+    (function_id,) = [
+        k
+        for k, r in resources(template, "AWS::Lambda::Function").items()
+        if r["Properties"].get("FunctionName") == f"respite-{STAGE}-{inbound}"
+    ]
+    (config,) = [
+        p
+        for p in props(template, "AWS::Lambda::EventInvokeConfig")
+        if p["FunctionName"] == {"Ref": function_id}
+    ]
+    assert config["MaximumRetryAttempts"] == 2
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+
+
+def test_cloudwatch_may_publish_to_the_alarm_topic_and_use_its_key(template: Template) -> None:
+    ((topic_id, topic),) = [
+        (k, r)
+        for k, r in resources(template, "AWS::SNS::Topic").items()
+        if r["Properties"]["TopicName"] == f"respite-{STAGE}-alarms"
+    ]
+    (policy,) = [p for p in props(template, "AWS::SNS::TopicPolicy") if {"Ref": topic_id} in p["Topics"]]
+    (allow,) = [
+        s
+        for s in policy["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Allow" and s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    assert allow["Action"] == "sns:Publish"
+    assert allow["Resource"] == {"Ref": topic_id}
+    assert allow["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert f":alarm:respite-{STAGE}-*" in json.dumps(allow["Condition"]["ArnLike"]["aws:SourceArn"])
+    key_id = topic["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]
+    key = resources(template, "AWS::KMS::Key")[key_id]["Properties"]
+    (use,) = [
+        s
+        for s in key["KeyPolicy"]["Statement"]
+        if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"} and s["Effect"] == "Allow"
+    ]
+    assert set(use["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+
+def test_the_frontend_origins_reach_the_stack(dev_stage: Synthesised) -> None:
+    assert dev_stage.stack.settings.frontend_origins == FRONTEND_ORIGINS

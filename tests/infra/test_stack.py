@@ -33,7 +33,7 @@ from respite_infra.cdk.apis import (
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
-from tests.infra.conftest import Synthesised
+from tests.infra.conftest import PUBLIC_URL, Synthesised
 
 STAGE = "dev"
 # what the email construct gives the functions that send mail (respite_infra.cdk.email)
@@ -336,13 +336,15 @@ def test_every_function_runs_python_313_on_arm_with_tracing_and_its_environment(
     assert props["TracingConfig"] == {"Mode": "Active"}
     env = props["Environment"]["Variables"]
     assert env["RESPITE_STAGE"] == STAGE
+    assert env["RESPITE_PUBLIC_URL"] == PUBLIC_URL  # links, callback and webhook URLs (the context's)
     assert env["POWERTOOLS_SERVICE_NAME"] == service
     for resource, _access in uses:
         assert env[env_var(resource)] == expected_locator(template, resource), env_var(resource)
-    # Nothing it does not use: its stage, Powertools' settings and one variable per used resource.
+    # Nothing it does not use: its stage, the public URL, Powertools' settings, one variable per used
+    # resource.
     senders = CATALOGUE.email.sender_functions if CATALOGUE.email is not None else ()
     email = EMAIL_SENDER_ENV if name in senders else set()
-    assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE"} | {
+    assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE", "RESPITE_PUBLIC_URL"} | {
         env_var(r) for r, _ in uses
     } | email
     log_group = of_type(template, "AWS::Logs::LogGroup")[props["LoggingConfig"]["LogGroup"]["Ref"]]

@@ -1,4 +1,5 @@
-"""The catalogue's queues, each with its dead-letter queue."""
+"""The catalogue's queues, each with its dead-letter queue; and the register of every queue where
+failed work ends (`failure_queues`), which the monitoring alarms, one alarm each."""
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
@@ -24,13 +25,17 @@ class Messaging(Construct):
         self._key = key
         self.queues: dict[QueueName, sqs.Queue] = {}
         self.dead_letter_queues: dict[QueueName, sqs.Queue] = {}
+        # every DLQ and on-failure destination, by its name without `respite-<stage>-`
+        self.failure_queues: dict[str, sqs.Queue] = {}
         for queue in catalogue.queues:
             self.queues[queue.name], self.dead_letter_queues[queue.name] = self._queue(queue)
 
     def _queue(self, queue: Queue) -> tuple[sqs.Queue, sqs.Queue]:
         name = physical_name(self._settings.stage, queue.name)
         base = construct_id(queue.name.value)
-        dlq = self.dead_letter_queue(f"{base}Dlq", f"{name}-dlq", retention_days=queue.dlq_retention_days)
+        dlq = self.dead_letter_queue(
+            f"{base}Dlq", f"{queue.name.value}-dlq", retention_days=queue.dlq_retention_days
+        )
         main = self._encrypted(
             f"{base}Queue",
             name,
@@ -40,11 +45,11 @@ class Messaging(Construct):
         )
         return main, dlq
 
-    def dead_letter_queue(
-        self, id: str, queue_name: str, *, retention_days: int = DLQ_RETENTION_DAYS
-    ) -> sqs.Queue:
-        """A queue at the end of the line: what lands here waits for an operator (runbook)."""
-        dlq = self._encrypted(id, queue_name, retention_days=retention_days)
+    def dead_letter_queue(self, id: str, name: str, *, retention_days: int = DLQ_RETENTION_DAYS) -> sqs.Queue:
+        """A queue at the end of the line, `respite-<stage>-<name>`: what lands here waits for an
+        operator (its runbook entry); registered in `failure_queues`, so it is alarmed."""
+        dlq = self._encrypted(id, self._settings.name(name), retention_days=retention_days)
+        self.failure_queues[name] = dlq
         acknowledge(
             dlq,
             "Serverless-SQSRedrivePolicy",
@@ -52,6 +57,12 @@ class Messaging(Construct):
             "inspects and redrives its messages (docs/runbook.md), so there is nowhere further to drive.",
         )
         return dlq
+
+    def on_failure_destination(self, name: QueueName) -> sqs.Queue:
+        """The catalogue queue `name` as where failed work goes (a stream mapping's on-failure
+        destination): registered in `failure_queues`, so it is alarmed."""
+        self.failure_queues[name.value] = self.queues[name]
+        return self.queues[name]
 
     def _encrypted(
         self,

@@ -11,7 +11,7 @@ which `render_runbook()` writes from `ALARM_KINDS` (`python -m respite_infra.run
 the runbook and the alarms cannot drift apart (tests/infra/test_monitoring.py).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import aws_cdk as cdk
@@ -27,11 +27,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from respite_core.metrics import NAMESPACE, SERVICE_DIMENSION, Metric
-from respite_infra.catalogue import REPO_ROOT
+from respite_infra.catalogue import CATALOGUE, REPO_ROOT, Catalogue
 from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
 
 RUNBOOK = REPO_ROOT / "docs" / "runbook.md"
+CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 FIVE_MINUTES = cdk.Duration.minutes(5)
 HOUR = cdk.Duration.hours(1)
 DAY = cdk.Duration.days(1)
@@ -104,12 +105,15 @@ ITERATOR_AGE = AlarmKind(
 )
 DLQ_DEPTH = AlarmKind(
     "dlq-depth",
-    "Messages in a dead-letter queue",
-    "A DLQ holds at least one message: work the platform gave up on (a queue message after "
-    "maxReceiveCount receives, a stream batch's coordinates, a scheduled run).",
-    "Read the messages (ids only, no personal data) and the consumer's logs around their time. Fix the "
-    "cause, then redrive: SQS console 'Start DLQ redrive', or for stream coordinates re-run the records "
-    "by hand. Never delete without knowing what they were.",
+    "Messages in a dead-letter or failure queue",
+    "A DLQ or on-failure destination holds at least one message: work the platform gave up on (a queue "
+    "message after maxReceiveCount receives, a stream batch's coordinates, an asynchronous invocation "
+    "of a scheduled or SES-invoked function).",
+    "Find the queue in the alarm's name (`respite-<stage>-dlq-depth-<queue>`) and follow its entry under "
+    "[Failure queues](#failure-queues): what lands there and how to redrive it. Read the messages (ids "
+    "only, but for the inbound-mail failures: a mail's headers) and the consumer's logs around "
+    "their time; fix the cause first. Never "
+    "delete a message without knowing what it was.",
 )
 WEBHOOKS_FAILED = AlarmKind(
     "webhook-deliveries-failed",
@@ -165,12 +169,123 @@ ALARM_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class FailureQueue:
+    """A queue where failed work ends: what lands there and how to redrive it (runbook entry)."""
+
+    name: str  # the queue is `respite-<stage>-<name>`; its alarm `respite-<stage>-dlq-depth-<name>`
+    catches: str
+    redrive: str
+
+
+_MOVE_BACK = (
+    "Fix the cause first (the consumer's log group, `ERROR`). Then move the messages back to the queue "
+    "they came from: SQS console, the DLQ, 'Start DLQ redrive', or `aws sqs start-message-move-task "
+    "--source-arn <this queue's ARN>` (without `--destination-arn` each message returns to its source "
+    "queue). The messages carry ids, not content, and stay 14 days: the redrive works any time within "
+    "them, the consumer reads the current state of what the ids name."
+)
+
+
+def failure_queues(catalogue: Catalogue) -> tuple[FailureQueue, ...]:
+    """Every DLQ and on-failure destination the stack builds for `catalogue`, with its runbook entry.
+
+    The stack registers each such queue as it builds it (`Messaging.failure_queues`) and
+    `Monitoring` refuses a registered queue that has no entry here, so none goes unwatched or
+    undocumented (tests/infra/test_operations.py checks the template too)."""
+    on_failure: dict[str, list[str]] = {}
+    for stream in catalogue.stream_consumers:
+        on_failure.setdefault(stream.on_failure.value, []).append(stream.function.name)
+    consumer_of = {c.queue.value: c.function.name for c in catalogue.queue_consumers}
+    entries: list[FailureQueue] = []
+    for queue in catalogue.queues:
+        name = queue.name.value
+        if name in on_failure:
+            consumers = ", ".join(f"`{c}`" for c in on_failure[name])
+            entries.append(
+                FailureQueue(
+                    name,
+                    f"The coordinates of DynamoDB stream batches that {consumers} gave up on after their "
+                    "retries (bisected down to the failing record): `DDBStreamBatchInfo` with the stream "
+                    "ARN, shard id, first and last sequence numbers and arrival times, no keys and no "
+                    "content. Nothing consumes this queue.",
+                    "Within 24 h of `approximateArrivalOfFirstRecord` the stream still holds the records: "
+                    "`python -m respite_infra.redrive stream --stage <stage>` (try `--dry-run` first) "
+                    "reads each message's records back by its coordinates, invokes the function that "
+                    "failed them (`requestContext.functionArn`) with them as its mapping would, and "
+                    "deletes the message once the function reports no failure. After 24 h the coordinates "
+                    "lead nowhere (the tool counts such messages as `expired` and leaves them); what "
+                    "remains is the table's current state, which both consumers act on again. Erasures: "
+                    "`python -m respite_infra.redrive erasures --stage <stage>` sends every dossier whose "
+                    "erasure was asked for (withdrawn, or marked by the retention sweeper) and is not done "
+                    "(a finished erasure deletes its meta item) to `retention-erasure` as the change that "
+                    "asks for it; the cascade is idempotent and resumable. Feed items and office "
+                    "deliveries: `python -m respite_infra.redrive record --stage <stage> --function "
+                    "notifications-dossier-events --event INSERT --pk <PK> --sk <SK>` sends an item (a "
+                    "message to an office) again as its INSERT; feed items are keyed by the change and the "
+                    "outbox is idempotent per message, so nothing is doubled. Not recoverable from the "
+                    "table: an erasure that a TTL deletion asked for (the meta item it carried is gone; "
+                    "such dossiers are partitions without a `META` item, and the sweeper erases long "
+                    "before the TTL backstop). Delete each message once its work is redriven.",
+                )
+            )
+        if name in on_failure:
+            catches = (
+                f"Messages of `{name}` received {queue.max_receive_count} times without being deleted: "
+                "an operator's tool reading that queue kept failing (nothing else consumes it)."
+            )
+        elif name in consumer_of:
+            catches = (
+                f"Messages of `{name}` that `{consumer_of[name]}` failed {queue.max_receive_count} times, "
+                "or that it parked here itself with its reason (a webhook job whose retries ran out)."
+            )
+        else:
+            catches = f"Messages of `{name}` that could not be delivered or processed."
+        if catalogue.email is not None and name == catalogue.email.events_queue.value:
+            catches += " Also SES events that SNS could not deliver to the queue (its subscription's DLQ)."
+        entries.append(FailureQueue(f"{name}-dlq", catches, _MOVE_BACK))
+    if catalogue.email is not None:
+        inbound = catalogue.email.inbound.name
+        bucket = next(b for b in catalogue.buckets if b.name == catalogue.email.inbound_bucket)
+        inbound_days = bucket.expire_after_days
+        entries.append(
+            FailureQueue(
+                f"{inbound}-failed",
+                f"SES's asynchronous invocations of `{inbound}` (one received email each) that failed "
+                "3 times (Lambda's 2 retries): the SES event with the message id and the receipt, the "
+                "error in `responseContext`. Its headers name the office's address and the subject: "
+                "read them only as the redrive needs. The raw MIME is still in the inbound-mail bucket.",
+                "Fix the cause, then invoke the function again with the event each message keeps: "
+                f"`aws lambda invoke --function-name respite-<stage>-{inbound} --invocation-type Event "
+                "--cli-binary-format raw-in-base64-out --payload '<requestPayload of the message>' "
+                "out.json`; the handler reads the mail from the bucket "
+                "by its message id. The object stays until the mail is linked, but the bucket expires it "
+                f"after {inbound_days} days: redrive within them (the messages stay 14 days). Delete the "
+                "message once done.",
+            )
+        )
+    if catalogue.schedules:
+        entries.append(
+            FailureQueue(
+                "schedules-failed",
+                "Scheduled runs that EventBridge could not deliver or that failed 3 times in Lambda (2 "
+                "retries): the scheduled event, which carries nothing but the time and the rule.",
+                "A scheduled job works on the current state (deadlines due, digests, dossiers due for "
+                "erasure), so the next scheduled run does what the failed one missed: fix the cause and "
+                "check the next run's log. To run one now: `aws lambda invoke --function-name "
+                "respite-<stage>-<function> --invocation-type Event --cli-binary-format raw-in-base64-out "
+                "--payload '{}' out.json`. Then delete the messages.",
+            )
+        )
+    return tuple(entries)
+
+
 def runbook_link(kind: AlarmKind) -> str:
     return f"docs/runbook.md#{kind.key}"
 
 
-def render_runbook() -> str:
-    """docs/runbook.md: one section per alarm kind."""
+def render_runbook(catalogue: Catalogue = CATALOGUE) -> str:
+    """docs/runbook.md: one section per alarm kind, then one entry per failure queue."""
     lines = [
         "# Runbook: Respite's alarms",
         "",
@@ -191,6 +306,24 @@ def render_runbook() -> str:
             f"**What it means.** {kind.means}",
             "",
             f"**What to do.** {kind.do}",
+            "",
+        ]
+    lines += [
+        '<a id="failure-queues"></a>',
+        "## Failure queues",
+        "",
+        "Each queue is `respite-<stage>-<name>`, alarmed by `respite-<stage>-dlq-depth-<name>` (one",
+        "message is enough). A DynamoDB stream keeps its records 24 h, SQS these messages 14 days.",
+        "",
+    ]
+    for queue in failure_queues(catalogue):
+        lines += [
+            f'<a id="failure-{queue.name}"></a>',
+            f"### {queue.name}",
+            "",
+            f"**What lands here.** {queue.catches}",
+            "",
+            f"**Redrive.** {queue.redrive}",
             "",
         ]
     return "\n".join(lines)
@@ -220,10 +353,16 @@ class Monitoring(Construct):
         stream_consumers: Mapping[str, lambda_.Function],
         apis: Mapping[str, apigateway.RestApi],
         dead_letter_queues: Mapping[str, sqs.IQueue],
+        runbook_entries: Iterable[FailureQueue] = (),
         alarm_email: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._settings = settings
+        undocumented = set(dead_letter_queues) - {entry.name for entry in runbook_entries}
+        if undocumented:
+            raise ValueError(
+                f"failure queues without a runbook entry (failure_queues): {sorted(undocumented)}"
+            )
         self.topic = sns.Topic(
             self,
             "AlarmTopic",
@@ -232,8 +371,37 @@ class Monitoring(Construct):
             master_key=key,
             enforce_ssl=True,
         )
-        # CloudWatch publishes to the encrypted topic: the key must let it.
-        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        # CloudWatch publishes this stage's alarms to the topic (the topic policy holds only the
+        # TLS-only Deny otherwise), for this account's alarms only ...
+        stack = cdk.Stack.of(self)
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name=settings.name("*"),
+                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
+        # ... and the topic is encrypted: the key lets CloudWatch make and use its data keys.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsEncrypt",
+                principals=[iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],  # in a key policy, "*" is this key
+            )
+        )
         if alarm_email:
             mail = self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
             acknowledge(

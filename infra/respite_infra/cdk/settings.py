@@ -16,12 +16,29 @@ STAGES = ("dev", "prod")
 PRODUCTION = "prod"
 _STAGE = re.compile(r"^[a-z][a-z0-9]{1,9}$")  # becomes part of every physical name
 
+# What a synthesis without context uses: names under `.invalid` (RFC 2606), which resolve nowhere,
+# so a stage deployed with them visibly sends no mail and links nowhere (README, Deploying).
+PLACEHOLDER_PUBLIC_URL = "https://respite.invalid"
+PLACEHOLDER_SENDING_DOMAIN = "respite.invalid"
+PLACEHOLDER_INBOUND_DOMAIN = "inbound.respite.invalid"
+
 
 @dataclass(frozen=True)
 class StageSettings:
-    """The few things that differ between a production stage and every other stage."""
+    """The few things that differ between a production stage and every other stage, and the
+    deployment's own settings from the CDK context (app.py `parameters()` checks them):
+
+    `public_url`: the platform's public base URL (`https://api.example.org`, the APIs under their
+        prefixes): every function's `RESPITE_PUBLIC_URL`, for links in emails, callback and webhook URLs.
+    `sending_domain`, `inbound_domain`: SES's sending identity and the domain replies are received on.
+    `frontend_origins`: the browser front ends' origins the APIs allow (CORS).
+    """
 
     stage: str
+    public_url: str = PLACEHOLDER_PUBLIC_URL
+    sending_domain: str = PLACEHOLDER_SENDING_DOMAIN
+    inbound_domain: str = PLACEHOLDER_INBOUND_DOMAIN
+    frontend_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _STAGE.fullmatch(self.stage):

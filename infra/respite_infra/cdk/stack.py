@@ -1,5 +1,6 @@
 """`RespiteStack`: one stage of the platform, synthesised from a wiring catalogue."""
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from respite_infra.cdk.email import EmailResources
 from respite_infra.cdk.functions import Functions, ServiceCode
 from respite_infra.cdk.identity import Identity
 from respite_infra.cdk.messaging import Messaging
-from respite_infra.cdk.monitoring import Monitoring
+from respite_infra.cdk.monitoring import Monitoring, failure_queues
 from respite_infra.cdk.settings import StageSettings
 from respite_infra.cdk.wiring import Wiring
 from respite_infra.packaging import LAMBDA_PLATFORM, Platform
@@ -44,6 +45,9 @@ class RespiteStack(cdk.Stack):
         answers at its own execute-api URL only).
     `cognito_domain`: whether each user pool gets its Cognito domain `respite-<stage>-<account>`
         (the OAuth2 token endpoint of office systems' client credentials).
+    `public_url`, `sending_domain`, `inbound_domain`, `frontend_origins`: the deployment's own
+        settings (`StageSettings`; None: the `.invalid` placeholders). The SES identities and the
+        receipt rule are the context's domains, not the catalogue's (which the local stack uses).
 
     The parts are public for tests and later stacks: `data` (key, tables, buckets, keys,
     secrets), `messaging` (queues, DLQs), `identity` (user pools and their clients), `functions`
@@ -62,9 +66,22 @@ class RespiteStack(cdk.Stack):
         cognito_domain: bool = True,
         alarm_email: str | None = None,
         api_domain: ApiDomain | None = None,
+        public_url: str | None = None,
+        sending_domain: str | None = None,
+        inbound_domain: str | None = None,
+        frontend_origins: Iterable[str] = (),
         env: cdk.Environment | None = None,
     ) -> None:
-        settings = StageSettings(stage)
+        given = {
+            "public_url": public_url,
+            "sending_domain": sending_domain,
+            "inbound_domain": inbound_domain,
+        }
+        settings = StageSettings(
+            stage,
+            frontend_origins=tuple(frontend_origins),
+            **{key: value for key, value in given.items() if value is not None},
+        )
         check_catalogue(catalogue, stage=stage)
         super().__init__(
             scope,
@@ -113,7 +130,11 @@ class RespiteStack(cdk.Stack):
             EmailResources(
                 self,
                 "Email",
-                email=catalogue.email,
+                email=dataclasses.replace(
+                    catalogue.email,
+                    sending_domain=settings.sending_domain,
+                    inbound_domain=settings.inbound_domain,
+                ),
                 settings=settings,
                 data=self.data,
                 messaging=self.messaging,
@@ -122,9 +143,6 @@ class RespiteStack(cdk.Stack):
             if catalogue.email is not None
             else None
         )
-        dead_letter_queues = {f"{q.value}-dlq": dlq for q, dlq in self.messaging.dead_letter_queues.items()}
-        if self.functions.schedules_failed is not None:
-            dead_letter_queues["schedules-failed"] = self.functions.schedules_failed
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -138,7 +156,9 @@ class RespiteStack(cdk.Stack):
                 c.function.name: self.functions.functions[c.function.name] for c in catalogue.stream_consumers
             },
             apis={prefix: api for prefix, api in self.apis.apis.items()},
-            dead_letter_queues=dead_letter_queues,
+            # every DLQ and on-failure destination, as registered while they were built
+            dead_letter_queues=dict(self.messaging.failure_queues),
+            runbook_entries=failure_queues(catalogue),
             alarm_email=alarm_email,
         )
 

@@ -38,6 +38,7 @@ from respite_infra.cdk.settings import StageSettings
 type Uses = Iterable[tuple[ResourceName, Access]]
 
 METRICS_NAMESPACE = NAMESPACE  # respite_core.metrics: what the dashboards and alarms read
+PUBLIC_URL_VARIABLE = "RESPITE_PUBLIC_URL"  # what the services read (claims, notifications)
 
 # The KMS actions of envelope encryption with a catalogue key: wrap (GenerateDataKey, Encrypt)
 # and unwrap (Decrypt). No ReEncrypt, no key administration, no Describe/List.
@@ -92,6 +93,8 @@ class Wiring:
             "RESPITE_STAGE": self._settings.stage,
             "POWERTOOLS_SERVICE_NAME": service,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            # links in emails, callback and webhook URLs: every function may build one
+            PUBLIC_URL_VARIABLE: self._settings.public_url,
         }
         for resource, _access in uses:
             env[env_var(resource)] = self.locator(resource)
