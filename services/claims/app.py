@@ -749,7 +749,7 @@ def inbox_as_csv() -> Response:
     fetching it counts as fetching the inbox. The next page's cursor, when there is one, is in the
     `Respite-Next-Cursor` header."""
     page = inbox_page()
-    headers = {"Content-Type": "text/csv; charset=utf-8"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "text/csv; charset=utf-8"}
     if page.next_cursor is not None:
         headers["Respite-Next-Cursor"] = page.next_cursor
     return Response(body=inbox_csv(page), status_code=200, headers=headers)
