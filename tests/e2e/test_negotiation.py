@@ -463,6 +463,7 @@ def test_the_inbox_pages_and_exports_csv(offices: dict[str, Office], notified: d
     lines = csv.text.strip().splitlines()
     assert lines[0].startswith("message_id;dossier_id;type")
     assert any(notified["dossier_id"] in line for line in lines[1:])
+    assert lambert.inbox(format="csv").status_code == 422  # the CSV inbox is its own operation now
 
 
 def test_a_creditor_may_ask_whether_a_person_is_in_debt_help(
