@@ -555,6 +555,14 @@ def reply_to(dossier_id: str, message_id: str) -> Response:
     responses={201: ReplyAccepted},
     problems=(401, 404, 409, 410),
     roles=(),
+    headers={
+        "webhook-id": "The message's id, unique per reply: a replay with the same id has no second effect.",
+        "webhook-timestamp": "When it was signed, in seconds since the epoch: within 5 minutes of now.",
+        "webhook-signature": (
+            "`v1,<base64 HMAC-SHA256 of <webhook-id>.<webhook-timestamp>.<body>>` with the office's "
+            "webhook secret (Standard Webhooks); several space-separated signatures are allowed."
+        ),
+    },
 )
 def callback(dossier_id: str, message_id: str) -> Response:
     """The notice's callback URL. The office's system posts its reply signed per Standard Webhooks with
@@ -602,16 +610,18 @@ def callback(dossier_id: str, message_id: str) -> Response:
     office_scope=WRITE_SCOPE,
     idempotent=True,
     request_type="text/csv",
+    also_accepts=("application/octet-stream",),
 )
 def upload_claims(dossier_id: str, message_id: str) -> Response:
-    """The claims as `;`-separated CSV (docs/claims-csv.md). Each row is checked; the report names the
-    rejected rows by line, the valid rows are stored. The first upload answers the request (a
+    """The claims as `;`-separated CSV (docs/claims-csv.md), sent as `text/csv` or, as generated clients
+    send a file, `application/octet-stream` (the same bytes, read alike). Each row is checked; the
+    report names the rejected rows by line, the valid rows are stored. The first upload answers the request (a
     `notice_ack` to a notice, a `balance_reply` to a balance request); uploading again updates the same
     claims — an office's file reference identifies a claim — and duplicates nothing."""
     office, client_id = calling_office(WRITE_SCOPE)
     request = api.request
     content_type = request.headers.get("content-type", "")
-    if not content_type.startswith(("text/csv", "application/csv")):
+    if not content_type.startswith(("text/csv", "application/csv", "application/octet-stream")):
         raise Problem(415, "Send the claims as text/csv.")
     raw = request.raw_body if isinstance(request.raw_body, bytes) else str(request.raw_body or "").encode()
     try:
@@ -714,13 +724,39 @@ def person_for(office: Office, record: DossierRecord) -> PersonForOffice:
     problems=(400, 422),
     roles=(),
     office_scope=READ_SCOPE,
-    also_returns=("text/csv",),  # format=csv
 )
 def inbox() -> Response:
-    """Oldest first, paginated; `format=csv` for a spreadsheet. Each message names the person as far as
-    the office needs to find its file (the national number only for offices flagged `public`), and its
-    callback URL. Fetching is logged; a message not fetched and acknowledged within 5 working days is
-    escalated to the caseworker."""
+    """Oldest first, paginated (`GET /claims/inbox.csv` gives the same page as a spreadsheet). Each
+    message names the person as far as the office needs to find its file (the national number only for
+    offices flagged `public`), and its callback URL. Fetching is logged; a message not fetched and
+    acknowledged within 5 working days is escalated to the caseworker."""
+    return json_response(inbox_page())
+
+
+@api.operation(
+    "GET",
+    "/inbox.csv",
+    summary="The office's unacknowledged messages as CSV",
+    query=InboxQuery,
+    responses={200: None},
+    response_type="text/csv",
+    problems=(400, 422),
+    roles=(),
+    office_scope=READ_SCOPE,
+)
+def inbox_as_csv() -> Response:
+    """The inbox page as `;`-separated CSV (the dialect of docs/claims-csv.md), one row per message:
+    fetching it counts as fetching the inbox. The next page's cursor, when there is one, is in the
+    `Respite-Next-Cursor` header."""
+    page = inbox_page()
+    headers: dict[str, str | list[str]] = {"Content-Type": "text/csv; charset=utf-8"}
+    if page.next_cursor is not None:
+        headers["Respite-Next-Cursor"] = page.next_cursor
+    return Response(body=inbox_csv(page), status_code=200, headers=headers)
+
+
+def inbox_page() -> InboxPage:
+    """The calling office's inbox page the query asks for; each message fetched is logged and marked."""
     office, client_id = calling_office(READ_SCOPE)
     wanted = query_params(api.request, InboxQuery)
     store, now, directory = ClaimsStore(), utc_now(), Directory()
@@ -774,12 +810,7 @@ def inbox() -> Response:
             )
         )
     more = len(pointers) > wanted.limit
-    result = InboxPage(messages=messages, next_cursor=page[-1][1] if more and page else None)
-    if wanted.format == "csv":
-        return Response(
-            body=inbox_csv(result), status_code=200, headers={"Content-Type": "text/csv; charset=utf-8"}
-        )
-    return json_response(result)
+    return InboxPage(messages=messages, next_cursor=page[-1][1] if more and page else None)
 
 
 def callback_url(message: Message) -> str:

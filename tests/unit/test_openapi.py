@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Iterator
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -422,3 +423,87 @@ def test_a_success_that_may_come_in_another_media_type_documents_it() -> None:
     content = document([api], version="1")["paths"]["/demo/inbox"]["get"]["responses"]["200"]["content"]
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Part"}
     assert content["text/csv"] == {"schema": {"type": "string"}}
+
+
+def test_the_headers_an_operation_requires_are_required_header_parameters() -> None:
+    """A client generated from the document must send a signed callback's headers: they are declared."""
+    api = Api("demo", title="Demo API", description="")
+
+    @api.operation(
+        "POST",
+        "/callbacks/{thing_id}",
+        summary="A signed callback",
+        body=Thing,
+        responses={201: Part},
+        roles=(),
+        headers={"webhook-id": "The message's id.", "webhook-signature": "The signature."},
+    )
+    def callback(thing_id: str) -> Response:
+        raise NotImplementedError
+
+    operation = document([api], version="1")["paths"]["/demo/callbacks/{thing_id}"]["post"]
+    assert params(operation, "header") == {
+        "webhook-id": {
+            "name": "webhook-id",
+            "in": "header",
+            "required": True,
+            "description": "The message's id.",
+            "schema": {"type": "string"},
+        },
+        "webhook-signature": {
+            "name": "webhook-signature",
+            "in": "header",
+            "required": True,
+            "description": "The signature.",
+            "schema": {"type": "string"},
+        },
+    }
+
+
+def test_a_text_body_also_accepted_as_bytes_documents_both_media_types() -> None:
+    """Generators skip a `text/csv` body but keep an `application/octet-stream` one (a file)."""
+    api = Api("demo", title="Demo API", description="")
+
+    @api.operation(
+        "POST",
+        "/parts.csv",
+        summary="Upload parts",
+        responses={201: Part},
+        roles=(),
+        request_type="text/csv",
+        also_accepts=("application/octet-stream",),
+    )
+    def upload() -> Response:
+        raise NotImplementedError
+
+    body = document([api], version="1")["paths"]["/demo/parts.csv"]["post"]["requestBody"]
+    assert body == {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+    route = api.app.routes["/parts.csv"]["POST"]
+    assert route.content_types == ["text/csv", "application/octet-stream"]
+
+
+def test_the_checked_in_claims_api_serves_generated_clients() -> None:
+    """docs/openapi.json: the callback declares its webhook headers, the CSV inbox is its own operation
+    answering only text/csv (the JSON inbox only JSON), the CSV upload also takes bytes."""
+    doc = json.loads((Path(__file__).resolve().parents[2] / "docs/openapi.json").read_text())
+    callback = doc["paths"]["/claims/callbacks/{dossier_id}/{message_id}"]["post"]
+    headers = params(callback, "header")
+    assert {h for h, p in headers.items() if p["required"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+    inbox = doc["paths"]["/claims/inbox"]["get"]
+    assert list(inbox["responses"]["200"]["content"]) == ["application/json"]
+    assert "format" not in params(inbox, "query")
+    as_csv = doc["paths"]["/claims/inbox.csv"]["get"]
+    assert as_csv["responses"]["200"]["content"] == {"text/csv": {"schema": {"type": "string"}}}
+    assert set(params(as_csv, "query")) == {"limit", "cursor"}
+    upload = doc["paths"]["/claims/dossiers/{dossier_id}/messages/{message_id}/claims.csv"]["post"]
+    assert set(upload["requestBody"]["content"]) == {"text/csv", "application/octet-stream"}

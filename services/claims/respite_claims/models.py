@@ -219,7 +219,6 @@ class InboxPage(Answer):
 class InboxQuery(Request):
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2000)
-    format: Literal["json", "csv"] = "json"
 
 
 class Acknowledged(Answer):

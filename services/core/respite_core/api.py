@@ -253,6 +253,8 @@ class Operation:
     office_scope: str | None = None  # an office system's token with this scope may call it
     request_type: str = "application/json"  # what a body is sent as (text/csv for uploads)
     also_returns: tuple[str, ...] = ()  # other media types a success may come as (text/csv on request)
+    also_accepts: tuple[str, ...] = ()  # other media types a body may come as (bytes, for generated clients)
+    headers: tuple[tuple[str, str], ...] = ()  # request headers it requires: (name, what it carries)
 
 
 DEFAULT_PROBLEMS = (400, 401, 403)
@@ -310,6 +312,8 @@ class Api:
         office_scope: str | None = None,
         request_type: str = "application/json",
         also_returns: Sequence[str] = (),
+        also_accepts: Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             doc = (view.__doc__ or summary).strip()
@@ -333,6 +337,8 @@ class Api:
                     office_scope=office_scope,
                     request_type=request_type,
                     also_returns=tuple(also_returns),
+                    also_accepts=tuple(also_accepts),
+                    headers=tuple((headers or {}).items()),
                 )
             )
             allowed = frozenset(roles)
@@ -368,7 +374,7 @@ class Api:
             if body:
                 route["content_types"] = ["application/json"]
             elif request_type != "application/json":
-                route["content_types"] = [request_type]
+                route["content_types"] = [request_type, *also_accepts]
             self.app.route(path, **route)(checked)
             return view
 

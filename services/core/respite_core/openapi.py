@@ -268,6 +268,10 @@ def _operation(
     ]
     if operation.query is not None:
         parameters += _query_parameters(schemas[_schema_name(refs[operation.query, "validation"])])
+    parameters += [
+        {"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string"}}
+        for name, text in operation.headers
+    ]
     if operation.idempotent:
         parameters.append(copy.deepcopy(IDEMPOTENCY_PARAMETER))
     if parameters:
@@ -280,7 +284,11 @@ def _operation(
     elif operation.request_type != "application/json":
         result["requestBody"] = {
             "required": True,
-            "content": {operation.request_type: {"schema": {"type": "string"}}},
+            "content": {
+                operation.request_type: {"schema": {"type": "string"}},
+                # the same text as bytes: what generators send for a file (a `text/csv` body they skip)
+                **{t: {"schema": {"type": "string", "format": "binary"}} for t in operation.also_accepts},
+            },
         }
     result["responses"] = _responses(operation, refs)
     if operation.roles:
