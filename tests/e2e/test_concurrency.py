@@ -81,13 +81,15 @@ def inbox_dossiers(stack: RunningStack, token: str) -> set[str]:
 
 def test_concurrent_requests_never_see_each_others_token_or_body(stack: RunningStack) -> None:
     tokens = {ANNA: stack.sign_in(ANNA), SANNE: stack.sign_in(SANNE)}
-    offices = {office: office_token(stack, office) for office in OFFICE_OF.values()}
+    offices = {office_id: office_token(stack, office_id) for office_id in OFFICE_OF.values()}
     dossiers = {
         ANNA: setup_dossier(stack, tokens[ANNA], 801, OFFICE_OF[ANNA]),
         SANNE: setup_dossier(stack, tokens[SANNE], 802, OFFICE_OF[SANNE]),
     }
-    for who, office in OFFICE_OF.items():
-        assert wait_for(lambda o=office, d=dossiers[who]: d in inbox_dossiers(stack, offices[o]), 30), office
+    for who, office_id in OFFICE_OF.items():
+        assert wait_for(lambda o=office_id, d=dossiers[who]: d in inbox_dossiers(stack, offices[o]), 30), (
+            office_id
+        )
 
     results: list[tuple[str, bool, str]] = []  # (thread, belongs to its request, what)
     lock = threading.Lock()
@@ -140,7 +142,7 @@ def test_concurrent_requests_never_see_each_others_token_or_body(stack: RunningS
 
         return run
 
-    def office(username: str) -> Callable[[], None]:
+    def office_system(username: str) -> Callable[[], None]:
         office_id = OFFICE_OF[username]
         own, other = dossiers[username], dossiers[SANNE if username == ANNA else ANNA]
 
@@ -188,7 +190,14 @@ def test_concurrent_requests_never_see_each_others_token_or_body(stack: RunningS
 
         return target
 
-    work = [caseworker(ANNA), caseworker(SANNE), office(ANNA), office(SANNE), feed(ANNA), feed(SANNE)]
+    work = [
+        caseworker(ANNA),
+        caseworker(SANNE),
+        office_system(ANNA),
+        office_system(SANNE),
+        feed(ANNA),
+        feed(SANNE),
+    ]
     threads = [threading.Thread(target=guarded(run)) for run in work]
     for thread in threads:
         thread.start()

@@ -127,6 +127,9 @@ class TokenVerifier:
         granted = str(claims.get("scope") or "").split()
         if not any(scope in granted for scope in scopes):
             raise jwt.InvalidTokenError("the access token has none of the method's scopes")
+        # locally moto's signing key is public: an access token must also be an office client's
+        if self._office_clients is not None and not self._office_clients(str(claims.get("client_id") or "")):
+            raise jwt.InvalidTokenError("the access token is not an office system's")
         return claims
 
     def verify(self, token: str) -> dict[str, Any]:
@@ -422,7 +425,8 @@ class Gateway:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which must have started
+            self._server.shutdown()
         self._server.server_close()
 
     def is_serving(self) -> bool:
