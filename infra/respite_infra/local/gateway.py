@@ -774,6 +774,18 @@ def _problem(status: int, detail: str) -> Answer:
     return status, {"Content-Type": PROBLEM_JSON}, json.dumps(body).encode()
 
 
+def one_at_a_time(route: ExtraRoute) -> ExtraRoute:
+    """An extra route that invokes a Lambda function (e.g. SES's receipt rule playing the inbound-mail
+    function): one request at a time, as one environment of that function serves them."""
+    lock = threading.Lock()
+
+    def serialized(method: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        with lock:
+            return route(method, headers, body)
+
+    return serialized
+
+
 def json_route(produce: Callable[[], Mapping[str, Any]]) -> ExtraRoute:
     """A local-only GET endpoint returning JSON (200, or 503 when `produce` says `ok: False`)."""
 
