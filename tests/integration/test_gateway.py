@@ -308,3 +308,21 @@ def test_one_request_at_a_time_per_environment(pool: tuple[Any, CaseworkerPool])
     function = gateway.function("api")
     assert made == [0, 1]  # two environments, made when needed
     assert function.most_busy == 2
+
+
+def test_the_checked_in_definition_mounts_every_api_of_the_catalogue() -> None:
+    from respite_infra.catalogue import CATALOGUE
+
+    definition = api_definition.load()
+    assert {api.prefix for api in definition.apis} == {api.prefix for api in CATALOGUE.apis}
+    for api in definition.apis:
+        public = {(m.http_method, m.resource) for m in api.methods if m.authorization == api_definition.NONE}
+        assert ("GET", "/openapi.json") in public
+        assert all(
+            m.authorizer == "caseworkers" for m in api.methods if m.authorization != api_definition.NONE
+        )
+    claims = definition.api("claims")
+    assert claims is not None
+    assert ("POST", "/callbacks/{dossier_id}/{message_id}") in {
+        (m.http_method, m.resource) for m in claims.methods if m.authorization == api_definition.NONE
+    }
