@@ -15,7 +15,7 @@ from respite_core.resources import UserPoolName, env_var
 from respite_infra.catalogue import CATALOGUE, Catalogue
 from respite_infra.local.email import MailReceiver, provision_email
 from respite_infra.local.environment import aws_environment
-from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route
+from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route, one_at_a_time
 from respite_infra.local.handlers import resolve
 from respite_infra.local.identity import (
     CaseworkerPool,
@@ -187,7 +187,9 @@ class LocalStack:
             boto3.client("s3", region_name=REGION),
             self.environment,
         )
-        return {"/local/inbound-mail": receiver.route}
+        return {
+            "/local/inbound-mail": one_at_a_time(receiver.route)
+        }  # the inbound function, as Lambda runs it
 
     def _sign_in_route(self, cognito: Any) -> ExtraRoute:
         """What a front end does with the Cognito SDK; here so that curl can get a token."""
