@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults test-at fuzz faults harness lint format typecheck bench bench-full synth clean
+.PHONY: help setup browser api-definition openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults test-at fuzz faults harness lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ harness: fuzz faults  ## fuzz and faults, both in full
 
 runbook: setup  ## regenerate docs/runbook.md from the alarm kinds (a test fails when it is stale)
 	$(BIN)/python -m respite_infra.runbook
+
+api-definition: setup  ## regenerate the local gateway's API definition from a synthesized dev stage (a test fails when it is stale)
+	cd infra && ../$(BIN)/python app.py -c frontend_origins=https://app.respite.test,https://admin.respite.test
+	$(BIN)/python -m respite_infra.api_definition --template infra/cdk.out/respite-dev.template.json
 
 openapi: setup  ## regenerate docs/openapi.json from the APIs' declarations
 	$(BIN)/python -m respite_infra.openapi

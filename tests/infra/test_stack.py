@@ -25,11 +25,12 @@ from respite_infra.catalogue import (
 from respite_infra.cdk import RespiteStack, cdk_context, check_catalogue
 from respite_infra.cdk.apis import (
     API_HANDLER,
-    PUBLIC_PATHS,
     UNAUTHORIZED_PROBLEM,
+    Authorization,
     api_function_name,
     api_uses,
     office_routes,
+    routes,
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
@@ -544,37 +545,45 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
     assert authorizer["ProviderARNs"] == [arn_of(pool_id)]
     assert authorizer["IdentitySource"] == "method.request.header.Authorization"
 
-    methods = methods_of(template, api_id)
-    public = {(f"/{path}", "GET") for path in PUBLIC_PATHS}
-    offices = {(route.path, route.method): route.scope for route in office_routes(api)}
-    # Every other path of an office route's resource, and of its parents, still reaches the app.
-    parents = {
-        ("/" + "/".join(path.strip("/").split("/")[:n]), "ANY")
-        for path, _ in offices
-        for n in range(1, path.count("/") + 1)
-    }
-    assert set(methods) == {("/", "ANY"), ("/{proxy+}", "ANY")} | public | set(offices) | parents
+    methods = {k: m for k, m in methods_of(template, api_id).items() if k[1] != "OPTIONS"}
+    expected = {(r.path, r.method): r for r in routes(api)}
+    # one resource and method per Chalice route: no `/{proxy+}` (Chalice dispatches on the resource)
+    assert set(methods) == set(expected)
     for key, method in methods.items():
-        if key in public:
+        route = expected[key]
+        if route.authorization is Authorization.PUBLIC:
             assert method["AuthorizationType"] == "NONE", key
             assert "AuthorizerId" not in method
         else:
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}
             # an office system's access token with the route's scope; elsewhere a caseworker's ID token
-            assert method.get("AuthorizationScopes") == ([offices[key]] if key in offices else None), key
+            wanted = [route.scope] if route.authorization is Authorization.OFFICE else None
+            assert method.get("AuthorizationScopes") == wanted, key
         assert method["Integration"]["Type"] == "AWS_PROXY"
 
-    (response,) = [
-        r["Properties"]
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
         for r in of_type(template, "AWS::ApiGateway::GatewayResponse").values()
         if r["Properties"]["RestApiId"] == {"Ref": api_id}
-    ]
-    assert (response["ResponseType"], response["StatusCode"]) == ("UNAUTHORIZED", "401")
-    assert response["ResponseParameters"] == {
-        "gatewayresponse.header.Content-Type": "'application/problem+json'"
     }
+    response = responses["UNAUTHORIZED"]
+    assert response["StatusCode"] == "401"
+    assert (
+        response["ResponseParameters"]["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+    )
     assert json.loads(response["ResponseTemplates"]["application/json"]) == UNAUTHORIZED_PROBLEM
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+
+    # one invoke permission for the whole API, not one per method (Lambda's policy holds 20 KB)
+    function_id, _ = lambda_function(template, api_function_name(api))
+    permissions = [
+        p["Properties"]
+        for p in of_type(template, "AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
+    ]
+    assert len(permissions) == 1
+    assert permissions[0]["Principal"] == "apigateway.amazonaws.com"
 
     _, function = lambda_function(template, api_function_name(api))
     assert function["Environment"]["Variables"][env_var(api.authorizer)] == arn_of(pool_id)

@@ -101,6 +101,19 @@ def problem_responses(event: Request, get_response: Callable[[Request], Response
     return response
 
 
+def cors_headers(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Chalice HTTP middleware: an answer to a browser front end of `RESPITE_FRONTEND_ORIGINS` says
+    it may read it. API Gateway answers the preflight (OPTIONS) itself but never adds these headers
+    to a proxied answer, so the app must."""
+    response = get_response(event)
+    origin = event.headers.get("origin")
+    allowed = {o for o in os.environ.get("RESPITE_FRONTEND_ORIGINS", "").split(",") if o}
+    if origin and origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response
+
+
 def _is_problem(response: Response) -> bool:
     return any(k.lower() == "content-type" and v == PROBLEM_JSON for k, v in response.headers.items())
 
@@ -275,6 +288,7 @@ class Api:
         self.description = description
         self.app = Chalice(app_name=f"respite-{name}")
         self.app.register_middleware(request_observer(name), "http")  # outermost: sees the final status
+        self.app.register_middleware(cors_headers, "http")  # around the problems: errors are readable too
         self.app.register_middleware(problem_responses, "http")
         self.operations: list[Operation] = []
         self._authorizer = CognitoUserPoolAuthorizer(
