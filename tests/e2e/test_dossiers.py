@@ -461,3 +461,45 @@ def test_an_oversized_body_is_refused_and_writes_nothing(stack: RunningStack, an
     assert response.status_code == 403
     assert response.headers["Content-Type"] == PROBLEM
     assert len(stack.table_items("RESPITE_TABLE_DOSSIERS")) == before
+
+
+FRONT_END = "https://app.respite.test"  # one of the origins api_definition.json allows (make api-definition)
+
+
+def test_a_browser_front_end_of_an_allowed_origin_may_call_and_read_the_answers(stack: RunningStack) -> None:
+    preflight = requests.options(
+        f"{stack.base_url}/consent/dossiers",
+        headers={
+            "Origin": FRONT_END,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == FRONT_END
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+
+    token = stack.sign_in(ANNA)
+    listing = requests.get(
+        f"{stack.base_url}/consent/dossiers",
+        headers={"Authorization": f"Bearer {token}", "Origin": FRONT_END},
+        timeout=10,
+    )
+    assert listing.status_code == 200
+    assert listing.headers["Access-Control-Allow-Origin"] == FRONT_END
+    refused = requests.get(
+        f"{stack.base_url}/consent/dossiers/no-such-dossier",
+        headers={"Authorization": f"Bearer {token}", "Origin": FRONT_END},
+        timeout=10,
+    )
+    assert refused.status_code == 404  # an error a front end can read too
+    assert refused.headers["Access-Control-Allow-Origin"] == FRONT_END
+
+    stranger = requests.get(
+        f"{stack.base_url}/consent/dossiers",
+        headers={"Authorization": f"Bearer {token}", "Origin": "https://evil.example"},
+        timeout=10,
+    )
+    assert "Access-Control-Allow-Origin" not in stranger.headers

@@ -25,6 +25,7 @@ from respite_infra.catalogue import (
 from respite_infra.cdk import RespiteStack, cdk_context, check_catalogue
 from respite_infra.cdk.apis import (
     API_HANDLER,
+    FRONTEND_ORIGINS_VARIABLE,
     UNAUTHORIZED_PROBLEM,
     Authorization,
     api_function_name,
@@ -34,7 +35,7 @@ from respite_infra.cdk.apis import (
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
-from tests.infra.conftest import PUBLIC_URL, Synthesised
+from tests.infra.conftest import FRONTEND_ORIGINS, PUBLIC_URL, Synthesised
 
 STAGE = "dev"
 # what the email construct gives the functions that send mail (respite_infra.cdk.email)
@@ -345,9 +346,13 @@ def test_every_function_runs_python_313_on_arm_with_tracing_and_its_environment(
     # resource.
     senders = CATALOGUE.email.sender_functions if CATALOGUE.email is not None else ()
     email = EMAIL_SENDER_ENV if name in senders else set()
+    # an API answers browsers of the context's front-end origins (CORS)
+    cors = {FRONTEND_ORIGINS_VARIABLE} if name in {api_function_name(a) for a in CATALOGUE.apis} else set()
+    if cors:
+        assert env[FRONTEND_ORIGINS_VARIABLE] == ",".join(FRONTEND_ORIGINS)
     assert {k for k in env if k.startswith("RESPITE_")} == {"RESPITE_STAGE", "RESPITE_PUBLIC_URL"} | {
         env_var(r) for r, _ in uses
-    } | email
+    } | email | cors
     log_group = of_type(template, "AWS::Logs::LogGroup")[props["LoggingConfig"]["LogGroup"]["Ref"]]
     assert log_group["Properties"]["RetentionInDays"] == 30
 

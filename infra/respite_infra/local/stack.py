@@ -114,6 +114,11 @@ class LocalStack:
         # where offices' email links point (the link page): this gateway
         self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"
         os.environ["RESPITE_PUBLIC_URL"] = self.environment["RESPITE_PUBLIC_URL"]
+        # the front-end origins the APIs answer browsers of, as CDK sets them on the API functions
+        apis = self.gateway.definition.apis
+        origins = sorted({o for api in apis if api.cors for o in api.cors.allow_origins})
+        self.environment["RESPITE_FRONTEND_ORIGINS"] = ",".join(origins)
+        os.environ["RESPITE_FRONTEND_ORIGINS"] = self.environment["RESPITE_FRONTEND_ORIGINS"]
         self.gateway.start()
 
     def _seed(self, cognito: Any) -> None:
