@@ -44,6 +44,18 @@ class RunningStack:
         response.raise_for_status()
         return str(response.json()["id_token"])
 
+    def office_token(self, office_id: str) -> str:
+        """An office system's access token, by OAuth2 client credentials (HTTP Basic), as it gets one."""
+        credentials = next(c for c in self.office_clients if c["office_id"] == office_id)
+        response = requests.post(
+            f"{self.base_url}/oauth2/token",
+            data={"grant_type": "client_credentials"},
+            auth=(credentials["client_id"], credentials["client_secret"]),
+            timeout=10,
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
     def aws(self, service: str) -> Any:
         return boto3.client(  # type: ignore[call-overload]
             service,

@@ -7,7 +7,6 @@ the caller's own (deliberately different) invalid body, an office's inbox holds 
 other office's, the feed only the caller's agency's items.
 """
 
-import base64
 import threading
 import uuid
 from collections.abc import Callable
@@ -24,16 +23,7 @@ OFFICE_OF = {ANNA: "vanhove", SANNE: "lambert"}  # each agency's dossier has a n
 
 
 def office_token(stack: RunningStack, office_id: str) -> str:
-    office = next(o for o in stack.office_clients if o["office_id"] == office_id)
-    basic = base64.b64encode(f"{office['client_id']}:{office['client_secret']}".encode()).decode()
-    response = requests.post(
-        f"{stack.base_url}/oauth2/token",
-        data={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {basic}"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return stack.office_token(office_id)
 
 
 def person(serial: int) -> dict[str, Any]:

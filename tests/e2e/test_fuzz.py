@@ -15,7 +15,6 @@ Profiles: `make test` runs a few examples per operation (`RESPITE_FUZZ_EXAMPLES`
 whole file well under a minute); `make fuzz` runs 100 per operation and schemathesis' coverage phase.
 """
 
-import base64
 import json
 import os
 import random
@@ -115,16 +114,7 @@ class World:
 
 
 def office_token(stack: RunningStack, office_id: str) -> str:
-    credentials = next(c for c in stack.office_clients if c["office_id"] == office_id)
-    basic = base64.b64encode(f"{credentials['client_id']}:{credentials['client_secret']}".encode()).decode()
-    response = requests.post(
-        f"{stack.base_url}/oauth2/token",
-        data={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {basic}"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return stack.office_token(office_id)
 
 
 def post(stack: RunningStack, token: str, path: str, body: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 on the local stack: every JSON answer parses into the generated typed model, the callback goes out with
 the webhook headers the spec declares, the CSV inbox and the CSV upload are operations of their own."""
 
-import base64
 import importlib
 import io
 import subprocess
@@ -16,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-import requests
 from standardwebhooks import Webhook
 
 from tests.e2e.conftest import RunningStack
@@ -80,15 +78,7 @@ def body(generated: ModuleType, api: str, name: str, value: dict[str, Any]) -> A
 
 def office_client(generated: ModuleType, stack: RunningStack, office_id: str) -> tuple[Any, str]:
     credentials = next(c for c in stack.office_clients if c["office_id"] == office_id)
-    basic = base64.b64encode(f"{credentials['client_id']}:{credentials['client_secret']}".encode()).decode()
-    token = requests.post(
-        f"{stack.base_url}/oauth2/token",
-        data={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {basic}"},
-        timeout=10,
-    )
-    assert token.status_code == 200, token.text
-    client = generated.AuthenticatedClient(base_url=stack.base_url, token=token.json()["access_token"])
+    client = generated.AuthenticatedClient(base_url=stack.base_url, token=stack.office_token(office_id))
     return client, str(credentials["webhook_secret"])
 
 

@@ -43,18 +43,8 @@ class Office:
         self.office_id = office_id
         self.base = f"{stack.base_url}/claims"
         self.webhook_secret = str(credentials["webhook_secret"])
-        basic = base64.b64encode(
-            f"{credentials['client_id']}:{credentials['client_secret']}".encode()
-        ).decode()
-        token = requests.post(
-            f"{stack.base_url}/oauth2/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}"},
-            timeout=10,
-        )
-        assert token.status_code == 200, token.text
         self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        self.session.headers["Authorization"] = f"Bearer {stack.office_token(office_id)}"
 
     def inbox(self, **params: Any) -> requests.Response:
         return self.session.get(f"{self.base}/inbox", params=params, timeout=15)
