@@ -20,6 +20,7 @@ from respite_core.resources import KeyName, TableName, locate
 from respite_core.store.table import Table
 
 _SEAL_VERSION = "v1"
+_SEALED_BYTES = b"respite-sealed-v1\n"  # the first bytes of a sealed document
 
 
 class DataKeyDestroyed(Exception):
@@ -46,6 +47,18 @@ class DataKey:
             raise ValueError(f"unknown seal version {version!r}")
         raw = base64.b64decode(payload)
         return AESGCM(self.plaintext).decrypt(raw[:12], raw[12:], self._aad(field)).decode()
+
+    def seal_bytes(self, name: str, data: bytes) -> bytes:
+        """A document's bytes sealed under this key, bound to `name` (its object key): the same
+        crypto-shredding as the fields, for every object and copy of it."""
+        nonce = os.urandom(12)
+        return _SEALED_BYTES + nonce + AESGCM(self.plaintext).encrypt(nonce, data, self._aad(name))
+
+    def open_bytes(self, name: str, sealed: bytes) -> bytes:
+        if not sealed.startswith(_SEALED_BYTES):
+            raise ValueError("not a sealed document")
+        raw = sealed[len(_SEALED_BYTES) :]
+        return AESGCM(self.plaintext).decrypt(raw[:12], raw[12:], self._aad(name))
 
     def _aad(self, field: str) -> bytes:
         # binds each ciphertext to its dossier and field: a sealed value cannot be moved elsewhere

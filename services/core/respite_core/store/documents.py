@@ -11,6 +11,7 @@ from typing import Any
 
 from respite_core import aws
 from respite_core.resources import BucketName, locate
+from respite_core.store.data_keys import DataKey
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # What a browser may post inline, in the form itself, through API Gateway to Lambda: Lambda takes at
@@ -180,6 +181,32 @@ def store(key: str, content_type: str, data: bytes) -> Document:
     return Document(
         key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
+
+
+SEALED_CONTENT_TYPE = "application/vnd.respite.sealed"  # what S3 holds; the real type is in the metadata
+
+
+def store_sealed(key: str, content_type: DocumentType, data: bytes, data_key: DataKey) -> Document:
+    """Put `data` at `key` sealed with the dossier's data key (checked by the caller): destroying the
+    key makes it, and every copy of it, unreadable. The object's metadata names the real type."""
+    aws.s3().put_object(
+        Bucket=locate(BucketName.DOCUMENTS),
+        Key=key,
+        Body=data_key.seal_bytes(key, data),
+        ContentType=SEALED_CONTENT_TYPE,
+        Metadata={"document-type": content_type.value},
+        ServerSideEncryption="aws:kms",
+    )
+    return Document(
+        key=key, content_type=content_type, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+def read_sealed(key: str, data_key: DataKey) -> tuple[DocumentType, bytes]:
+    """The document at `key` opened with the dossier's data key: its type and its bytes."""
+    got = aws.s3().get_object(Bucket=locate(BucketName.DOCUMENTS), Key=key)
+    declared = DocumentType(got.get("Metadata", {}).get("document-type", ""))
+    return declared, data_key.open_bytes(key, got["Body"].read())
 
 
 def delete(key: str) -> None:

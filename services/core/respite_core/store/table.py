@@ -169,6 +169,15 @@ class Table:
             update["ExpressionAttributeValues"] = to_dynamo(values)
         return {"Update": update}
 
+    def exists_op(self, pk: str, sk: str) -> dict[str, Any]:
+        """A transaction's check, writing nothing, that the item exists."""
+        check = {
+            "TableName": self.physical_name,
+            "Key": to_dynamo({"PK": pk, "SK": sk}),
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+        return {"ConditionCheck": check}
+
     def delete_op(self, pk: str, sk: str, *, expected: Mapping[str, Any] | None = None) -> dict[str, Any]:
         delete: dict[str, Any] = {"TableName": self.physical_name, "Key": to_dynamo({"PK": pk, "SK": sk})}
         if expected:
