@@ -3,8 +3,9 @@ every table and bucket, a receipt without personal data stays; a crash half-way 
 next run; erasing twice, or a TTL deletion after the sweeper, changes nothing."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import count
 from typing import Any
 
 import boto3
@@ -32,6 +33,14 @@ from respite_retention.consumers.sweeper import sweep
 from respite_retention.erasure import ERASURE_REQUESTED, ErasureRequest
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def ticking(start: datetime) -> Callable[[], datetime]:
+    """A clock a second later each time it is read: an erasure takes time, and its receipt says how much."""
+    reads = count()
+    return lambda: start + timedelta(seconds=next(reads))
+
+
 PERSON = {"name": "Wannes Vermeulen-Quintelier", "national_number": "85073003328", "street": "Zwijgerstraat"}
 CLAIM_REFERENCE = "VH/2026/QX-4471"
 PDF = b"%PDF-1.7\n% Wannes Vermeulen-Quintelier signed\n%%EOF\n"
@@ -199,12 +208,14 @@ def test_erasure_leaves_nothing_of_the_dossier_anywhere_but_a_receipt() -> None:
     assert all(marker in before for marker in MARKERS[:3])
     assert "D-ERASE-1" in before
 
-    receipt = erase(request, NOW)
+    receipt = erase(request, ticking(NOW))
 
     after = everything()
     assert "D-ERASE-1" not in everything(but=TOLD).replace(receipt.subject, "")
     assert all(marker not in after for marker in MARKERS)
     assert receipt.complete
+    assert receipt.completed_at is not None
+    assert receipt.completed_at > receipt.started_at == NOW
     assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
     # partition: meta, person, claim, notice, token pointer, mail, idempotency pointer (7);
     # elsewhere: registration, inbox copy, token, token-for, 2 feed items, 2 log entries, record (9)
@@ -238,7 +249,7 @@ def test_a_cascade_that_crashes_half_way_completes_when_run_again() -> None:
     client.meta.events.register("before-call.dynamodb.BatchWriteItem", crash_on_second_batch)
     try:
         with pytest.raises(ConnectionError):
-            erase(request, NOW)
+            erase(request, ticking(NOW))
     finally:
         client.meta.events.unregister("before-call.dynamodb.BatchWriteItem", crash_on_second_batch)
     interrupted = ErasureReceipts().find("D-CRASH")
@@ -248,7 +259,7 @@ def test_a_cascade_that_crashes_half_way_completes_when_run_again() -> None:
         interrupted.subject, ""
     )  # half done: the meta item is left
 
-    receipt = erase(request, NOW + timedelta(minutes=1))
+    receipt = erase(request, ticking(NOW + timedelta(minutes=1)))
 
     assert receipt.complete
     assert receipt.started_at == NOW
@@ -257,12 +268,38 @@ def test_a_cascade_that_crashes_half_way_completes_when_run_again() -> None:
 
 
 @pytest.mark.usefixtures("wired")
+def test_what_arrives_while_the_erasure_deletes_goes_too_before_the_receipt_is_complete() -> None:
+    """An upload that lands while the cascade deletes (S3 takes no condition on the data key): the
+    cascade searches again, deletes it, and only then completes the receipt."""
+    request = a_dossier("D-LATE")
+    late = documents.document_key("D-LATE", "consent-form", "late-upload")
+    s3 = aws_clients.s3()
+    arrivals = {"n": 0}
+
+    def upload_lands(**_: Any) -> None:
+        if arrivals["n"] == 0:
+            arrivals["n"] += 1
+            s3.put_object(Bucket=locate(BucketName.DOCUMENTS), Key=late, Body=PDF)
+
+    client = aws_clients.dynamodb()
+    client.meta.events.register("before-call.dynamodb.DeleteItem", upload_lands)
+    try:
+        receipt = erase(request, ticking(NOW))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.DeleteItem", upload_lands)
+
+    assert arrivals["n"] == 1
+    assert receipt.complete
+    assert "D-LATE" not in everything(but=TOLD).replace(receipt.subject, "")
+
+
+@pytest.mark.usefixtures("wired")
 def test_erasing_an_erased_dossier_changes_nothing() -> None:
     request = a_dossier("D-TWICE")
-    first = erase(request, NOW)
+    first = erase(request, ticking(NOW))
     snapshot = everything()
 
-    again = erase(request, NOW + timedelta(hours=1))
+    again = erase(request, ticking(NOW + timedelta(hours=1)))
 
     assert again == first
     assert everything() == snapshot
@@ -432,6 +469,8 @@ def test_a_crashed_erasure_is_reported_failed_and_the_redelivered_record_complet
     receipt = ErasureReceipts().find("D-REDELIVERED")
     assert receipt is not None
     assert receipt.complete
+    assert receipt.completed_at is not None
+    assert receipt.completed_at > receipt.started_at
     assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
     assert "D-REDELIVERED" not in everything(but=TOLD).replace(receipt.subject, "")
 

@@ -144,7 +144,7 @@ def test_an_erasure_tells_the_notified_office_once_by_email_and_signed_webhook(
     moto_server: MotoServer, office: Receiver
 ) -> None:
     dossier_id = f"D-TERM-{uuid.uuid4().hex[:8]}"
-    erase(a_dossier(dossier_id), NOW)
+    erase(a_dossier(dossier_id), lambda: NOW)
     [queued] = terminations_queued()
     terminations = pump_for(TELL_OFFICES_OF_ERASURE, QueueName.OFFICE_TERMINATIONS)
     webhooks = pump_for(CALL_WEBHOOKS, QueueName.WEBHOOK_DELIVERIES)
@@ -200,7 +200,7 @@ def test_an_office_whose_every_address_bounced_gets_the_webhook_only(
 ) -> None:
     Directory().flag_contact("vanhove", ContactFlag(OFFICE_ADDRESS, "bounced", NOW))
     dossier_id = f"D-TERM-{uuid.uuid4().hex[:8]}"
-    erase(a_dossier(dossier_id), NOW)
+    erase(a_dossier(dossier_id), lambda: NOW)
 
     drain(
         pump_for(TELL_OFFICES_OF_ERASURE, QueueName.OFFICE_TERMINATIONS),

@@ -8,17 +8,21 @@
 3. file the receipt with those counts (or find the one an interrupted run filed);
 4. queue a `termination` (ids only) for each office the agency wrote to;
 5. delete the objects, then the items elsewhere, then the partition, its meta item last;
-6. mark the receipt complete.
+6. search again, and delete what arrived meanwhile (an upload to the incoming prefix, say: the fence
+   keeps items from being written once the key is gone, but not S3 objects), until nothing is left;
+7. mark the receipt complete, at the time the last store was found clean.
 
 Every step is idempotent and the meta item goes last, so a run that crashes anywhere completes when
 the stream record is redelivered; a run for an erased dossier finds nothing and changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from respite_core import table_keys
 from respite_core.erasure import ErasureReceipt
+from respite_core.ids import utc_now
 from respite_core.store.erasure_receipts import ErasureReceipts, receipt_subject
 from respite_core.store.items import ENTITY
 from respite_retention.erasure import (
@@ -62,9 +66,18 @@ def find(request: ErasureRequest, store: ErasureStore) -> Found:
     return Found(partition_keys(items), elsewhere, objects, offices_of(items))
 
 
+# How often the cascade searches again for what arrived while it deleted before it gives up (and the
+# stream redelivers the record: the retry finishes the job).
+CLEAN_PASSES = 3
+
+
+class ErasureIncomplete(Exception):
+    """Something about the dossier was still found after every pass: the run fails and is retried."""
+
+
 def erase(
     request: ErasureRequest,
-    now: datetime,
+    clock: Callable[[], datetime] = utc_now,
     store: ErasureStore | None = None,
     receipts: ErasureReceipts | None = None,
 ) -> ErasureReceipt:
@@ -82,17 +95,25 @@ def erase(
             subject=subject,
             reason=request.reason,
             requested_at=request.requested_at,
-            started_at=now,
+            started_at=clock(),
             items=len(found.partition) + len(found.elsewhere),
             objects=len(found.objects),
             offices_told=len(found.offices),
         )
     )
     store.tell_offices(terminations(request, found.offices))
+    for _ in range(CLEAN_PASSES):
+        _delete(store, found)
+        found = find(request, store)
+        if found.nothing:
+            return receipt if receipt.complete else receipts.complete(receipt, clock())
+    raise ErasureIncomplete(subject)
+
+
+def _delete(store: ErasureStore, found: Found) -> None:
     store.delete_objects(found.objects)
     store.delete_items(found.elsewhere)
     _delete_partition(store, found.partition)
-    return receipt if receipt.complete else receipts.complete(receipt, now)
 
 
 def _delete_partition(store: ErasureStore, keys: list[ItemKey]) -> None:

@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count, publishes_metrics
 from respite_core.observability import traced
 from respite_retention.cascade import erase
@@ -34,7 +33,7 @@ def on_record(record: DynamoDBRecord) -> None:
     request = erasure_requested(event_name, change.old_image, change.new_image, principal)
     if request is None:
         return
-    receipt = erase(request, utc_now())
+    receipt = erase(request)
     count(Metric.ERASURES_DONE)
     logger.info(
         "dossier erased",
