@@ -20,6 +20,7 @@ from respite_core.resources import (
     TableName,
     UserPoolName,
 )
+from respite_core.store.documents import INCOMING_PREFIX, OUTGOING_PREFIX
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,6 +72,16 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class ShortLived:
+    """Objects under `prefix` that S3 deletes after `days` (a lifecycle rule of their own)."""
+
+    prefix: str
+    days: int
+    holds: str  # what they are (record of processing)
+    late: str | None = None  # what may still arrive here after an erasure, and lives its `days`
+
+
+@dataclass(frozen=True)
 class Bucket:
     name: BucketName
     owner: str
@@ -78,6 +89,7 @@ class Bucket:
     personal_data: bool
     expire_after_days: int | None = None  # lifecycle backstop; erasure deletes objects first
     categories: tuple[str, ...] = ()  # the categories of personal data it holds (record of processing)
+    short_lived: tuple[ShortLived, ...] = ()  # copies kept apart, for a day or so
 
 
 @dataclass(frozen=True)
@@ -497,10 +509,29 @@ CATALOGUE = Catalogue(
         Bucket(
             BucketName.DOCUMENTS,
             owner="consent",
-            purpose="signed consent forms and reply attachments (encrypted)",
+            purpose=(
+                "signed consent forms, documents offices attach to their replies and budget PDFs, "
+                "sealed with the dossier's data key"
+            ),
             personal_data=True,
-            categories=("signed consent forms", "documents offices attach to their replies"),
+            categories=(
+                "signed consent forms",
+                "documents offices attach to their replies",
+                "budget calculations",
+            ),
             expire_after_days=400,
+            short_lived=(
+                ShortLived(
+                    INCOMING_PREFIX,
+                    1,
+                    "incoming uploads not yet confirmed",
+                    late=(
+                        "a file uploaded after the erasure through a presigned form issued before it "
+                        "(confirming it deletes it at once)"
+                    ),
+                ),
+                ShortLived(OUTGOING_PREFIX, 1, "decrypted download copies"),
+            ),
         ),
     ),
     keys=(Key(KeyName.DOSSIER_DATA, purpose="wraps per-dossier data keys"),),

@@ -27,6 +27,7 @@ from respite_infra.catalogue import (
     REPO_ROOT,
     STREAM_RETENTION_HOURS,
     Access,
+    Bucket,
     Catalogue,
     Schedule,
     Table,
@@ -140,7 +141,7 @@ def render(catalogue: Catalogue = CATALOGUE) -> str:
                 bucket.purpose,
                 _personal(bucket.personal_data, bucket.categories),
                 kept,
-                "none (no versioning)",
+                _bucket_residue(bucket),
                 readers[_key(bucket.name)],
             )
         )
@@ -195,6 +196,11 @@ def render(catalogue: Catalogue = CATALOGUE) -> str:
                 f"- the `{table.name.value}` table's stream ({STREAM_RETENTION_HOURS} h) and point-in-time "
                 f"recovery ({_days(table.pitr_days)}): ciphertext of the erased dossier."
             )
+    for bucket in catalogue.buckets:
+        for short in bucket.short_lived:
+            if short.late:
+                where = f"the `{bucket.name.value}` bucket's `{short.prefix}`"
+                lines.append(f"- {where} ({_days(short.days)}): {short.late}.")
     lines.append("- dead-letter queues: ids only, no personal data (see each queue above).")
     if catalogue.email is not None:
         inbound = catalogue.email.inbound.name
@@ -258,6 +264,18 @@ def _table_residue(table: Table) -> str:
     if table.stream:
         parts.insert(0, f"stream {STREAM_RETENTION_HOURS} h")
     return ", ".join(parts)
+
+
+def _bucket_residue(bucket: Bucket) -> str:
+    """The bucket's short-lived copies, those of one lifetime together, and then: no versioning."""
+    by_days: defaultdict[int, list[str]] = defaultdict(list)
+    for short in bucket.short_lived:
+        by_days[short.days].append(f"{short.holds} (`{short.prefix}`)")
+    parts = [
+        f"{' and '.join(held)} live at most {_days(days)} and are deleted with the dossier"
+        for days, held in by_days.items()
+    ]
+    return "; ".join([*parts, "no versioning"]) if parts else "none (no versioning)"
 
 
 def _days(days: int) -> str:

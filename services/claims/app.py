@@ -82,7 +82,7 @@ from respite_core.domain import (
 )
 from respite_core.ids import new_id, utc_now
 from respite_core.store import documents
-from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.items import model_of
 
@@ -318,7 +318,13 @@ def propose(dossier_id: str) -> Response:
     the cent) or a buy-out (one percentage of every claim). Each creditor office receives its own part.
     Offices flagged `vtlb_required` receive it only with the budget calculation PDF (else 422)."""
     wanted = parse_body(api.request, ProposeSettlement)
-    record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
+    budget_id = wanted.budget_document_id
+    try:
+        record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
+    except Problem:
+        if budget_id is not None:
+            discard_budget_of_erased(dossier_id, budget_id)
+        raise
     try:
         parts = exchange.proposal_parts(
             wanted.kind,
@@ -329,30 +335,54 @@ def propose(dossier_id: str) -> Response:
     except exchange.NotNow as error:
         raise Problem(422, str(error), kind="no-plan") from None
     offices = offices_named([p.office_id for p in parts])
-    budget = budget_document(dossier_id, wanted.budget_document_id)
-    needing = sorted(o.office_id for o in offices.values() if o.vtlb_required)
-    if needing and budget is None:
-        raise Problem(
-            422, f"These offices need the budget calculation PDF: {', '.join(needing)}.", kind="vtlb-required"
-        )
-    by_office = {p.office_id: p for p in parts}
-
-    def body_for(office_id: str) -> dict[str, Any]:
-        return proposal_body(wanted.kind, by_office[office_id], budget)
-
-    return send_step(MessageType.PROPOSAL, dossier_id, list(by_office), body_for)
-
-
-def budget_document(dossier_id: str, document_id: str | None) -> dict[str, Any] | None:
-    if document_id is None:
-        return None
+    budget, sealed_now = budget_document(record, budget_id)
     try:
-        found = documents.inspect(
-            budget_key(dossier_id, document_id), frozenset({documents.DocumentType.PDF})
-        )
-    except documents.InvalidDocument as error:
-        raise Problem(422, str(error), kind="invalid-document") from None
-    return {"document_id": document_id, "sha256": found.sha256, "size_bytes": found.size_bytes}
+        needing = sorted(o.office_id for o in offices.values() if o.vtlb_required)
+        if needing and budget is None:
+            raise Problem(
+                422,
+                f"These offices need the budget calculation PDF: {', '.join(needing)}.",
+                kind="vtlb-required",
+            )
+        by_office = {p.office_id: p for p in parts}
+
+        def body_for(office_id: str) -> dict[str, Any]:
+            return proposal_body(wanted.kind, by_office[office_id], budget)
+
+        return send_step(MessageType.PROPOSAL, dossier_id, list(by_office), body_for)
+    except Exception:
+        if sealed_now:  # sealed for this proposal, which was not sent: nothing half-written stays
+            documents.delete(budget_key(dossier_id, str(budget_id)))
+        raise
+
+
+def budget_document(record: DossierRecord, document_id: str | None) -> tuple[dict[str, Any] | None, bool]:
+    """The budget PDF the proposal refers to, and whether it was sealed just now: confirmed from its
+    upload the first time a proposal names it, the sealed document itself after that."""
+    if document_id is None:
+        return None, False
+    key = budget_key(record.dossier.dossier_id, document_id)
+    try:
+        data_key = record.data_key
+    except DataKeyDestroyed:
+        documents.discard_upload(key)
+        raise Problem(
+            410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
+        ) from None
+    found = documents.sealed_document(key, data_key)
+    sealed_now = found is None
+    if found is None:
+        try:
+            found = documents.confirm_upload(key, data_key, frozenset({documents.DocumentType.PDF}))
+        except documents.InvalidDocument as error:
+            raise Problem(422, str(error), kind="invalid-document") from None
+    return {"document_id": document_id, "sha256": found.sha256, "size_bytes": found.size_bytes}, sealed_now
+
+
+def discard_budget_of_erased(dossier_id: str, document_id: str) -> None:
+    """An upload for an erased dossier goes at once; a dossier of another agency keeps its own."""
+    if not DataKeys().exists(dossier_id):
+        documents.discard_upload(budget_key(dossier_id, document_id))
 
 
 def proposal_body(kind: ProposalKind, part: CreditorPart, budget: dict[str, Any] | None) -> dict[str, Any]:

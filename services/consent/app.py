@@ -16,6 +16,7 @@ from respite_consent.models import (
     ConfirmFormUpload,
     ConsentRecord,
     ConsentWithdrawn,
+    DocumentDownload,
     DossierClosed,
     DossierPage,
     DossierRegistered,
@@ -196,7 +197,7 @@ def read_dossier(dossier_id: str) -> Response:
         raise Problem(
             410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
         ) from None
-    mails, attachments = reply_documents(partition, key, now)
+    mails, attachments = reply_documents(partition, key)
     contents = dossiers.DossierContents(
         dossier=partition.dossier,
         person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, partition.sealed_person)),
@@ -380,15 +381,22 @@ def request_form_upload(dossier_id: str) -> Response:
     idempotent=True,
 )
 def confirm_form(dossier_id: str) -> Response:
-    """Checks the uploaded file (size, type, and that its content really is a PDF, JPEG or PNG), keeps
-    its SHA-256 as evidence, and logs the addition. A file that fails the checks is deleted (422)."""
+    """Checks the uploaded file (size, type, and that its content really is a PDF, JPEG or PNG), seals
+    it with the dossier's data key, keeps its SHA-256 as evidence, and logs the addition. A file that
+    fails the checks is deleted (422); so is one confirmed after the dossier was erased (404)."""
     who = caller(api.request)
     command = parse_body(api.request, ConfirmFormUpload)
     store = DossierStore()
-    dossier = own_dossier(store, who, dossier_id)
+    key = form_key(dossier_id, command.upload_id)
+    try:
+        dossier = own_dossier(store, who, dossier_id)
+        data_key = store.data_key(dossier_id)
+    except (Problem, DataKeyDestroyed):
+        discard_upload_of_erased(store, dossier_id, key)
+        raise Problem(404, NOT_FOUND) from None
     now = utc_now()
     try:
-        document = documents.inspect(form_key(dossier_id, command.upload_id))
+        document = documents.confirm_upload(key, data_key)
     except documents.InvalidDocument as error:
         raise Problem(422, str(error), kind="invalid-form") from None
     form = SignedForm(
@@ -398,12 +406,72 @@ def confirm_form(dossier_id: str) -> Response:
         sha256=document.sha256,
         added_at=now,
     )
-    store.attach_form(
-        dossier,
-        form,
-        entry(who, dossier_id, Action.CONSENT_FORM_ADDED, Purpose.CASE_WORK, at=now),
-    )
+    try:
+        store.attach_form(
+            dossier,
+            form,
+            entry(who, dossier_id, Action.CONSENT_FORM_ADDED, Purpose.CASE_WORK, at=now),
+        )
+    except DataKeyDestroyed:
+        documents.delete(key)  # erased meanwhile: nothing of the form stays
+        raise Problem(404, NOT_FOUND) from None
+    except Exception:
+        documents.delete(key)
+        raise
     return json_response(form)
+
+
+def discard_upload_of_erased(store: DossierStore, dossier_id: str, key: str) -> None:
+    """An upload for an erased dossier goes at once (not after the day the incoming prefix keeps
+    it). Only for an erased one: a dossier of another agency keeps its pending upload."""
+    if not store.data_key_exists(dossier_id):
+        documents.discard_upload(key)
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/documents/{document_id}",
+    summary="A short-lived link that downloads one document of the dossier",
+    query=ReadDossier,
+    responses={200: DocumentDownload},
+    problems=(404, 410, 422),
+    roles=AGENCY_STAFF,
+)
+def download_document(dossier_id: str, document_id: str) -> Response:
+    """A document an office attached to its reply or mail: opened with the dossier's data key, copied
+    for this download only and signed for 5 minutes. The read is written to the access log as the
+    dossier view's is (who, when, which dossier and document, why); after an erasure: 404 or 410."""
+    who = caller(api.request)
+    purpose = query_params(api.request, ReadDossier).purpose
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id)
+    if partition.sealed_person is None or partition.consent is None:
+        raise Problem(410, "This dossier's personal data is erased.", kind="erased")
+    now = utc_now()
+    try:
+        key = store.data_key(dossier_id)
+        _, attachments = reply_documents(partition, key)
+        found = next((a for a in attachments if a.document_id == document_id), None)
+        if found is None:
+            raise Problem(404, "No such document in this dossier.")
+        store.log_read(
+            entry(who, dossier_id, Action.READ_PERSON, purpose, at=now, detail=f"document:{document_id}")
+        )
+        name = dossiers.attachment_name(found.name, found.document_id, found.content_type)
+        url = documents.download_url(found.key, key, name)
+    except DataKeyDestroyed:
+        raise Problem(
+            410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
+        ) from None
+    body = DocumentDownload(
+        document_id=document_id,
+        name=name,
+        content_type=found.content_type,
+        size_bytes=found.size_bytes,
+        download_url=url,
+        download_expires_at=now + documents.DOWNLOAD_EXPIRES,
+    )
+    return json_response(body)
 
 
 @api.operation(

@@ -388,17 +388,71 @@ def upload(client: Client, dossier_id: str, content: bytes, declared: str = "app
     return str(form["upload_id"])
 
 
-def test_a_signed_form_is_added_to_the_consent_evidence(anna: Client) -> None:
+def download(client: Client, dossier_id: str, document_id: str) -> requests.Response:
+    """A document as the caseworker's front end gets it: a link from the API, then S3 itself."""
+    link = client.get(f"/dossiers/{dossier_id}/documents/{document_id}")
+    assert link.status_code == 200, link.text
+    return requests.get(link.json()["download_url"], timeout=30)
+
+
+def objects_of(stack: RunningStack, dossier_id: str) -> dict[str, bytes]:
+    """Every object of the document bucket whose key names the dossier, with its bytes."""
+    s3, bucket = stack.aws("s3"), stack.environment["RESPITE_BUCKET_DOCUMENTS"]
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    return {k: s3.get_object(Bucket=bucket, Key=k)["Body"].read() for k in listed if dossier_id in k}
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_a_signed_form_is_added_to_the_consent_evidence_sealed_with_the_dossiers_key(
+    stack: RunningStack, anna: Client
+) -> None:
     import hashlib
+
+    from respite_core.store import documents
 
     dossier_id = register(anna)
     upload_id = upload(anna, dossier_id, PDF)
+    assert list(objects_of(stack, dossier_id)) == [f"incoming/{dossier_id}/consent-form/{upload_id}"]
 
     confirmed = anna.post(f"/dossiers/{dossier_id}/consent/form", {"upload_id": upload_id})
 
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["sha256"] == hashlib.sha256(PDF).hexdigest()
     assert anna.get(f"/dossiers/{dossier_id}/consent").json()["signed_form"]["size_bytes"] == len(PDF)
+    key = f"dossiers/{dossier_id}/consent-form/{upload_id}"
+    stored = objects_of(stack, dossier_id)
+    assert list(stored) == [key]  # sealed into place; the upload is gone
+    assert b"signed consent form" not in stored[key]
+    assert documents.read_sealed(key, DataKeys().open(dossier_id))[1] == PDF
+
+    assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 200
+    with pytest.raises(DataKeyDestroyed):
+        DataKeys().open(dossier_id)
+    assert wait_for(lambda: not objects_of(stack, dossier_id), timeout_s=30)
+
+
+def test_an_upload_used_after_the_erasure_stays_apart_and_its_confirmation_removes_it(
+    stack: RunningStack, anna: Client
+) -> None:
+    """The form was issued before the withdrawal, the file sent after the erasure: S3 takes it (the
+    form is still valid), but only into the incoming prefix, and confirming it deletes it."""
+    dossier_id = register(anna)
+    grant = anna.post(f"/dossiers/{dossier_id}/consent/form-upload", {"content_type": "application/pdf"})
+    assert grant.status_code == 201, grant.text
+    form = grant.json()
+    assert anna.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 200
+    assert wait_for(lambda: anna.get(f"/dossiers/{dossier_id}").status_code == 404, timeout_s=30)
+
+    posted = requests.post(
+        form["url"], data=form["fields"], files={"file": ("form", PDF, "application/pdf")}, timeout=15
+    )
+
+    assert posted.status_code == 204, posted.text
+    assert list(objects_of(stack, dossier_id)) == [f"incoming/{dossier_id}/consent-form/{form['upload_id']}"]
+    confirmed = anna.post(f"/dossiers/{dossier_id}/consent/form", {"upload_id": form["upload_id"]})
+    assert confirmed.status_code == 404
+    assert confirmed.headers["Content-Type"] == PROBLEM
+    assert objects_of(stack, dossier_id) == {}
 
 
 def test_a_form_whose_content_is_not_its_type_is_refused_and_deleted(

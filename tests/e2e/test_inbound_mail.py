@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.test_dossiers import download as download_document
 from tests.e2e.test_dossiers import stack_env  # noqa: F401 (fixture)
 from tests.e2e.test_link_page import PDF, Notice, send_notice
 from tests.e2e.test_negotiation import Agency
@@ -71,7 +72,7 @@ def test_a_reply_by_mail_with_an_attachment_lands_in_its_dossier_and_the_feed(
         "application/pdf",
         len(PDF),
     )
-    download = requests.get(attachment["download_url"], timeout=10)
+    download = download_document(agency, notice.dossier_id, attachment["document_id"])
     assert download.status_code == 200
     assert download.content == PDF
     assert "afrekening VH-2026.pdf" in download.headers["Content-Disposition"]

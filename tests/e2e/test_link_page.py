@@ -37,7 +37,14 @@ from respite_notifications import email as office_email
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.email.store import EmailInProgress
 from tests.e2e.conftest import RunningStack, wait_for
-from tests.e2e.test_dossiers import Client, new_person, register, stack_env  # noqa: F401 (fixture)
+from tests.e2e.test_dossiers import (  # noqa: F401 (fixture)
+    Client,
+    download,
+    new_person,
+    objects_of,
+    register,
+    stack_env,
+)
 from tests.e2e.test_negotiation import Agency
 from tests.e2e.test_slice import ANNA
 
@@ -283,7 +290,7 @@ def test_a_notice_email_link_answers_the_request_in_a_browser(
     key = attachments[0]["key"]["S"]
     assert key.startswith(f"dossiers/{notice.dossier_id}/replies/{notice.message_id}/")
     stored = stack.aws("s3").get_object(Bucket=stack.environment["RESPITE_BUCKET_DOCUMENTS"], Key=key)
-    assert stored["Body"].read() == PDF
+    assert b"statement of account" not in stored["Body"].read()  # sealed with the dossier's data key
     assert "afrekening" not in json.dumps(attachments)  # the file name is kept sealed only
     # the caseworker sees it under the reply: its name, type and size, and a link that downloads it
     [reply] = [m for m in agency.get(f"/dossiers/{notice.dossier_id}").json()["messages"] if m["in_reply_to"]]
@@ -293,7 +300,8 @@ def test_a_notice_email_link_answers_the_request_in_a_browser(
         "application/pdf",
         len(PDF),
     )
-    assert requests.get(listed["download_url"], timeout=10).content == PDF
+    downloaded = download(agency, notice.dossier_id, listed["document_id"])
+    assert downloaded.content == PDF
     # the read through the link is in the access log, as the office
     log = [
         i
@@ -340,7 +348,10 @@ def test_a_file_over_the_inline_limit_goes_to_s3_first_without_javascript(
     [reply] = [m for m in agency.get(f"/dossiers/{notice.dossier_id}").json()["messages"] if m["in_reply_to"]]
     [listed] = reply["attachments"]
     assert (listed["content_type"], listed["size_bytes"]) == ("application/pdf", len(large))
-    assert requests.get(listed["download_url"], timeout=30).content == large
+    assert download(agency, notice.dossier_id, listed["document_id"]).content == large
+    assert not [
+        k for k in objects_of(stack, notice.dossier_id) if k.startswith("incoming/")
+    ]  # sealed in place
 
 
 @pytest.mark.usefixtures("stack_env")
@@ -360,6 +371,75 @@ def test_an_inline_file_over_the_limit_and_a_foreign_upload_id_are_refused(
     assert unknown.status_code == 422
     assert crafted.status_code == 422
     assert replies_in(stack, notice.dossier_id) == []
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_an_attachment_downloads_for_the_agency_until_the_erasure_and_a_late_upload_stays_apart(
+    stack: RunningStack, agency: Agency
+) -> None:
+    """The bucket holds the attachment sealed; the agency downloads it from a copy made for it; after
+    the withdrawal neither a new link nor the old one works. A large file sent after the erasure with
+    the page's form (issued before it) lands under `incoming/` only, and the next erasure run takes it."""
+    from respite_core.erasure import ErasureReason
+    from respite_retention.cascade import erase
+    from respite_retention.erasure import ErasureRequest
+
+    notice = send_notice(stack, agency, "vanhove", "dossiers@vanhove.example", family_name="Downloads")
+    dossier_id, upload_id = notice.dossier_id, new_id()
+    late = documents.presigned_upload(
+        documents.reply_document_key(dossier_id, notice.message_id, upload_id),
+        None,
+        redirect=f"{notice.mail.link}?upload={upload_id}",
+    )  # the second form of the page, as it renders it now
+    answered = form_post(
+        answer_url(stack, notice.mail.token),
+        {"type": "notice_ack"},
+        ("afrekening.pdf", PDF, "application/pdf"),
+    )
+    assert answered.status_code == 303, answered.text
+    [reply] = [m for m in agency.get(f"/dossiers/{dossier_id}").json()["messages"] if m["in_reply_to"]]
+    [listed] = reply["attachments"]
+
+    link = agency.get(f"/dossiers/{dossier_id}/documents/{listed['document_id']}")
+
+    assert link.status_code == 200, link.text
+    assert link.json()["name"] == "afrekening.pdf"
+    old_url = link.json()["download_url"]
+    assert requests.get(old_url, timeout=10).content == PDF
+    in_clear = [k for k, data in objects_of(stack, dossier_id).items() if b"statement of account" in data]
+    assert len(in_clear) == 1
+    assert in_clear[0].startswith(f"outgoing/{dossier_id}/")  # the download's copy, and nothing else
+    unknown = agency.get(f"/dossiers/{dossier_id}/documents/{new_id()}")
+    assert unknown.status_code == 404
+
+    assert agency.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 200
+    refused = agency.get(f"/dossiers/{dossier_id}/documents/{listed['document_id']}")
+    assert refused.status_code in (404, 410)
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert wait_for(lambda: agency.get(f"/dossiers/{dossier_id}").status_code == 404, timeout_s=30)
+    # its copy went with the dossier (S3 says 403 for a missing key to who may not list the bucket)
+    assert requests.get(old_url, timeout=10).status_code in (403, 404)
+    assert objects_of(stack, dossier_id) == {}
+
+    posted = requests.post(
+        late["url"],
+        data={**late["fields"], "Content-Type": "application/pdf"},
+        files={"file": ("groot.pdf", PDF, "application/pdf")},
+        allow_redirects=False,
+        timeout=15,
+    )
+
+    assert posted.status_code == 303, posted.text
+    assert list(objects_of(stack, dossier_id)) == [
+        f"incoming/{dossier_id}/replies/{notice.message_id}/{upload_id}"
+    ]
+    answer = form_post(answer_url(stack, notice.mail.token), {"type": "notice_ack", "upload_id": upload_id})
+    assert answer.status_code in (404, 410)  # the link opens nothing any more
+    assert replies_in(stack, dossier_id) == []
+    erase(
+        ErasureRequest(dossier_id, "ocmw-gent", None, ErasureReason.CONSENT_WITHDRAWN, utc_now()), utc_now()
+    )
+    assert objects_of(stack, dossier_id) == {}
 
 
 # --- the email ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from respite_core.calendar import Country, local_date
 from respite_core.domain import CreditorClass
 from respite_core.money import MAX_CENTS
 from tests.e2e.conftest import RunningStack, wait_for
-from tests.e2e.test_dossiers import Client, new_person, register
+from tests.e2e.test_dossiers import Client, new_person, objects_of, register
 from tests.e2e.test_slice import ANNA, PROBLEM
 
 CSV_HEADER = ";".join(
@@ -493,6 +493,35 @@ def test_a_budget_pdf_is_required_for_offices_that_ask_for_one(
     proposal = offices["waterbedrijf-noord"].message(dossier_id, "proposal")
     assert proposal["body"]["offered"] == 14_000  # 35 % of 400.00 €
     assert proposal["body"]["budget_document"]["document_id"] == grant["document_id"]
+    stored = objects_of(stack, dossier_id)
+    assert list(stored) == [f"dossiers/{dossier_id}/budget/{grant['document_id']}"]  # sealed in place
+    assert b"%PDF" not in stored[f"dossiers/{dossier_id}/budget/{grant['document_id']}"]
+
+
+def test_a_budget_uploaded_after_the_erasure_is_deleted_by_the_proposal_naming_it(
+    stack: RunningStack, agency: Agency
+) -> None:
+    dossier_id = register(agency, new_person())
+    grant = agency.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
+    assert agency.post(f"/dossiers/{dossier_id}/consent/withdrawal").status_code == 200
+    assert wait_for(lambda: agency.get(f"/dossiers/{dossier_id}").status_code == 404, timeout_s=30)
+
+    posted = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("vtlb.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+        timeout=15,
+    )
+
+    assert posted.status_code == 204
+    assert list(objects_of(stack, dossier_id)) == [f"incoming/{dossier_id}/budget/{grant['document_id']}"]
+    refused = agency.claims(
+        f"/dossiers/{dossier_id}/proposals",
+        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": grant["document_id"]},
+    )
+    assert refused.status_code == 404
+    assert refused.headers["Content-Type"] == PROBLEM
+    assert objects_of(stack, dossier_id) == {}
 
 
 def test_the_inbox_pages_and_exports_csv(offices: dict[str, Office], notified: dict[str, Any]) -> None:

@@ -8,7 +8,16 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
-from respite_core.resources import QueueName, ResourceName, TableName, UserPoolName, env_var, physical_name
+from respite_core.resources import (
+    BucketName,
+    QueueName,
+    ResourceName,
+    TableName,
+    UserPoolName,
+    env_var,
+    physical_name,
+)
+from respite_core.store.documents import INCOMING_PREFIX, OUTGOING_PREFIX
 from respite_infra.catalogue import (
     CATALOGUE,
     Access,
@@ -234,13 +243,31 @@ def test_every_bucket_is_private_encrypted_and_tls_only(template: Template) -> N
             "DestinationBucketName": {"Ref": log_bucket_id},
             "LogFilePrefix": f"{bucket.name.value}/",
         }
-        expirations = [r.get("ExpirationInDays") for r in props["LifecycleConfiguration"]["Rules"]]
+        rules = props["LifecycleConfiguration"]["Rules"]
+        expirations = [r.get("ExpirationInDays") for r in rules if "Prefix" not in r]
         assert bucket.expire_after_days in expirations
+        by_prefix = {r["Prefix"]: (r["Status"], r["ExpirationInDays"]) for r in rules if "Prefix" in r}
+        assert by_prefix == {short.prefix: ("Enabled", short.days) for short in bucket.short_lived}
         (policy,) = [p for p in policies.values() if p["Properties"]["Bucket"] == {"Ref": logical_id}]
         assert any(
             s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
             for s in policy["Properties"]["PolicyDocument"]["Statement"]
         )
+
+
+def test_uploads_not_yet_confirmed_and_download_copies_live_one_day(template: Template) -> None:
+    """What S3 itself deletes in the documents bucket: the incoming uploads (after an erasure, no
+    confirmation may come) and the decrypted download copies."""
+    (documents,) = [b for b in CATALOGUE.buckets if b.name is BucketName.DOCUMENTS]
+    assert {(s.prefix, s.days) for s in documents.short_lived} == {(INCOMING_PREFIX, 1), (OUTGOING_PREFIX, 1)}
+    buckets = template.find_resources("AWS::S3::Bucket")
+    rules = [
+        rule
+        for bucket in buckets.values()
+        for rule in bucket["Properties"].get("LifecycleConfiguration", {}).get("Rules", [])
+        if "Prefix" in rule
+    ]
+    assert sorted((r["Prefix"], r["ExpirationInDays"]) for r in rules) == [("incoming/", 1), ("outgoing/", 1)]
 
 
 # --- messaging ------------------------------------------------------------------------------------

@@ -129,7 +129,9 @@ def a_dossier(dossier_id: str, *, state: str = "withdrawn") -> ErasureRequest:
         ]
     )
     reference_tokens.issue_for_message(dossier_id, notice.message_id, "vanhove", NOW - timedelta(days=1))
-    documents.store(documents.document_key(dossier_id, "consent-form", "u1"), "application/pdf", PDF)
+    documents.store_sealed(
+        documents.document_key(dossier_id, "consent-form", "u1"), documents.DocumentType.PDF, PDF, key
+    )
     aws_clients.s3().put_object(
         Bucket=locate(BucketName.INBOUND_MAIL),
         Key=f"inbound/{dossier_id}-mail",

@@ -5,7 +5,7 @@ import json
 
 import boto3
 
-from respite_core.resources import QueueName, env_var, physical_name
+from respite_core.resources import BucketName, QueueName, env_var, physical_name
 from respite_infra.catalogue import CATALOGUE
 from respite_infra.local.provision import STAGE_VARIABLE, provision
 
@@ -76,6 +76,12 @@ def test_every_resource_of_the_catalogue_is_created_and_located(aws: boto3.Sessi
         assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-1"
         rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
         assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+        lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+        assert {(r["Filter"].get("Prefix", ""), r["Expiration"]["Days"]) for r in lifecycle} == {
+            ("", bucket.expire_after_days),
+            *((short.prefix, short.days) for short in bucket.short_lived),
+        }
+        assert all(r["Status"] == "Enabled" for r in lifecycle)
 
     kms = aws.client("kms")
     for key in CATALOGUE.keys:
@@ -112,3 +118,15 @@ def test_provisioning_twice_keeps_the_resources_and_returns_the_same_environment
     )
     received = aws.client("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=0)["Messages"]
     assert [message["Body"] for message in received] == ["kept"]
+
+
+def test_the_documents_bucket_keeps_uploads_and_download_copies_one_day(
+    aws: boto3.Session, stage: str
+) -> None:
+    """moto never runs a lifecycle: what is asserted is that the rule is set (S3 runs it)."""
+    name = provision(CATALOGUE, stage, aws)[env_var(BucketName.DOCUMENTS)]
+
+    rules = aws.client("s3").get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+
+    short = {r["Filter"]["Prefix"]: r["Expiration"]["Days"] for r in rules if r["Filter"].get("Prefix")}
+    assert short == {"incoming/": 1, "outgoing/": 1}

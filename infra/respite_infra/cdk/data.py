@@ -114,6 +114,15 @@ class DataStores(Construct):
             lifecycle.append(
                 s3.LifecycleRule(id="expire", expiration=cdk.Duration.days(bucket.expire_after_days))
             )
+        # Not a backstop: the only deletion of an upload never confirmed (after an erasure, say).
+        lifecycle += [
+            s3.LifecycleRule(
+                id=f"expire-{short.prefix.strip('/')}",
+                prefix=short.prefix,
+                expiration=cdk.Duration.days(short.days),
+            )
+            for short in bucket.short_lived
+        ]
         # Bucket names are global: the account and region keep two deployments of a stage apart.
         # Functions learn the name from their environment, as for every resource.
         name = f"{physical_name(self._settings.stage, bucket.name)}-{cdk.Aws.ACCOUNT_ID}-{cdk.Aws.REGION}"

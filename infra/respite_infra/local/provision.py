@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.literals import BucketLocationConstraintType
+    from mypy_boto3_s3.type_defs import LifecycleRuleTypeDef
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.literals import QueueAttributeNameType
@@ -229,21 +230,34 @@ def create_bucket(s3: S3Client, bucket: Bucket, stage: str, region: str) -> str:
         if error_code(error) not in _NOT_IMPLEMENTED:
             raise
         logger.info("default bucket encryption not supported here: %s", error_code(error))
-    if bucket.expire_after_days is not None:
-        s3.put_bucket_lifecycle_configuration(
-            Bucket=name,
-            LifecycleConfiguration={
-                "Rules": [
-                    {
-                        "ID": "expire",
-                        "Status": "Enabled",
-                        "Filter": {"Prefix": ""},
-                        "Expiration": {"Days": bucket.expire_after_days},
-                    }
-                ]
-            },
-        )
+    rules = lifecycle_rules(bucket)
+    if rules:
+        s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
     return name
+
+
+def lifecycle_rules(bucket: Bucket) -> list[LifecycleRuleTypeDef]:
+    """The bucket's lifecycle as CDK declares it (moto stores it but never runs it)."""
+    rules: list[LifecycleRuleTypeDef] = []
+    if bucket.expire_after_days is not None:
+        rules.append(
+            {
+                "ID": "expire",
+                "Status": "Enabled",
+                "Filter": {"Prefix": ""},
+                "Expiration": {"Days": bucket.expire_after_days},
+            }
+        )
+    rules += [
+        {
+            "ID": f"expire-{short.prefix.strip('/')}",
+            "Status": "Enabled",
+            "Filter": {"Prefix": short.prefix},
+            "Expiration": {"Days": short.days},
+        }
+        for short in bucket.short_lived
+    ]
+    return rules
 
 
 # --- keys and secrets --------------------------------------------------------------------------

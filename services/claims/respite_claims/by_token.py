@@ -3,8 +3,9 @@
 The reference token is the authorization: it opens one request for one office, so the form needs no
 caseworker or office token. The answer goes through the same `take_reply` as the API and the signed
 callback (same checks, same transaction, same feed item), as the office (`link:<office_id>` in the
-access log). An attachment (PDF, JPEG or PNG, at most 5 MB) is checked by its signature, stored
-encrypted in the document bucket under the dossier and recorded beside the reply.
+access log). An attachment (PDF, JPEG or PNG, at most 5 MB) is checked by its signature, sealed with
+the dossier's data key in the document bucket under the dossier and recorded beside the reply; a
+larger one the page's upload form sent to S3 is taken from the incoming prefix the same way.
 
 It answers pages, not problems: 303 to the link page's thank-you on success; a page naming each
 field to correct (422), "answered already" (409), "not this request" (403, a form whose
@@ -29,9 +30,10 @@ from respite_core.ids import new_id, utc_now
 from respite_core.money import MAX_CENTS, parse_euros
 from respite_core.resources import TableName
 from respite_core.store import documents, reference_tokens
-from respite_core.store.data_keys import DataKeys
+from respite_core.store.data_keys import DataKey, DataKeyDestroyed, DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import attachment_item, attachment_name_field
+from respite_core.store.fence import write_about
 from respite_core.store.table import Table
 from respite_core.wording import language_or_default
 
@@ -89,22 +91,32 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
             errors.append(f"{words['attachment']}: {words['invalid_document']}")
         if len(upload.data) > documents.MAX_INLINE_BYTES:  # API Gateway and Lambda refuse it in AWS
             errors.append(f"{words['attachment']}: {words['inline_too_large']}")
-    uploaded = (
-        None if upload is not None else _uploaded(grant.dossier_id, grant.message_id, form, words, errors)
-    )
+    upload_id = "" if upload is not None else form.value("upload_id")
+    if upload_id and not documents.is_document_id(upload_id):
+        errors.append(f"{words['large_attachment']}: {words['invalid_document']}")
     if errors or reply is None:
         return _not_accepted(language, errors, token)
-
-    stored = _store_attachment(grant.dossier_id, grant.message_id, upload) if upload else uploaded
-    filename = upload.filename if upload else ""
+    try:
+        attached = _attachment(grant, upload, upload_id)
+    except DataKeyDestroyed:
+        return pages.link_gone()
+    except documents.InvalidDocument:
+        return _not_accepted(language, [f"{words['large_attachment']}: {words['invalid_document']}"], token)
     try:
         accepted = take_reply(office, f"link:{office.office_id}", grant.dossier_id, grant.message_id, reply)
-    except Problem as problem:
-        if stored is not None:
-            documents.delete(stored.key)
-        return _problem_page(problem, language, token)
-    if stored is not None:
-        _record_attachment(grant.dossier_id, office.office_id, accepted, stored, now, filename)
+        if attached is not None:
+            filename = upload.filename if upload else ""
+            _record_attachment(grant, office.office_id, accepted, *attached, now, filename)
+    except (Problem, DataKeyDestroyed) as refused:
+        if attached is not None:
+            documents.delete(attached[0].key)  # no record of it was written: the document goes too
+        if isinstance(refused, DataKeyDestroyed):
+            return pages.link_gone()
+        return _problem_page(refused, language, token)
+    except Exception:
+        if attached is not None:
+            documents.delete(attached[0].key)
+        raise
     done = LINK_PAGE.format(token=token) + "/done" + (f"?lang={language.value}" if form.value("lang") else "")
     return Response(
         body=f'<!DOCTYPE html><p><a href="{html.escape(done)}">{html.escape(words["thanks"])}</a></p>',
@@ -189,59 +201,62 @@ def _labelled(loc: tuple[int | str, ...], message: str, kind: str, words: Mappin
     return f"{label}: {reason}"
 
 
-def _uploaded(
-    dossier_id: str, message_id: str, form: FormData, words: Mapping[str, str], errors: list[str]
-) -> documents.Document | None:
-    """The larger file the link page's upload form put in S3 for this request (`upload_id`), checked
-    as the inline one is. The key comes from the token's request: an id cannot reach another's."""
-    upload_id = form.value("upload_id")
-    if not upload_id:
-        return None
-    if not documents.is_document_id(upload_id):
-        errors.append(f"{words['large_attachment']}: {words['invalid_document']}")
+def _uploaded_key(grant: reference_tokens.TokenGrant, upload_id: str) -> str:
+    """The larger file the link page's upload form sent for this request (`upload_id`): the key
+    comes from the token's request, so an id cannot reach another's."""
+    return documents.reply_document_key(grant.dossier_id, grant.message_id, upload_id)
+
+
+def _attachment(
+    grant: reference_tokens.TokenGrant, upload: UploadedFile | None, upload_id: str
+) -> tuple[documents.Document, DataKey] | None:
+    """The answer's attachment, inline or uploaded before (checked as the inline one is), sealed with
+    the dossier's data key, and that key; DataKeyDestroyed when the dossier is erased (its upload is
+    deleted now, not after the day the incoming prefix keeps it), InvalidDocument."""
+    if upload is None and not upload_id:
         return None
     try:
-        return documents.inspect(documents.reply_document_key(dossier_id, message_id, upload_id))
-    except documents.InvalidDocument:
-        errors.append(f"{words['large_attachment']}: {words['invalid_document']}")
-        return None
-
-
-def _store_attachment(dossier_id: str, message_id: str, upload: UploadedFile) -> documents.Document:
-    key = documents.reply_document_key(dossier_id, message_id, new_id())
-    return documents.store(key, upload.content_type, upload.data)
+        data_key = DataKeys().open(grant.dossier_id)
+    except DataKeyDestroyed:
+        if upload_id:
+            documents.discard_upload(_uploaded_key(grant, upload_id))
+        raise
+    if upload is None:
+        return documents.confirm_upload(_uploaded_key(grant, upload_id), data_key), data_key
+    key = documents.reply_document_key(grant.dossier_id, grant.message_id, new_id())
+    declared = documents.check(upload.content_type, upload.data)
+    return documents.store_sealed(key, declared, upload.data, data_key), data_key
 
 
 def _record_attachment(
-    dossier_id: str,
+    grant: reference_tokens.TokenGrant,
     office_id: str,
     accepted: ReplyAccepted,
     stored: documents.Document,
+    data_key: DataKey,
     now: datetime,
     filename: str,
 ) -> None:
+    """The attachment's record beside the reply, while the dossier lives (else DataKeyDestroyed)."""
     table = Table(TableName.DOSSIERS)
-    dossier = table.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+    dossier = table.get(table_keys.dossier(grant.dossier_id), table_keys.DOSSIER_META)
     document_id = stored.key.rsplit("/", 1)[-1]
-    sealed_name = (
-        DataKeys().open(dossier_id).seal(attachment_name_field(document_id), filename) if filename else ""
+    sealed_name = data_key.seal(attachment_name_field(document_id), filename) if filename else ""
+    record = attachment_item(
+        dossier_id=grant.dossier_id,
+        agency_id=str((dossier or {}).get("agency_id", "")),
+        office_id=office_id,
+        message_id=accepted.message_id,
+        in_reply_to=accepted.in_reply_to,
+        document_id=document_id,
+        key=stored.key,
+        content_type=stored.content_type.value,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+        received_at=now,
+        sealed_name=sealed_name,
     )
-    table.put(
-        attachment_item(
-            dossier_id=dossier_id,
-            agency_id=str((dossier or {}).get("agency_id", "")),
-            office_id=office_id,
-            message_id=accepted.message_id,
-            in_reply_to=accepted.in_reply_to,
-            document_id=document_id,
-            key=stored.key,
-            content_type=stored.content_type.value,
-            size_bytes=stored.size_bytes,
-            sha256=stored.sha256,
-            received_at=now,
-            sealed_name=sealed_name,
-        )
-    )
+    write_about(grant.dossier_id, [table.put_op(record)])
 
 
 def _back(token: str, language: Language) -> str:

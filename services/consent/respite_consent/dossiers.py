@@ -109,15 +109,14 @@ def pending_replies(messages: Sequence[Message], today: date) -> list[PendingRep
 @dataclass(frozen=True)
 class StoredAttachment:
     """A document of a reply (`owner_id`: the reply message's id) or of a mail (the mail's id), its
-    name opened and its download link signed by the store."""
+    name opened; `key`: where it is sealed in the document bucket."""
 
     owner_id: str
     document_id: str
     name: str
     content_type: str
     size_bytes: int
-    download_url: str
-    download_expires_at: datetime
+    key: str
 
 
 @dataclass(frozen=True)
@@ -146,8 +145,6 @@ def attachment_views(attachments: Sequence[StoredAttachment], owner_id: str) -> 
             name=attachment_name(a.name, a.document_id, a.content_type),
             content_type=a.content_type,
             size_bytes=a.size_bytes,
-            download_url=a.download_url,
-            download_expires_at=a.download_expires_at,
         )
         for a in sorted(attachments, key=lambda a: a.document_id)
         if a.owner_id == owner_id

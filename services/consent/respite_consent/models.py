@@ -117,8 +117,18 @@ class PendingReply(Answer):
 
 
 class AttachmentView(Answer):
-    """A document an office sent with its reply: its name, type and size, and a short-lived link
-    that downloads it (for the caseworker who reads the dossier; it expires in minutes)."""
+    """A document an office sent with its reply: its name, type and size. `GET
+    /dossiers/{dossier_id}/documents/{document_id}` gives a short-lived link that downloads it."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+
+
+class DocumentDownload(Answer):
+    """A link that downloads one document of the dossier, saved under `name`; it expires in minutes
+    (each request makes a new one, from the document sealed with the dossier's data key)."""
 
     document_id: str
     name: str

@@ -14,10 +14,9 @@ import binascii
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from respite_consent.dossiers import StoredAttachment, StoredMail, attachment_name
+from respite_consent.dossiers import StoredAttachment, StoredMail
 from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
@@ -27,8 +26,9 @@ from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKey, DataKeys
-from respite_core.store.documents import DOWNLOAD_EXPIRES, document_key, presigned_download
+from respite_core.store.documents import document_key
 from respite_core.store.dossier_items import attachment_name_field
+from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
@@ -84,18 +84,16 @@ class DossierPartition:
 
 
 def reply_documents(
-    partition: DossierPartition, key: DataKey, now: datetime
+    partition: DossierPartition, key: DataKey
 ) -> tuple[list[StoredMail], list[StoredAttachment]]:
     """The mails and every attachment of the dossier (replies' and mails'), names opened with the
-    dossier's key and each with a download link valid for `DOWNLOAD_EXPIRES` (signed locally: no
-    AWS call)."""
-    expires_at = now + DOWNLOAD_EXPIRES
+    dossier's key."""
     attachments = []
     for item in partition.attachment_items:
         document_id = str(item["document_id"])
         sealed = str(item.get("sealed_name") or "")
         name = key.open(attachment_name_field(document_id), sealed) if sealed else ""
-        attachments.append(_stored(item, str(item["message_id"]), document_id, name, expires_at))
+        attachments.append(_stored(item, str(item["message_id"]), document_id, name))
     mails = []
     for item in partition.mail_items:
         mail_id = str(item["SK"]).removeprefix("MAIL#")
@@ -103,7 +101,7 @@ def reply_documents(
         names = list(opened.get("attachment_names") or [])
         for n, document in enumerate(item.get("attachments") or []):
             name = str(names[n]) if n < len(names) else ""
-            attachments.append(_stored(document, mail_id, f"{mail_id}-{n}", name, expires_at))
+            attachments.append(_stored(document, mail_id, f"{mail_id}-{n}", name))
         mails.append(
             StoredMail(
                 mail_id=mail_id,
@@ -118,20 +116,14 @@ def reply_documents(
     return mails, attachments
 
 
-def _stored(
-    item: Mapping[str, Any], owner_id: str, document_id: str, name: str, expires_at: datetime
-) -> StoredAttachment:
-    content_type = str(item["content_type"])
+def _stored(item: Mapping[str, Any], owner_id: str, document_id: str, name: str) -> StoredAttachment:
     return StoredAttachment(
         owner_id=owner_id,
         document_id=document_id,
         name=name,
-        content_type=content_type,
+        content_type=str(item["content_type"]),
         size_bytes=int(item["size_bytes"]),
-        download_url=presigned_download(
-            str(item["key"]), attachment_name(name, document_id, content_type), content_type
-        ),
-        download_expires_at=expires_at,
+        key=str(item["key"]),
     )
 
 
@@ -302,6 +294,9 @@ class DossierStore:
             ),
         )
 
+    def data_key_exists(self, dossier_id: str) -> bool:
+        return self._keys.exists(dossier_id)
+
     def destroy_data_key(self, dossier_id: str) -> bool:
         """Crypto-shredding: from now on no code path can open the person."""
         return self._keys.destroy(dossier_id)
@@ -309,12 +304,13 @@ class DossierStore:
     # --- the signed consent form ----------------------------------------------------------------
 
     def attach_form(self, dossier: Dossier, form: SignedForm, log: AccessEntry) -> None:
+        """The form's record and its log entry, while the dossier lives (else DataKeyDestroyed)."""
         update = self._dossiers.update_op(
             table_keys.dossier(dossier.dossier_id),
             table_keys.DOSSIER_CONSENT,
             changes={"signed_form": form.model_dump(mode="json")},
         )
-        write_together([update, self._log.append_op(log)])
+        write_about(dossier.dossier_id, [update, self._log.append_op(log)])
 
 
 def form_key(dossier_id: str, upload_id: str) -> str:

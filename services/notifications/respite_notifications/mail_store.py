@@ -1,5 +1,5 @@
 """Where inbound mail is read (the raw MIME SES stored) and where it goes: linked into its dossier
-(sealed with the dossier's data key, attachments as KMS-encrypted documents), or quarantined (a
+(sealed with the dossier's data key, its attachments too), or quarantined (a
 record of why, with no content; the raw mail expires with the bucket's lifecycle)."""
 
 import json
@@ -36,10 +36,11 @@ class InboundStore:
         """The mail in its dossier, once (False when this SES message was linked before)."""
         key = DataKeys().open(grant.dossier_id)
         stored = [
-            documents.store(
+            documents.store_sealed(
                 documents.document_key(grant.dossier_id, "mail", ses_message_id, str(n)),
-                a.content_type,
+                documents.check(a.content_type, a.data),
                 a.data,
+                key,
             )
             for n, a in enumerate(mail.attachments)
         ]

@@ -17,7 +17,7 @@ from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import BucketName, QueueName, TableName, locate
 from respite_core.store.data_keys import DataKeys
-from respite_core.store.documents import document_key
+from respite_core.store.documents import dossier_prefixes
 from respite_core.store.idempotency_records import RECORD_KEY
 from respite_core.store.items import Item, to_dynamo
 from respite_core.store.table import Table
@@ -57,11 +57,16 @@ class ErasureStore:
         return "Item" in response
 
     def documents(self, dossier_id: str) -> list[ObjectKey]:
-        """Every object under the dossier's prefix: consent forms, attachments, mail attachments."""
+        """Every object of the dossier: its sealed documents (consent forms, attachments, mail
+        attachments, budgets), uploads not yet confirmed and decrypted download copies."""
         s3, bucket = aws.s3(), locate(BucketName.DOCUMENTS)
-        prefix = document_key(dossier_id) + "/"
-        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-        return [ObjectKey(BucketName.DOCUMENTS, o["Key"]) for page in pages for o in page.get("Contents", [])]
+        paginator = s3.get_paginator("list_objects_v2")
+        return [
+            ObjectKey(BucketName.DOCUMENTS, o["Key"])
+            for prefix in dossier_prefixes(dossier_id)
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix)
+            for o in page.get("Contents", [])
+        ]
 
     def existing_objects(self, objects: Iterable[ObjectKey]) -> list[ObjectKey]:
         s3 = aws.s3()

@@ -93,6 +93,11 @@ class DataKeys:
         )
         return DataKey(dossier_id, response["Plaintext"], wrapped)
 
+    def exists(self, dossier_id: str) -> bool:
+        """Whether the dossier's key is still there (a strongly consistent read; no KMS call)."""
+        pk = table_keys.data_key(dossier_id)
+        return self._table.get(pk, pk) is not None
+
     def destroy(self, dossier_id: str) -> bool:
         """Crypto-shred: True when a key existed and is now gone."""
         pk = table_keys.data_key(dossier_id)

@@ -1,9 +1,21 @@
 """Documents people upload (signed consent forms, budget calculations, attachments) in the
-document bucket: presigned uploads that only take the declared type and size, encrypted with KMS,
-and an inspection that checks what really arrived before anyone relies on it."""
+document bucket, every one sealed with its dossier's data key: destroying the key shreds each
+document and every copy of it.
+
+The bucket has three prefixes per dossier:
+
+- `dossiers/<dossier_id>/...`: the documents, sealed (`store_sealed`, `read_sealed`);
+- `incoming/<dossier_id>/...`: what a presigned upload put there (S3 cannot seal it), until the
+  upload is confirmed (`confirm_upload`: checked, sealed into its place, deleted) — or at most a
+  day (the bucket's lifecycle);
+- `outgoing/<dossier_id>/<random>`: a decrypted copy for one presigned download (a presigned GET
+  cannot open our seal), at most a day.
+
+Erasure deletes all three (`dossier_prefixes`)."""
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -11,7 +23,7 @@ from typing import Any
 
 from respite_core import aws
 from respite_core.resources import BucketName, locate
-from respite_core.store.data_keys import DataKey
+from respite_core.store.data_keys import DataKey, DataKeyDestroyed, DataKeys
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # What a browser may post inline, in the form itself, through API Gateway to Lambda: Lambda takes at
@@ -20,6 +32,11 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # to S3 directly (`presigned_upload`).
 MAX_INLINE_BYTES = 4 * 1024 * 1024
 UPLOAD_EXPIRES = timedelta(minutes=15)
+DOWNLOAD_EXPIRES = timedelta(minutes=5)
+
+DOCUMENTS_PREFIX = "dossiers/"
+INCOMING_PREFIX = "incoming/"  # presigned uploads not yet confirmed (lifecycle: 1 day)
+OUTGOING_PREFIX = "outgoing/"  # decrypted copies behind a presigned download (lifecycle: 1 day)
 
 
 class DocumentType(StrEnum):
@@ -48,8 +65,30 @@ class Document:
 
 
 def document_key(*parts: str) -> str:
-    """`dossiers/<dossier_id>/<kind>/<upload_id>`: every object of a dossier under one prefix (erasure)."""
-    return "/".join(("dossiers", *parts))
+    """`dossiers/<dossier_id>/<kind>/<upload_id>`: every document of a dossier under one prefix."""
+    return "".join((DOCUMENTS_PREFIX, "/".join(parts)))
+
+
+def incoming_key(key: str) -> str:
+    """Where a presigned upload for the document `key` lands: `incoming/<dossier_id>/...`, never
+    under `dossiers/` (an upload used after the erasure must not land among the documents)."""
+    if not key.startswith(DOCUMENTS_PREFIX):
+        raise ValueError("not a document key")
+    return INCOMING_PREFIX + key.removeprefix(DOCUMENTS_PREFIX)
+
+
+def outgoing_key(dossier_id: str) -> str:
+    """A fresh `outgoing/<dossier_id>/<random>`: one decrypted copy for one download."""
+    return f"{OUTGOING_PREFIX}{dossier_id}/{secrets.token_hex(16)}"
+
+
+def dossier_prefixes(dossier_id: str) -> tuple[str, str, str]:
+    """Every prefix that holds objects of the dossier: what erasure lists and deletes."""
+    return (
+        f"{DOCUMENTS_PREFIX}{dossier_id}/",
+        f"{INCOMING_PREFIX}{dossier_id}/",
+        f"{OUTGOING_PREFIX}{dossier_id}/",
+    )
 
 
 _DOCUMENT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")  # a ULID, as `new_id` makes them
@@ -64,6 +103,9 @@ def is_document_id(text: str) -> bool:
     return bool(_DOCUMENT_ID.fullmatch(text))
 
 
+# --- in: presigned uploads and their confirmation --------------------------------------------------
+
+
 def presigned_upload(
     key: str,
     content_type: DocumentType | None,
@@ -71,11 +113,12 @@ def presigned_upload(
     *,
     redirect: str | None = None,
 ) -> dict[str, Any]:
-    """A one-time browser/curl POST: only this type, 1 byte to MAX_DOCUMENT_BYTES, encrypted with KMS.
+    """A one-time browser/curl POST of the document `key` to its incoming place (`incoming_key`):
+    only this type, 1 byte to MAX_DOCUMENT_BYTES, encrypted with KMS. `confirm_upload` then seals it.
 
-    `content_type` None: the form chooses it (a `Content-Type` select; `inspect` checks the file
-    against it afterwards). `redirect`: where S3 sends the browser after the upload (303, with
-    `key` and `bucket` added to the query), so a plain HTML form works without JavaScript."""
+    `content_type` None: the form chooses it (a `Content-Type` select; the confirmation checks the
+    file against it). `redirect`: where S3 sends the browser after the upload (303, with `key` and
+    `bucket` added to the query), so a plain HTML form works without JavaScript."""
     fields = {"x-amz-server-side-encryption": "aws:kms"}
     conditions: list[Any] = [
         {"x-amz-server-side-encryption": "aws:kms"},
@@ -91,7 +134,7 @@ def presigned_upload(
         conditions.append({"success_action_redirect": redirect})
     post = aws.s3().generate_presigned_post(
         Bucket=locate(BucketName.DOCUMENTS),
-        Key=key,
+        Key=incoming_key(key),  # boto3 adds the condition {"key": ...}: the POST cannot go elsewhere
         Fields=fields,
         Conditions=conditions,
         ExpiresIn=int(expires.total_seconds()),
@@ -99,53 +142,32 @@ def presigned_upload(
     return {"url": post["url"], "fields": {name: str(value) for name, value in post["fields"].items()}}
 
 
-DOWNLOAD_EXPIRES = timedelta(minutes=5)
-
-
-def presigned_download(
-    key: str, filename: str, content_type: str, expires: timedelta = DOWNLOAD_EXPIRES
-) -> str:
-    """A short-lived GET of one document, saved under `filename` (whoever may see the dossier view
-    may fetch its documents; the link expires before it is worth sharing)."""
-    safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in filename).strip() or "document"
-    url: str = aws.s3().generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": locate(BucketName.DOCUMENTS),
-            "Key": key,
-            "ResponseContentType": content_type,
-            "ResponseContentDisposition": f'attachment; filename="{safe}"',
-        },
-        ExpiresIn=int(expires.total_seconds()),
-    )
-    return url
-
-
-def inspect(key: str, allowed: frozenset[DocumentType] = frozenset(DocumentType)) -> Document:
-    """What was uploaded at `key`: its size, declared type and a matching file signature, or
-    InvalidDocument (and the object is gone)."""
-    s3, bucket = aws.s3(), locate(BucketName.DOCUMENTS)
+def confirm_upload(
+    key: str, data_key: DataKey, allowed: frozenset[DocumentType] = frozenset(DocumentType)
+) -> Document:
+    """The upload for the document `key`, checked (size, declared type, file signature) and sealed
+    into `key` with the dossier's data key; the incoming object is deleted either way. InvalidDocument
+    when nothing arrived or what arrived is not acceptable. The caller writes the document's record
+    through the liveness fence and deletes `key` when that write fails."""
+    s3, bucket, incoming = aws.s3(), locate(BucketName.DOCUMENTS), incoming_key(key)
     try:
-        head = s3.head_object(Bucket=bucket, Key=key)
-    except s3.exceptions.ClientError:
+        got = s3.get_object(Bucket=bucket, Key=incoming)
+    except s3.exceptions.NoSuchKey:
         raise InvalidDocument("nothing was uploaded for this upload id") from None
     try:
-        declared = DocumentType(head.get("ContentType", ""))
-        if declared not in allowed:
-            raise InvalidDocument(f"a {declared.value} is not accepted here")
-        if head["ContentLength"] > MAX_DOCUMENT_BYTES:
-            raise InvalidDocument("the file is larger than 5 MB")
-        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_DOCUMENT_BYTES + 1)
-        if not data.startswith(_SIGNATURES[declared]):
-            raise InvalidDocument("the file's content does not match its type")
-    except ValueError as error:  # InvalidDocument, or a content type we do not know
-        s3.delete_object(Bucket=bucket, Key=key)
-        raise InvalidDocument(
-            str(error) if isinstance(error, InvalidDocument) else "type not accepted"
-        ) from None
-    return Document(
-        key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
-    )
+        data = got["Body"].read(MAX_DOCUMENT_BYTES + 1)  # one byte more tells "too large"
+        declared = check(got.get("ContentType", ""), data, allowed)
+        return store_sealed(key, declared, data, data_key)
+    finally:
+        delete(incoming)
+
+
+def discard_upload(key: str) -> None:
+    """Delete what a presigned upload for the document `key` left (its dossier is erased)."""
+    delete(incoming_key(key))
+
+
+# --- checking and sealing ----------------------------------------------------------------------
 
 
 def check(
@@ -166,21 +188,6 @@ def check(
     if not data.startswith(_SIGNATURES[declared]):
         raise InvalidDocument("the file's content does not match its type")
     return declared
-
-
-def store(key: str, content_type: str, data: bytes) -> Document:
-    """Check `data` (see `check`) and put it at `key`, encrypted with KMS (server-side upload)."""
-    declared = check(content_type, data)
-    aws.s3().put_object(
-        Bucket=locate(BucketName.DOCUMENTS),
-        Key=key,
-        Body=data,
-        ContentType=declared.value,
-        ServerSideEncryption="aws:kms",
-    )
-    return Document(
-        key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
-    )
 
 
 SEALED_CONTENT_TYPE = "application/vnd.respite.sealed"  # what S3 holds; the real type is in the metadata
@@ -207,6 +214,50 @@ def read_sealed(key: str, data_key: DataKey) -> tuple[DocumentType, bytes]:
     got = aws.s3().get_object(Bucket=locate(BucketName.DOCUMENTS), Key=key)
     declared = DocumentType(got.get("Metadata", {}).get("document-type", ""))
     return declared, data_key.open_bytes(key, got["Body"].read())
+
+
+def sealed_document(key: str, data_key: DataKey) -> Document | None:
+    """The document already sealed at `key` (its digest, to refer to it again), or None."""
+    s3 = aws.s3()
+    try:
+        declared, data = read_sealed(key, data_key)
+    except s3.exceptions.NoSuchKey:
+        return None
+    return Document(
+        key=key, content_type=declared, size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+# --- out: downloads ----------------------------------------------------------------------------
+
+
+def download_url(key: str, data_key: DataKey, filename: str, expires: timedelta = DOWNLOAD_EXPIRES) -> str:
+    """A short-lived GET of the document at `key`, saved under `filename`: opened with the dossier's
+    data key, copied in plain under `outgoing/` (a presigned GET cannot open the seal) and signed for
+    `expires` (the link expires before it is worth sharing). DataKeyDestroyed when the dossier is
+    erased, also when the erasure ran while the copy was being made: the copy is deleted then."""
+    declared, data = read_sealed(key, data_key)
+    s3, bucket, copy = aws.s3(), locate(BucketName.DOCUMENTS), outgoing_key(data_key.dossier_id)
+    s3.put_object(
+        Bucket=bucket, Key=copy, Body=data, ContentType=declared.value, ServerSideEncryption="aws:kms"
+    )
+    # Erasure destroys the key, then lists the dossier's objects: a copy put before the key went is
+    # listed (and deleted); one put after it is deleted here.
+    if not DataKeys().exists(data_key.dossier_id):
+        delete(copy)
+        raise DataKeyDestroyed(data_key.dossier_id)
+    safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in filename).strip() or "document"
+    url: str = s3.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": copy,
+            "ResponseContentType": declared.value,
+            "ResponseContentDisposition": f'attachment; filename="{safe}"',
+        },
+        ExpiresIn=int(expires.total_seconds()),
+    )
+    return url
 
 
 def delete(key: str) -> None:
