@@ -163,11 +163,11 @@ def test_an_upload_after_the_erasure_is_found_by_erasing_again() -> None:
     )
     documents.download_url(documents.document_key("D-LATE", "consent-form", "U0"), key, "form.pdf")
     request = ErasureRequest("D-LATE", "ocmw-gent", "PERSON#x", ErasureReason.CONSENT_WITHDRAWN, NOW)
-    erase(request, NOW)
+    erase(request, lambda: NOW)
     assert objects() == {}  # the document and its download copy
 
     assert post(form, PDF) in (200, 201, 204)
 
     assert list(objects()) == ["incoming/D-LATE/consent-form/U1"]
-    erase(request, NOW)
+    erase(request, lambda: NOW)
     assert objects() == {}

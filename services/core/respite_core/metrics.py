@@ -23,6 +23,7 @@ class Metric(StrEnum):
     EMAILS_BOUNCED = "EmailsBounced"
     ERASURES_DONE = "ErasuresDone"  # dossiers whose personal data was erased (withdrawal, retention)
     DEADLINES_OVERDUE = "DeadlinesOverdue"  # replies, acknowledgements and standstills marked overdue
+    INBOUND_MAIL_DROPPED = "InboundMailDropped"  # mail kept nowhere: no, unknown, revoked token; erased
 
     @property
     def service(self) -> str:
@@ -36,6 +37,7 @@ _EMITTED_BY = {
     Metric.EMAILS_BOUNCED: "notifications",
     Metric.ERASURES_DONE: "retention",
     Metric.DEADLINES_OVERDUE: "claims",
+    Metric.INBOUND_MAIL_DROPPED: "notifications",
 }
 
 metrics = Metrics(namespace=NAMESPACE)

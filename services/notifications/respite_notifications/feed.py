@@ -25,6 +25,7 @@ class FeedKind(StrEnum):
     NOT_ACKNOWLEDGED = "not_acknowledged"  # not fetched and acknowledged within 5 working days
     STANDSTILL_ENDS_SOON = "standstill_ends_soon"  # two weeks before the standstill ends
     MAIL_RECEIVED = "mail_received"  # an office answered by email; linked to the request it answers
+    MAIL_QUARANTINED = "mail_quarantined"  # a mail for a request was not trusted (`reason`): not linked
     WEEKLY_DIGEST = "weekly_digest"  # the agency's status overview of the week (counts, no names)
     EMAIL_BOUNCED = "email_bounced"  # an office's address bounced the email of a request (now flagged)
     EMAIL_COMPLAINED = "email_complained"  # an office's mailbox marked the email as spam (now flagged)
@@ -47,6 +48,7 @@ class FeedItem(BaseModel):
     message_type: MessageType | None = None
     due_on: date | None = None
     summary: dict[str, int] | None = None  # the weekly digest's counts
+    reason: str | None = None  # why a mail was quarantined (e.g. sender_not_of_office)
 
 
 type Image = Mapping[str, Any]
@@ -61,19 +63,20 @@ def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> lis
         return _dossier_items(event_name, old or {}, new)
     if entity == "message":
         return _message_items(event_name, old or {}, new)
-    if entity == "mail" and event_name == "INSERT":
-        received = parse_iso(str(new["received_at"]))
-        return [
-            _item(
-                FeedKind.MAIL_RECEIVED,
-                str(new["agency_id"]),
-                str(new["dossier_id"]),
-                received,
-                office_id=str(new["office_id"]),
-                message_id=str(new["in_reply_to"]),
-            )
-        ]
+    if entity in ("mail", "quarantined_mail") and event_name == "INSERT":
+        return [_mail_item(new)]
     return []
+
+
+def _mail_item(mail: Image) -> FeedItem:
+    """A mail kept in the dossier: linked, or quarantined (the caseworker hears that one came, and why
+    it was not linked; what it says stays sealed)."""
+    about: dict[str, Any] = {"office_id": str(mail["office_id"]), "message_id": str(mail["in_reply_to"])}
+    kind = FeedKind.MAIL_RECEIVED
+    if mail.get(ENTITY) == "quarantined_mail":
+        kind, about["reason"] = FeedKind.MAIL_QUARANTINED, str(mail["reason"])
+    received = parse_iso(str(mail["received_at"]))
+    return _item(kind, str(mail["agency_id"]), str(mail["dossier_id"]), received, **about)
 
 
 def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:

@@ -9,6 +9,7 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
+from enum import StrEnum
 
 from respite_core.store.documents import InvalidDocument, check
 
@@ -48,6 +49,7 @@ class RefusedAttachment:
 class InboundMail:
     sender: str  # the From address, lower case
     subject: str
+    sent_at: str  # the Date header as written (may be empty)
     body: str  # the new text only: quoted history stripped
     attachments: tuple[Attachment, ...]
     refused: tuple[RefusedAttachment, ...]
@@ -62,14 +64,40 @@ def reference_in(recipients: Iterable[str]) -> str | None:
     return None
 
 
-def verdicts_pass(verdicts: Mapping[str, str]) -> bool:
-    """SES's SPF and DKIM verdicts (and spam/virus): anything but PASS keeps the mail out of dossiers.
+class Dropped(StrEnum):
+    """Why a mail is not kept at all: nothing of it may outlive its processing (no dossier to hold
+    it, or none that still lives)."""
+
+    NO_TOKEN = "no_token"  # noqa: S105 (a reason, not a password)
+    TOKEN_UNKNOWN = "token_unknown"  # noqa: S105 (a reason, not a password)
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 (a reason, not a password)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105 (a reason, not a password)
+    DOSSIER_ERASED = "dossier_erased"  # its token outlived the key for a moment, or the fence refused
+    RAW_MAIL_MISSING = "raw_mail_missing"  # nothing to read (and nothing kept of it before)
+
+
+class Refusal(StrEnum):
+    """Why a mail for a living dossier was quarantined rather than linked (kept on its item)."""
+
+    UNREADABLE = "unreadable_or_too_large"
+    VIRUS = "virus_found"
+    SPAM = "spam_found"
+    NOT_AUTHENTICATED = "spf_and_dkim_failed"
+    SENDER_NOT_OF_OFFICE = "sender_not_of_office"
+
+
+def verdict_refusal(verdicts: Mapping[str, str]) -> Refusal | None:
+    """What SES's verdicts hold against the mail, the worst first; None when it may be linked.
 
     SPF or DKIM must pass (DMARC's rule: one aligned pass suffices); spam and virus must not FAIL.
     """
-    authenticated = verdicts.get("spf") == "PASS" or verdicts.get("dkim") == "PASS"
-    clean = verdicts.get("spam") != "FAIL" and verdicts.get("virus") != "FAIL"
-    return authenticated and clean
+    if verdicts.get("virus") == "FAIL":
+        return Refusal.VIRUS
+    if verdicts.get("spam") == "FAIL":
+        return Refusal.SPAM
+    if verdicts.get("spf") != "PASS" and verdicts.get("dkim") != "PASS":
+        return Refusal.NOT_AUTHENTICATED
+    return None
 
 
 def sender_belongs(sender: str, office_addresses: Sequence[str]) -> bool:
@@ -92,6 +120,7 @@ def parse(raw: bytes) -> InboundMail:
     return InboundMail(
         sender=sender,
         subject=str(message.get("Subject", ""))[:300],
+        sent_at=str(message.get("Date", ""))[:100],
         body=strip_quoted(text),
         attachments=tuple(accepted),
         refused=tuple(refused),

@@ -21,7 +21,7 @@ from respite_core.store.items import ENTITY, EXPIRES_AT, Item
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # the userIdentity of a REMOVE that DynamoDB's TTL made
 ERASURE_REQUESTED = "erasure_requested_at"  # set on a closed dossier's meta item by the sweeper
-MAIL_PREFIX = "MAIL#"  # a linked inbound mail in the dossier's partition: SK MAIL#<SES message id>
+MAIL_PREFIX = "MAIL#"  # a kept inbound mail (linked or quarantined) in the partition: SK MAIL#<SES id>
 INBOUND_RAW_PREFIX = "inbound/"  # where SES puts each raw mail in the inbound bucket
 
 type Image = Mapping[str, Any]
@@ -121,11 +121,12 @@ def derived_keys(partition: Iterable[Item], *, agency_id: str, person_key: str |
 
 
 def raw_mail_keys(partition: Iterable[Item]) -> list[ObjectKey]:
-    """The raw MIME of each mail linked into the dossier (normally deleted once linked)."""
+    """The raw MIME of each mail kept in the dossier, linked or quarantined: deleted once the mail
+    is processed, it is left only when deleting it failed after the mail was kept."""
     return [
         ObjectKey(BucketName.INBOUND_MAIL, INBOUND_RAW_PREFIX + str(item["SK"]).removeprefix(MAIL_PREFIX))
         for item in partition
-        if item.get(ENTITY) == "mail"
+        if str(item["SK"]).startswith(MAIL_PREFIX)
     ]
 
 

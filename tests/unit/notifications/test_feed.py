@@ -102,3 +102,25 @@ def test_a_linked_mail_is_announced_with_the_request_it_answers() -> None:
     }
     [item] = feed_items_for("INSERT", None, mail)
     assert (item.kind, item.office_id, item.message_id) == (FeedKind.MAIL_RECEIVED, "vanhove", "M1")
+
+
+def test_a_quarantined_mail_is_announced_with_its_reason_and_nothing_it_says() -> None:
+    quarantined = {
+        "entity": "quarantined_mail",
+        "dossier_id": "D1",
+        "agency_id": "ocmw-gent",
+        "office_id": "vanhove",
+        "in_reply_to": "M1",
+        "received_at": "2026-09-05T10:00:00.000000Z",
+        "reason": "sender_not_of_office",
+        "sealed": "v1:Peeters",
+    }
+    [item] = feed_items_for("INSERT", None, quarantined)
+    assert (item.kind, item.office_id, item.message_id, item.reason) == (
+        FeedKind.MAIL_QUARANTINED,
+        "vanhove",
+        "M1",
+        "sender_not_of_office",
+    )
+    assert "Peeters" not in item.model_dump_json()
+    assert feed_items_for("MODIFY", quarantined, quarantined) == []

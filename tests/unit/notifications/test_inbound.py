@@ -11,7 +11,7 @@ from respite_notifications.inbound import (
     reference_in,
     sender_belongs,
     strip_quoted,
-    verdicts_pass,
+    verdict_refusal,
 )
 
 PDF = b"%PDF-1.7\n%%EOF\n"
@@ -38,18 +38,21 @@ def test_the_reference_is_found_in_the_reply_address() -> None:
 
 
 @pytest.mark.parametrize(
-    ("verdicts", "passes"),
+    ("verdicts", "refusal"),
     [
-        ({"spf": "PASS", "dkim": "PASS", "spam": "PASS", "virus": "PASS"}, True),
-        ({"spf": "FAIL", "dkim": "PASS", "spam": "PASS", "virus": "PASS"}, True),
-        ({"spf": "FAIL", "dkim": "FAIL", "spam": "PASS", "virus": "PASS"}, False),
-        ({"spf": "GRAY", "dkim": "PROCESSING_FAILED"}, False),
-        ({"spf": "PASS", "dkim": "PASS", "virus": "FAIL"}, False),
-        ({"spf": "PASS", "dkim": "PASS", "spam": "FAIL"}, False),
+        ({"spf": "PASS", "dkim": "PASS", "spam": "PASS", "virus": "PASS"}, None),
+        ({"spf": "FAIL", "dkim": "PASS", "spam": "PASS", "virus": "PASS"}, None),
+        ({"spf": "FAIL", "dkim": "FAIL", "spam": "PASS", "virus": "PASS"}, "spf_and_dkim_failed"),
+        ({"spf": "GRAY", "dkim": "PROCESSING_FAILED"}, "spf_and_dkim_failed"),
+        ({"spf": "PASS", "dkim": "PASS", "virus": "FAIL"}, "virus_found"),
+        ({"spf": "PASS", "dkim": "PASS", "spam": "FAIL"}, "spam_found"),
+        ({"spf": "FAIL", "dkim": "FAIL", "spam": "FAIL", "virus": "FAIL"}, "virus_found"),  # the worst
     ],
 )
-def test_only_authenticated_clean_mail_is_linked(verdicts: dict[str, str], passes: bool) -> None:
-    assert verdicts_pass(verdicts) is passes
+def test_only_authenticated_clean_mail_may_be_linked_and_the_refusal_says_why(
+    verdicts: dict[str, str], refusal: str | None
+) -> None:
+    assert verdict_refusal(verdicts) == refusal
 
 
 def test_the_sender_must_be_one_of_the_offices_addresses() -> None:

@@ -50,7 +50,7 @@ def test_a_termination_can_hold_nothing_of_the_person() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "subject_words", "greeting", "ended", "reason_words"),
+    ("language", "subject_words", "greeting", "ended", "reason_words", "kept"),
     [
         (
             Language.NL,
@@ -58,6 +58,7 @@ def test_a_termination_can_hold_nothing_of_the_person() -> None:
             "Geachte",
             "de schuldhulpverlening voor dit dossier beëindigd is",
             "de persoon heeft de toestemming ingetrokken",
+            "alleen een bewijs van de wissing, zonder persoonsgegevens",
         ),
         (
             Language.FR,
@@ -65,6 +66,7 @@ def test_a_termination_can_hold_nothing_of_the_person() -> None:
             "Madame, Monsieur",
             "l'aide en matière de dettes pour ce dossier a pris fin",
             "la personne a retiré son consentement",
+            "seulement une attestation de l'effacement, qui ne contient aucune donnée personnelle",
         ),
         (
             Language.EN,
@@ -72,11 +74,12 @@ def test_a_termination_can_hold_nothing_of_the_person() -> None:
             "Dear Sir or Madam",
             "the debt help for this file has ended",
             "the person withdrew their consent",
+            "only a receipt of the erasure, which holds no personal data",
         ),
     ],
 )
 def test_each_language_says_the_debt_help_ended_and_the_data_is_erased(
-    language: Language, subject_words: str, greeting: str, ended: str, reason_words: str
+    language: Language, subject_words: str, greeting: str, ended: str, reason_words: str, kept: str
 ) -> None:
     content = render_termination(view(language))
 
@@ -86,6 +89,7 @@ def test_each_language_says_the_debt_help_ended_and_the_data_is_erased(
     for body in (content.text, content.html.replace("&#39;", "'")):
         assert ended in body
         assert reason_words in body
+        assert kept in body  # what is true after the erasure: the receipt, nothing of the person
         assert "01JDOSSIER" in body
         assert "VH/2026/1" in body
         assert AGENCY_CONTACT in body

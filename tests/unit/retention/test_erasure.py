@@ -139,10 +139,14 @@ def test_a_transferred_dossier_is_searched_for_at_every_agency_that_touched_it()
     assert agencies_involved([], "ocmw-gent") == ["ocmw-gent"]
 
 
-def test_a_linked_mail_points_to_its_raw_mime() -> None:
+def test_a_kept_mail_linked_or_quarantined_points_to_its_raw_mime() -> None:
     mail = {"PK": "DOSSIER#D1", "SK": "MAIL#ses-1", "entity": "mail"}
+    quarantined = {"PK": "DOSSIER#D1", "SK": "MAIL#ses-2", "entity": "quarantined_mail"}
 
-    assert raw_mail_keys([META, mail]) == [ObjectKey(BucketName.INBOUND_MAIL, "inbound/ses-1")]
+    assert raw_mail_keys([META, mail, quarantined]) == [
+        ObjectKey(BucketName.INBOUND_MAIL, "inbound/ses-1"),
+        ObjectKey(BucketName.INBOUND_MAIL, "inbound/ses-2"),
+    ]
 
 
 def test_terminations_carry_ids_and_the_reason_only_and_are_stable() -> None:

@@ -1,9 +1,10 @@
 """What an office's email says, and the MIME message that carries it (pure: no AWS).
 
 The office's language chooses the templates (`templates/<nl|fr|en>/`): a subject, a plain-text body
-and an HTML body (autoescaped). The email says as little about the person as lets the office find its
-file — see `person_hint` — and never the national number: everything else is behind the link, which
-shows it only to whoever holds the token, and logs the read.
+and an HTML body (autoescaped). The email carries no personal data, as the CPC's mails: the dossier's
+reference, the agency (its name and contact) and the link only. Email crosses mail servers and sits
+in shared mailboxes and archives the platform cannot erase; the person is behind the link, which
+shows them only to whoever holds the token, and logs the read.
 
 The termination of an erased dossier (`templates/<language>/termination/`, `render_termination`)
 says nothing of the person at all, and has no link: there is nothing left to open.
@@ -17,7 +18,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from typing import TYPE_CHECKING
 
-from respite_core.domain import DebtorIdentity, Language, MessageType
+from respite_core.domain import Language, MessageType
 from respite_core.erasure import ErasureReason
 from respite_core.wording import MESSAGE_TYPES, long_date
 
@@ -27,14 +28,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EmailView:
-    """Everything a template may show. No field holds more of the person than `person_hint`."""
+    """Everything a template may show: nothing of the person (no field can hold any)."""
 
     language: Language
     message_type: MessageType
     agency_name: str
+    agency_contact: str
     office_name: str
     dossier_reference: str
-    person_hint: str
     reply_due_on: date | None
     link: str
     link_valid_until: date
@@ -46,17 +47,6 @@ class EmailContent:
     subject: str
     text: str
     html: str
-
-
-def person_hint(person: DebtorIdentity) -> str:
-    """The initial of the first given name, the family name and the year of birth: "J. Peeters, 1985".
-
-    Email crosses mail servers and sits in shared mailboxes and archives the platform cannot erase,
-    so it carries only what lets an office's clerk recognise which file a request is about among
-    namesakes; the address, the full birth date and the national number are behind the link."""
-    given = person.given_names.strip()
-    initial = f"{given[0]}. " if given else ""
-    return f"{initial}{person.family_name}, {person.birth_date.year}"
 
 
 @cache

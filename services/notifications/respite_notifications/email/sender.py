@@ -27,7 +27,7 @@ from respite_core.store import reference_tokens
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_notifications.deliveries import OfficeDelivery
-from respite_notifications.email.compose import EmailView, mime, person_hint, render, reply_address
+from respite_notifications.email.compose import EmailView, mime, render, reply_address
 from respite_notifications.email.store import EmailRecords, EmailState, send_raw
 from respite_notifications.mail_events import AboutMessage, deliverable, message_tags, withheld_item
 from respite_notifications.office_requests import OfficeRequests
@@ -107,9 +107,9 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
                 language=language,
                 message_type=request.request.type,
                 agency_name=request.agency.name,
+                agency_contact=str(request.agency.contact_email),
                 office_name=request.office.name,
                 dossier_reference=request.dossier.dossier_id,
-                person_hint=person_hint(request.person),
                 reply_due_on=request.request.reply_due_on,
                 link=link_for(token),
                 link_valid_until=(now + reference_tokens.DEFAULT_VALIDITY).date(),
