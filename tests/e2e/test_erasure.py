@@ -20,7 +20,7 @@ import requests
 from respite_core import aws as aws_clients
 from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from tests.e2e.conftest import RunningStack, wait_for
-from tests.e2e.test_dossiers import OLGA, PDF, Client, upload
+from tests.e2e.test_dossiers import OLGA, PDF, Client, download, upload
 from tests.e2e.test_inbound_mail import OFFICE_ADDRESS
 from tests.e2e.test_link_page import Mail, mails_about
 from tests.e2e.test_negotiation import Agency, Office
@@ -260,8 +260,12 @@ def sealed_copies_in_the_stream(stack: RunningStack, dossier_id: str) -> list[di
 def test_withdrawal_erases_everything_everywhere(stack: RunningStack, anna: Agency, olga: Client) -> None:
     person = distinctive_person()
     dossier_id = lifecycle(stack, anna, person, mail=True)
+    [mail] = anna.get(f"/dossiers/{dossier_id}").json()["mails"]
+    attachment = download(anna, dossier_id, mail["attachments"][0]["document_id"])
+    assert person.family_name.encode() in attachment.content
     wait_for(lambda: not _pumps_busy(stack))
-    assert leaks(stack, person)["family name"] == ["buckets"]  # the search finds the signed form
+    # the form and the attachment are sealed: the search finds the family name in the download's copy
+    assert leaks(stack, person)["family name"] == ["buckets"]
 
     withdrawn = anna.post(
         f"/dossiers/{dossier_id}/consent/withdrawal", **{"Idempotency-Key": uuid.uuid4().hex}
@@ -274,7 +278,7 @@ def test_withdrawal_erases_everything_everywhere(stack: RunningStack, anna: Agen
     receipt = erased(stack, olga, dossier_id)
     assert receipt["reason"] == "consent_withdrawn"
     assert receipt["items"] >= 10
-    assert receipt["objects"] >= 2  # the signed form, the mail's attachment
+    assert receipt["objects"] >= 3  # the signed form, the mail's attachment, its download copy
     assert receipt["offices_told"] == 1
     assert dossier_id not in json.dumps(receipt)
     assert leaks(stack, person) == {}

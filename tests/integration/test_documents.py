@@ -171,3 +171,22 @@ def test_an_upload_after_the_erasure_is_found_by_erasing_again() -> None:
     assert list(objects()) == ["incoming/D-LATE/consent-form/U1"]
     erase(request, lambda: NOW)
     assert objects() == {}
+
+
+@pytest.mark.usefixtures("wired")
+def test_a_document_confirmed_before_is_found_sealed_and_an_unknown_one_is_not() -> None:
+    """A budget PDF named by a second proposal: its upload is gone, the sealed document answers."""
+    key = a_dossier_key("D-AGAIN")
+    where = documents.document_key("D-AGAIN", "budget", "B1")
+    assert documents.sealed_document(where, key) is None
+    assert post(documents.presigned_upload(where, DocumentType.PDF), PDF) in (200, 201, 204)
+    first = documents.confirm_upload(where, key, frozenset({DocumentType.PDF}))
+
+    assert documents.sealed_document(where, key) == first
+
+
+def test_only_a_document_key_has_an_incoming_place() -> None:
+    assert documents.incoming_key("dossiers/D1/budget/B1") == "incoming/D1/budget/B1"
+    with pytest.raises(ValueError, match="not a document key"):
+        documents.incoming_key("outgoing/D1/x")
+    assert documents.dossier_prefixes("D1") == ("dossiers/D1/", "incoming/D1/", "outgoing/D1/")
