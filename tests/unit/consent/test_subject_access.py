@@ -56,10 +56,7 @@ def contents(**changes: object) -> dossiers.DossierContents:
                 sender="ocmw-gent",
                 receiver=office,
                 created=SENT + timedelta(days=5),
-                body={
-                    "kind": "instalments",
-                    "budget_document": {"document_id": "BUDGET1", "size_bytes": 900},
-                },
+                body={"kind": "instalments", "budget_document": BUDGET},
             )
             for n, office in enumerate(("vanhove", "lambert"))
         ),
