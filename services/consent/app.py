@@ -11,8 +11,9 @@ from itertools import islice
 from chalice.app import Response
 
 from respite_consent import dossiers
-from respite_consent.models import CloseDossier as CloseRequest
 from respite_consent.models import (
+    AccessLogPage,
+    AccessLogQuery,
     ConfirmFormUpload,
     ConsentRecord,
     ConsentWithdrawn,
@@ -31,8 +32,11 @@ from respite_consent.models import (
     RegisterDossier,
     RequestFormUpload,
     SignedForm,
+    SubjectAccessExport,
+    SubjectAccessQuery,
     TransferDossier,
 )
+from respite_consent.models import CloseDossier as CloseRequest
 from respite_consent.registration import ConsentNotProven, open_dossier
 from respite_consent.store import (
     PERSON_FIELD,
@@ -44,18 +48,22 @@ from respite_consent.store import (
     form_key,
     reply_documents,
 )
-from respite_core.access_log import Action, Purpose, entry
+from respite_consent.subject_access import access_log_entry, subject_access
+from respite_consent.subject_access_pdf import render as render_pdf
+from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
-from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
+from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition, Language
 from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
-from respite_core.store import documents
+from respite_core.store import access_log, documents
 from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item
 from respite_core.store.erasure_receipts import ErasureReceipts
+
+PDF = "application/pdf"
 
 api = Api(
     "consent",
@@ -63,9 +71,13 @@ api = Api(
     description="Register people in debt help with their consent, and manage their dossiers.",
 )
 app = api.app
+app.api.binary_types.append(PDF)  # the subject-access export: API Gateway passes the bytes untouched
 
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
+DOSSIER_READERS = (*AGENCY_STAFF, Role.SUPERVISOR)  # a supervisor reads, for supervision
+LOG_READERS = (Role.AGENCY_ADMIN, Role.SUPERVISOR)  # who may read who read a dossier
 NOT_FOUND = "No dossier with this id at your agency."
+ERASED = "This dossier's personal data is erased."
 
 
 def retention() -> timedelta:
@@ -85,6 +97,15 @@ def own_partition(store: DossierStore, who: Caller, dossier_id: str) -> DossierP
     if partition is None or partition.dossier.agency_id != who.agency_id:
         raise Problem(404, NOT_FOUND)
     return partition
+
+
+def claimed(who: Caller, purpose: Purpose | None) -> Purpose:
+    """The purpose the caller claims (their role's usual one when they name none); 403 when their
+    role may not claim it (`respite_core.access_log.PURPOSES_OF`), before anything is read or logged."""
+    wanted = purpose or usual_purpose(who.role)
+    if not may_claim(who.role, wanted):
+        raise Problem(403, f"Your role may not claim the purpose {wanted.value}.", kind="purpose-not-allowed")
+    return wanted
 
 
 def illegal(error: IllegalTransition) -> Problem:
@@ -177,14 +198,16 @@ def list_dossiers() -> Response:
     query=ReadDossier,
     responses={200: DossierView},
     problems=(404, 410, 422),
-    roles=AGENCY_STAFF,
+    roles=DOSSIER_READERS,
 )
 def read_dossier(dossier_id: str) -> Response:
     """The whole dossier from one query: the person (decrypted), claims grouped by creditor and class,
     totals, the standstill's end, pending replies with their deadlines, and the message history.
-    The read is written to the access log (who, when, which dossier, why) before anything is served."""
+    The read is written to the access log (who, when, which dossier, why) before anything is served.
+    The purpose must be one the caller's role may claim (a caseworker: `case_work` or `consent_proof`;
+    a supervisor: `supervision` or `consent_proof`; ...): another is a 403 and nothing is read."""
     who = caller(api.request)
-    purpose = query_params(api.request, ReadDossier).purpose
+    purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
     store = DossierStore()
     partition = own_partition(store, who, dossier_id)
     if partition.sealed_person is None or partition.consent is None:
@@ -216,12 +239,13 @@ def read_dossier(dossier_id: str) -> Response:
     summary="The evidence of the person's consent",
     responses={200: ConsentRecord},
     problems=(404, 410),
-    roles=AGENCY_STAFF,
+    roles=DOSSIER_READERS,
 )
 def consent_proof(dossier_id: str) -> Response:
     """Which consent text (version, language, hash), given how, captured by whom and when, the signed
     form if one was added, and the withdrawal. Logged with the purpose `consent_proof`."""
     who = caller(api.request)
+    claimed(who, Purpose.CONSENT_PROOF)
     store = DossierStore()
     partition = own_partition(store, who, dossier_id)
     if partition.consent is None:
@@ -229,6 +253,124 @@ def consent_proof(dossier_id: str) -> Response:
     store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
     record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
     return json_response(record)
+
+
+# --- the access log and the subject-access export -------------------------------------------------
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/access-log",
+    summary="Who read or changed the dossier, when and why (agency admins and supervisors)",
+    query=AccessLogQuery,
+    responses={200: AccessLogPage},
+    problems=(400, 404, 410, 422),
+    roles=LOG_READERS,
+)
+def read_access_log(dossier_id: str) -> Response:
+    """The dossier's access log, newest first, a page at a time (`limit`, and the `cursor` of the
+    previous page): each access's actor (user id, role, agency — or office), time, action, purpose
+    and detail. No personal data. Reading it is itself logged (`read_access_log`, for `supervision`)."""
+    who = caller(api.request)
+    wanted = query_params(api.request, AccessLogQuery)
+    purpose = claimed(who, Purpose.SUPERVISION)
+    store = DossierStore()
+    own_dossier(store, who, dossier_id)
+    try:
+        found = list(islice(access_log.AccessLog().newest_first(dossier_id, wanted.cursor), wanted.limit + 1))
+    except access_log.InvalidCursor as error:
+        raise Problem(400, str(error), kind="invalid-cursor") from None
+    try:  # logged before it is served (a bad cursor above left no entry)
+        store.log_read(entry(who, dossier_id, Action.READ_ACCESS_LOG, purpose, at=utc_now()))
+    except DataKeyDestroyed:
+        raise Problem(410, ERASED, kind="erased") from None
+    page = found[: wanted.limit]
+    more = len(found) > wanted.limit
+    body = AccessLogPage(
+        dossier_id=dossier_id,
+        entries=[access_log_entry(e) for e, _ in page],
+        next_cursor=page[-1][1] if more and page else None,
+    )
+    return json_response(body)
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/subject-access",
+    summary="Everything held about the person (GDPR art. 15), for the agency to hand over",
+    responses={200: SubjectAccessExport},
+    problems=(404, 410),
+    roles=DOSSIER_READERS,
+)
+def subject_access_json(dossier_id: str) -> Response:
+    """The person, the consent evidence, the claims by creditor, the messages with their contents,
+    the offices' emails, the documents (listed: name, type, size, when — not the files), the offices
+    told and the whole access log. Logged (`subject_access_export`, for `subject_access`); 410 once
+    the dossier's personal data is erased. `subject-access.pdf` is the same in the person's language."""
+    return json_response(subject_access_export(dossier_id))
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/subject-access.pdf",
+    summary="The subject-access export as a PDF in the person's language",
+    query=SubjectAccessQuery,
+    responses={200: None},
+    response_type=PDF,
+    problems=(404, 410, 422),
+    roles=DOSSIER_READERS,
+)
+def subject_access_pdf(dossier_id: str) -> Response:
+    """The subject-access export laid out for the person, in Dutch, French or English: the language
+    they consented in, or `lang`. Send `Accept: application/pdf`. Logged as the JSON export is."""
+    wanted = query_params(api.request, SubjectAccessQuery)
+    export = subject_access_export(dossier_id, wanted.lang)
+    return Response(
+        body=render_pdf(export, export.language),
+        status_code=200,
+        headers={
+            "Content-Type": PDF,
+            "Content-Disposition": f'attachment; filename="subject-access-{dossier_id}.pdf"',
+        },
+    )
+
+
+def subject_access_export(dossier_id: str, language: Language | None = None) -> SubjectAccessExport:
+    """The export of the caller's agency's dossier, logged; the data key is opened first, so after
+    erasure nothing is logged and the answer is 410."""
+    who = caller(api.request)
+    purpose = claimed(who, Purpose.SUBJECT_ACCESS)
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id)
+    sealed_person, consent = partition.sealed_person, partition.consent
+    if sealed_person is None or consent is None:
+        raise Problem(410, ERASED, kind="erased")
+    now = utc_now()
+    try:
+        key = store.data_key(dossier_id)
+        store.log_read(entry(who, dossier_id, Action.SUBJECT_ACCESS_EXPORT, purpose, at=now))
+    except DataKeyDestroyed:
+        raise Problem(410, ERASED, kind="erased") from None
+    mails, attachments = reply_documents(partition, key, now)
+    contents = dossiers.DossierContents(
+        dossier=partition.dossier,
+        person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, sealed_person)),
+        consent=consent,
+        claims=[claim_from_item(item, key) for item in partition.claim_items],
+        messages=[message_from_item(item, key) for item in partition.message_items],
+        attachments=attachments,
+        mails=mails,
+    )
+    directory = Directory()
+    agency = directory.agency(partition.dossier.agency_id)
+    return subject_access(
+        contents,
+        access_log.AccessLog().entries(dossier_id),
+        agency_name=agency.name if agency else partition.dossier.agency_id,
+        office_names={o.office_id: o.name for o in directory.offices()},
+        language=language or consent.language,
+        now=now,
+    )
 
 
 @api.operation(

@@ -108,12 +108,13 @@ def test_a_dossier_is_read_whole_and_the_read_is_logged(stack: RunningStack, ann
 
 def test_the_purpose_of_a_read_is_logged_and_checked(stack: RunningStack, anna: Client) -> None:
     dossier_id = register(anna)
-    assert anna.get(f"/dossiers/{dossier_id}", purpose="supervision").status_code == 200
+    assert anna.get(f"/dossiers/{dossier_id}", purpose="consent_proof").status_code == 200
     assert anna.get(f"/dossiers/{dossier_id}", purpose="curiosity").status_code == 422
+    assert anna.get(f"/dossiers/{dossier_id}", purpose="supervision").status_code == 403  # not her role's
     purposes = [
         e["purpose"]["S"] for e in access_entries(stack, dossier_id) if e["action"]["S"] == "read_person"
     ]
-    assert purposes == ["supervision"]
+    assert purposes == ["consent_proof"]
 
 
 def test_the_consent_proof_names_text_hash_channel_and_who(stack: RunningStack, anna: Client) -> None:

@@ -1,7 +1,7 @@
 """Who signs in: one Cognito user pool per catalogue `UserPool`, its web client, resource server
 and (optionally) its Cognito domain.
 
-People (caseworkers, agency admins, operators) sign in through the `web` app client with SRP and
+People (caseworkers, agency admins, supervisors, operators) sign in through the `web` app client with SRP and
 send the ID token to the APIs; API Gateway's Cognito authorizer verifies it (`apis.Apis`) and the
 APIs read `custom:agency_id` and `custom:role` from its claims. Only an administrator (the admin
 API, with `Access.WRITE` on the pool) sets those two attributes: the web client may read them but

@@ -72,6 +72,7 @@ OFFICES = (
 CASEWORKERS = (
     Caseworker("anna@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "caseworker"),
     Caseworker("bram@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "agency_admin"),
+    Caseworker("dora@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "supervisor"),  # the DPO
     Caseworker("sanne@utrecht.example", DEMO_PASSWORD, "shv-utrecht", "caseworker"),
     Caseworker("olga@respite.example", DEMO_PASSWORD, "respite-operations", "operator"),
 )

@@ -2,20 +2,23 @@
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
 
-from respite_core.access_log import Purpose
+from respite_core.access_log import Action, ActorRole, Purpose
 from respite_core.domain import (
     AgencyReference,
     ConsentChannel,
     CreditorClass,
     DebtorIdentity,
+    Direction,
     DossierState,
+    Enforcement,
     EntityId,
     Language,
     MessageType,
+    Title,
     UtcDatetime,
 )
 from respite_core.erasure import ErasureReceipt
@@ -90,7 +93,11 @@ class ListDossiers(Request):
 
 
 class ReadDossier(Request):
-    purpose: Purpose = Purpose.CASE_WORK
+    purpose: Purpose | None = Field(
+        default=None,
+        description="why you read it; it must be one your role may claim (default: your role's usual one: "
+        "case_work for agency staff, supervision for a supervisor)",
+    )
 
 
 class ClaimView(Answer):
@@ -288,6 +295,142 @@ class ErasureList(BaseModel):
     """Erasure receipts: keyed hashes of dossier ids, when, why and how much; no personal data."""
 
     receipts: list[ErasureReceipt]
+
+
+# --- the access log (the agency's admin, a supervisor) ----------------------------------------------
+
+
+class AccessLogQuery(Request):
+    limit: int = Field(default=25, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class AccessLogEntry(Answer):
+    """One access to the dossier: who (their user id and role, and their agency — or the office, for an
+    office system), when, what and why. No personal data."""
+
+    entry_id: str
+    at: datetime
+    actor_id: str = Field(description="the person's user id, or the office system's OAuth2 client id")
+    actor_role: ActorRole
+    actor_agency_id: str = Field(description="the actor's agency (for an office system: its office)")
+    action: Action
+    purpose: Purpose
+    detail: str | None = None
+
+
+class AccessLogPage(Answer):
+    dossier_id: str
+    entries: list[AccessLogEntry] = Field(description="newest first")
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page")
+
+
+# --- the subject-access export (GDPR art. 15) -------------------------------------------------------
+
+
+class SubjectAccessQuery(Request):
+    lang: Language | None = Field(
+        default=None, description="the PDF's language; default: the language the person consented in"
+    )
+
+
+class HeldClaim(Answer):
+    claim_id: str
+    office_reference: str
+    principal_creditor: str
+    creditor_class: CreditorClass
+    title: Title
+    enforcement: Enforcement
+    amounts: Amounts
+
+
+class HeldCreditor(Answer):
+    """An office's claims against the person."""
+
+    office_id: str
+    office_name: str
+    claims: list[HeldClaim]
+    totals: Amounts
+
+
+class HeldMessage(Answer):
+    """A message exchanged about the person with an office, with its contents."""
+
+    message_id: str
+    conversation_id: str
+    type: MessageType
+    direction: Direction
+    office_id: str
+    created_at: datetime
+    fetched_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    reply_due_on: date | None = None
+    in_reply_to: str | None = None
+    body: dict[str, JsonValue]
+
+
+class HeldMail(Answer):
+    """An office's answer by email, as kept (its quoted history stripped)."""
+
+    mail_id: str
+    office_id: str
+    in_reply_to: str
+    received_at: datetime
+    subject: str
+    body: str
+    refused_attachments: int
+
+
+DocumentKind = Literal["consent_form", "reply_attachment", "mail_attachment", "budget_calculation"]
+
+
+class HeldDocument(Answer):
+    """A document kept about the person: listed, not included (the agency hands over the files)."""
+
+    document_id: str
+    kind: DocumentKind
+    name: str
+    content_type: str
+    size_bytes: int
+    received_at: datetime = Field(description="when it was added to the dossier")
+
+
+class OfficeTold(Answer):
+    """An office the agency told about the person's debt help, and how often it wrote to it."""
+
+    office_id: str
+    office_name: str
+    first_told_at: datetime
+    messages_sent: int
+
+
+class SubjectAccessExport(Answer):
+    """Everything Respite holds about the person of one dossier, for the agency to hand over (GDPR
+    art. 15): the person, the consent, the claims by creditor, the messages with their contents, the
+    documents (listed), the offices told, and every access to the dossier."""
+
+    generated_at: datetime
+    language: Language = Field(description="the person's language (the one they consented in)")
+    agency_id: str
+    agency_name: str
+    dossier_id: str
+    state: DossierState
+    opened_at: datetime
+    agency_reference: str | None = None
+    standstill_starts_on: date | None = None
+    standstill_ends_on: date | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    retention_ends_at: datetime | None = None
+    person: DebtorIdentity
+    consent: ConsentRecord
+    creditors: list[HeldCreditor]
+    totals: Amounts
+    messages: list[HeldMessage] = Field(description="oldest first")
+    mails: list[HeldMail] = Field(description="oldest first")
+    documents: list[HeldDocument] = Field(description="oldest first")
+    offices_told: list[OfficeTold]
+    access_log: list[AccessLogEntry] = Field(description="oldest first, this export's own entry last")
 
 
 ConsentRecord.model_rebuild()

@@ -5,9 +5,11 @@ Append-only and free of personal data: it names the dossier by id and the actor 
 data is served; every change is logged in the same transaction as the change.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from types import MappingProxyType
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +24,7 @@ class Purpose(StrEnum):
     TRANSFER = "transfer"  # an operator moves the dossier to another agency
     CREDITOR_EXCHANGE = "creditor_exchange"  # requests to and answers from the offices
     CREDITOR_LOOKUP = "creditor_lookup"  # an office asked whether a person is in debt help
+    SUBJECT_ACCESS = "subject_access"  # the person's right of access (GDPR art. 15): their export
 
 
 class Action(StrEnum):
@@ -36,9 +39,48 @@ class Action(StrEnum):
     READ_BY_OFFICE = "read_by_office"
     ANSWERED_BY_OFFICE = "answered_by_office"
     LOOKED_UP = "looked_up"
+    READ_ACCESS_LOG = "read_access_log"
+    SUBJECT_ACCESS_EXPORT = "subject_access_export"
 
 
 OFFICE_ACTOR: Literal["office"] = "office"  # the actor role of an office system (its OAuth2 client)
+ActorRole = Role | Literal["office"]  # who an entry names: a person's role, or an office system
+
+_P = Purpose
+
+PURPOSES_OF: Final[Mapping[ActorRole, tuple[Purpose, ...]]] = MappingProxyType(
+    {
+        # the caseworker works the dossier and exchanges with the offices for it (notices, proposals);
+        # shows the consent as evidence; hands the person their export
+        Role.CASEWORKER: (_P.CASE_WORK, _P.CONSENT_PROOF, _P.CREDITOR_EXCHANGE, _P.SUBJECT_ACCESS),
+        # the agency's admin does the caseworker's work too (every agency-staff route is theirs), and
+        # supervises it: the access log is read for supervision
+        Role.AGENCY_ADMIN: (
+            _P.CASE_WORK,
+            _P.SUPERVISION,
+            _P.CONSENT_PROOF,
+            _P.CREDITOR_EXCHANGE,
+            _P.SUBJECT_ACCESS,
+        ),
+        # the supervisor (DPO) reads, never works the dossier: no case work, no exchange with offices
+        Role.SUPERVISOR: (_P.SUPERVISION, _P.CONSENT_PROOF, _P.SUBJECT_ACCESS),
+        # the operator moves dossiers between agencies and reads nobody's data for anything else
+        Role.OPERATOR: (_P.TRANSFER,),
+        # an office system fetches and answers requests, and asks whether a person is in debt help
+        OFFICE_ACTOR: (_P.CREDITOR_EXCHANGE, _P.CREDITOR_LOOKUP),
+    }
+)
+"""Which purposes each role may claim (and be logged with); the first is the role's usual one."""
+
+
+def may_claim(role: ActorRole, purpose: Purpose) -> bool:
+    """May someone of `role` access a dossier for `purpose`? A caseworker claiming `transfer` may not."""
+    return purpose in PURPOSES_OF.get(role, ())
+
+
+def usual_purpose(role: ActorRole) -> Purpose:
+    """The purpose of a read that names none: the role's first."""
+    return PURPOSES_OF[role][0]
 
 
 class AccessEntry(BaseModel):
@@ -49,7 +91,7 @@ class AccessEntry(BaseModel):
     at: datetime
     actor_id: str
     actor_agency_id: str
-    actor_role: Role | Literal["office"]
+    actor_role: ActorRole
     action: Action
     purpose: Purpose
     detail: str | None = None  # e.g. "to:<agency_id>" for a transfer; never personal data
@@ -85,7 +127,7 @@ def office_entry(
 def _entry(
     actor_id: str,
     organisation_id: str,
-    role: Role | Literal["office"],
+    role: ActorRole,
     dossier_id: str,
     action: Action,
     purpose: Purpose,

@@ -181,6 +181,9 @@ def json_response(body: BaseModel | Mapping[str, Any], status: int = 200, **head
 class Role(StrEnum):
     CASEWORKER = "caseworker"
     AGENCY_ADMIN = "agency_admin"
+    # an agency's supervisor or data protection officer: reviews the dossiers and who read them,
+    # answers the person's requests for access; changes nothing
+    SUPERVISOR = "supervisor"
     OPERATOR = "operator"
 
 

@@ -1,13 +1,21 @@
 """The access log table: one partition per dossier, entries in time order."""
 
+import base64
+import binascii
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
-from respite_core.store.items import model_of
+from respite_core.store.items import Item, model_of
 from respite_core.store.table import Table
+
+
+class InvalidCursor(ValueError):
+    pass
 
 
 class AccessLog:
@@ -31,3 +39,48 @@ class AccessLog:
     def entries(self, dossier_id: str) -> list[AccessEntry]:
         items = self._table.query_partition(table_keys.access_log(dossier_id))
         return [model_of(AccessEntry, i) for i in items]
+
+    def newest_first(
+        self, dossier_id: str, cursor: str | None, page_size: int = 50
+    ) -> Iterator[tuple[AccessEntry, str]]:
+        """The dossier's entries, newest first, each with the cursor that continues after it.
+
+        Cursors are opaque, and bound to the dossier: one from another dossier's log is refused
+        (`InvalidCursor`), so a cursor never pages through a log its reader was not let into.
+        """
+        partition = table_keys.access_log(dossier_id)
+        start: Item | None = _decode_cursor(cursor, partition) if cursor else None
+        while True:
+            items, last = self._table.query_page(
+                "PK = :pk",
+                {":pk": partition},
+                consistent=True,  # a reader sees the entry of their own read
+                forward=False,
+                limit=page_size,
+                start_key=start,
+            )
+            for item in items:
+                yield model_of(AccessEntry, item), _encode_cursor({"PK": item["PK"], "SK": item["SK"]})
+            if last is None:
+                return
+            start = last
+
+
+def _encode_cursor(position: Item) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position, sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(cursor: str, partition: str) -> Item:
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor("the cursor is not one this API gave out") from None
+    if (
+        not isinstance(position, dict)
+        or set(position) != {"PK", "SK"}
+        or not all(isinstance(v, str) for v in position.values())
+    ):
+        raise InvalidCursor("the cursor is not one this API gave out")
+    if position["PK"] != partition:
+        raise InvalidCursor("the cursor belongs to another dossier's log")
+    return dict(position)
