@@ -171,11 +171,11 @@ def everything(stage: str) -> str:
     found: list[str] = []
     for table in dynamodb.list_tables()["TableNames"]:
         if stage in table:
-            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-                found.append(json.dumps(page["Items"], default=str))
+            for scanned in dynamodb.get_paginator("scan").paginate(TableName=table):
+                found.append(json.dumps(scanned["Items"], default=str))
     for bucket in (b["Name"] for b in s3.list_buckets()["Buckets"] if stage in b["Name"]):
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for obj in page.get("Contents", []):
+        for listed in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in listed.get("Contents", []):
                 found += [
                     obj["Key"],
                     s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read().decode("latin-1"),
@@ -379,7 +379,8 @@ def test_a_dropped_mail_is_counted_and_logged_with_ids_and_the_reason_only(
         ),
     )
 
-    answer = handler(receipt_event("ses-7", to_reference(unknown)), LambdaContext.for_function(RECEIVE_MAIL))
+    context = LambdaContext.for_function(RECEIVE_MAIL)  # the local stack's, as Lambda's
+    answer = handler(receipt_event("ses-7", to_reference(unknown)), context)  # type: ignore[arg-type]
 
     assert answer == {"outcomes": ["dropped:token_unknown"]}
     out = capsys.readouterr().out
