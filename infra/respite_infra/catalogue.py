@@ -248,7 +248,7 @@ DOSSIERS = Table(
         "identity of the person in debt help: name, national number, birth date, address (encrypted)",
         "consent evidence: text version, channel, who captured it, when",
         "debts: claims, creditors, amounts, enforcement (references and creditors encrypted)",
-        "messages with creditor offices, linked inbound mail (encrypted)",
+        "messages with creditor offices, their inbound mail, linked or quarantined (encrypted)",
     ),
     indexes=(
         # an agency's dossiers, newest first: GSI1PK = AGENCY#<id>, GSI1SK = DOSSIER#<opened>#<id>
@@ -387,11 +387,11 @@ RECEIVE_MAIL = Function(
     service="notifications",
     handler="respite_notifications.consumers.inbound_mail.handler",
     uses=(
-        (BucketName.INBOUND_MAIL, Access.WRITE),  # read the raw MIME, delete it once linked
-        (BucketName.DOCUMENTS, Access.WRITE),  # the accepted attachments, encrypted
-        (TableName.DELIVERIES, Access.WRITE),  # reference tokens; quarantine records
-        (TableName.DOSSIERS, Access.WRITE),  # the mail, linked into its dossier
-        (TableName.KEY_STORE, Access.READ),
+        (BucketName.INBOUND_MAIL, Access.WRITE),  # read the raw MIME, delete it once processed
+        (BucketName.DOCUMENTS, Access.WRITE),  # the accepted attachments, sealed
+        (TableName.DELIVERIES, Access.READ),  # reference tokens
+        (TableName.DOSSIERS, Access.WRITE),  # the mail, linked or quarantined in its dossier
+        (TableName.KEY_STORE, Access.READ),  # the data key; the liveness fence's condition
         (TableName.DIRECTORY, Access.READ),  # is the sender one of the office's addresses?
         (KeyName.DOSSIER_DATA, Access.READ),
     ),
@@ -501,7 +501,8 @@ CATALOGUE = Catalogue(
         Bucket(
             BucketName.INBOUND_MAIL,
             owner="notifications",
-            purpose="raw inbound email (MIME) as SES stores it, until the inbound handler has read it",
+            purpose="raw inbound email (MIME) as SES stores it, deleted once the inbound function has "
+            "processed it (left only for the retry of a failed processing)",
             personal_data=True,
             categories=("email from creditor offices about a person: sender, text, attachments",),
             expire_after_days=7,

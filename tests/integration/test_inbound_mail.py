@@ -171,11 +171,11 @@ def everything(stage: str) -> str:
     found: list[str] = []
     for table in dynamodb.list_tables()["TableNames"]:
         if stage in table:
-            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-                found.append(json.dumps(page["Items"], default=str))
+            for scanned in dynamodb.get_paginator("scan").paginate(TableName=table):
+                found.append(json.dumps(scanned["Items"], default=str))
     for bucket in (b["Name"] for b in s3.list_buckets()["Buckets"] if stage in b["Name"]):
-        for listing in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for obj in listing.get("Contents", []):
+        for listed in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for obj in listed.get("Contents", []):
                 found += [
                     obj["Key"],
                     s3.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read().decode("latin-1"),
@@ -306,7 +306,7 @@ def test_a_mail_with_no_living_dossier_is_kept_nowhere(
     elif case == "a revoked token":
         revoke(token_hash(token))
     elif case == "a reply after the erasure":
-        erase(erasure_of("MAIL4"), lambda: NOW)
+        erase(erasure_of("MAIL4"), NOW)
     elif case == "a reply while the erasure runs":
         DataKeys().destroy("MAIL4")
     raw = mime(
@@ -379,7 +379,7 @@ def test_a_dropped_mail_is_counted_and_logged_with_ids_and_the_reason_only(
         ),
     )
 
-    context = LambdaContext.for_function(RECEIVE_MAIL)
+    context = LambdaContext.for_function(RECEIVE_MAIL)  # the local stack's, as Lambda's
     answer = handler(receipt_event("ses-7", to_reference(unknown)), context)  # type: ignore[arg-type]
 
     assert answer == {"outcomes": ["dropped:token_unknown"]}
@@ -411,7 +411,7 @@ def test_after_the_erasure_nothing_of_a_linked_or_quarantined_mail_remains(
     assert arrive(wired, "ses-8-quarantined", stranger, token) == "quarantined:sender_not_of_office"
     stored_raw(wired, "ses-8-quarantined", stranger)  # as if deleting it had failed after it was kept
 
-    receipt = erase(erasure_of("MAIL8"), lambda: NOW)
+    receipt = erase(erasure_of("MAIL8"), NOW)
 
     assert receipt.objects == 3  # the two sealed attachments and the raw mail left behind
     stored = everything(stage)
