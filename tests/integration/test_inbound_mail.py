@@ -306,7 +306,7 @@ def test_a_mail_with_no_living_dossier_is_kept_nowhere(
     elif case == "a revoked token":
         revoke(token_hash(token))
     elif case == "a reply after the erasure":
-        erase(erasure_of("MAIL4"), NOW)
+        erase(erasure_of("MAIL4"), lambda: NOW)
     elif case == "a reply while the erasure runs":
         DataKeys().destroy("MAIL4")
     raw = mime(
@@ -411,7 +411,7 @@ def test_after_the_erasure_nothing_of_a_linked_or_quarantined_mail_remains(
     assert arrive(wired, "ses-8-quarantined", stranger, token) == "quarantined:sender_not_of_office"
     stored_raw(wired, "ses-8-quarantined", stranger)  # as if deleting it had failed after it was kept
 
-    receipt = erase(erasure_of("MAIL8"), NOW)
+    receipt = erase(erasure_of("MAIL8"), lambda: NOW)
 
     assert receipt.objects == 3  # the two sealed attachments and the raw mail left behind
     stored = everything(stage)

@@ -31,8 +31,7 @@ def attachment(owner: str, document_id: str, name: str) -> StoredAttachment:
         name=name,
         content_type="application/pdf",
         size_bytes=2048,
-        download_url="https://documents.example/x?X-Amz-Signature=abc",
-        download_expires_at=NOW,
+        key=f"dossiers/D1/replies/{owner}/{document_id}",
     )
 
 
