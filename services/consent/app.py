@@ -351,7 +351,7 @@ def subject_access_export(dossier_id: str, language: Language | None = None) -> 
         store.log_read(entry(who, dossier_id, Action.SUBJECT_ACCESS_EXPORT, purpose, at=now))
     except DataKeyDestroyed:
         raise Problem(410, ERASED, kind="erased") from None
-    mails, attachments = reply_documents(partition, key, now)
+    mails, attachments = reply_documents(partition, key)
     contents = dossiers.DossierContents(
         dossier=partition.dossier,
         person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, sealed_person)),
@@ -584,7 +584,7 @@ def download_document(dossier_id: str, document_id: str) -> Response:
     for this download only and signed for 5 minutes. The read is written to the access log as the
     dossier view's is (who, when, which dossier and document, why); after an erasure: 404 or 410."""
     who = caller(api.request)
-    purpose = query_params(api.request, ReadDossier).purpose
+    purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
     store = DossierStore()
     partition = own_partition(store, who, dossier_id)
     if partition.sealed_person is None or partition.consent is None:

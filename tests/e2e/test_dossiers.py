@@ -485,7 +485,8 @@ def test_a_form_whose_content_is_not_its_type_is_refused_and_deleted(
 
 
 def test_the_overview_counts_the_agencys_dossiers_by_state(anna: Client, sanne: Client) -> None:
-    before = anna.get("/overview").json()["dossiers_by_state"]
+    overview = anna.get("/overview").json()
+    before = overview["dossiers_by_state"]
     closing = register(anna)
     register(anna)
     anna.post(f"/dossiers/{closing}/closure", {"reason": "done"})
@@ -496,7 +497,8 @@ def test_the_overview_counts_the_agencys_dossiers_by_state(anna: Client, sanne: 
     counts = after.json()["dossiers_by_state"]
     assert counts["registered"] == before["registered"] + 1
     assert counts["closed"] == before["closed"] + 1
-    assert after.json()["claims_received_since"] == 0
+    # registering and closing receive no claims (other tests on the same stack may have)
+    assert after.json()["claims_received_since"] == overview["claims_received_since"]
     assert after.json()["agency_id"] == "ocmw-gent"
     assert sanne.get("/overview").json()["agency_id"] == "shv-utrecht"
 
