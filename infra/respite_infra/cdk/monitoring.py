@@ -505,6 +505,7 @@ class Monitoring(Construct):
         bounced = business_metric(Metric.EMAILS_BOUNCED, HOUR)
         erased = business_metric(Metric.ERASURES_DONE, DAY)
         overdue = business_metric(Metric.DEADLINES_OVERDUE, DAY)
+        dropped = business_metric(Metric.INBOUND_MAIL_DROPPED, DAY)
         bounce_rate = cloudwatch.MathExpression(
             expression="IF(sent > 0, 100 * bounced / sent, 0)",
             using_metrics={"sent": sent, "bounced": bounced},
@@ -525,4 +526,6 @@ class Monitoring(Construct):
             ),
             cloudwatch.GraphWidget(title="Erasures done (per day)", left=[erased], width=12),
             cloudwatch.GraphWidget(title="Deadlines overdue (per day)", left=[overdue], width=12),
+            # mail for no living dossier, kept nowhere: a rise means offices answer stale or erased links
+            cloudwatch.GraphWidget(title="Inbound mail dropped (per day)", left=[dropped], width=12),
         ]
