@@ -41,6 +41,7 @@ from respite_consent.store import (
     DossierStore,
     InvalidCursor,
     form_key,
+    opened_dossier,
     reply_documents,
 )
 from respite_core.access_log import Action, Purpose, entry
@@ -79,9 +80,15 @@ def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:
     return dossier
 
 
-def own_partition(store: DossierStore, who: Caller, dossier_id: str) -> DossierPartition:
+def own_partition(store: DossierStore, who: Caller, dossier_id: str, purpose: Purpose) -> DossierPartition:
+    """For a read: a living dossier of another agency is refused as if absent, and the refusal logged."""
     partition = store.partition(dossier_id)
-    if partition is None or partition.dossier.agency_id != who.agency_id:
+    if partition is None:
+        raise Problem(404, NOT_FOUND)
+    if partition.dossier.agency_id != who.agency_id:
+        store.log_refused(
+            entry(who, dossier_id, Action.READ_REFUSED, purpose, at=utc_now(), detail="tenancy")
+        )
         raise Problem(404, NOT_FOUND)
     return partition
 
@@ -185,20 +192,20 @@ def read_dossier(dossier_id: str) -> Response:
     who = caller(api.request)
     purpose = query_params(api.request, ReadDossier).purpose
     store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
+    partition = own_partition(store, who, dossier_id, purpose)
     if partition.sealed_person is None or partition.consent is None:
         raise Problem(410, "This dossier's personal data is erased.", kind="erased")
     now = utc_now()
-    store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, at=now))
-    try:
+    try:  # the key first: a read it refuses writes nothing (and the fence would refuse the entry)
         key = store.data_key(dossier_id)
+        store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, at=now))
     except DataKeyDestroyed:
         raise Problem(
             410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
         ) from None
     mails, attachments = reply_documents(partition, key, now)
     contents = dossiers.DossierContents(
-        dossier=partition.dossier,
+        dossier=opened_dossier(partition, key),
         person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, partition.sealed_person)),
         consent=partition.consent,
         claims=[claim_from_item(item, key) for item in partition.claim_items],
@@ -222,10 +229,13 @@ def consent_proof(dossier_id: str) -> Response:
     form if one was added, and the withdrawal. Logged with the purpose `consent_proof`."""
     who = caller(api.request)
     store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
+    partition = own_partition(store, who, dossier_id, Purpose.CONSENT_PROOF)
     if partition.consent is None:
         raise Problem(410, "This dossier's consent record is erased.", kind="erased")
-    store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
+    try:  # behind the fence: once the key is gone nothing is logged, and nothing served
+        store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
+    except DataKeyDestroyed:
+        raise Problem(410, "This dossier's consent record is erased.", kind="erased") from None
     record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
     return json_response(record)
 

@@ -29,9 +29,10 @@ from respite_core.ids import new_id, utc_now
 from respite_core.money import MAX_CENTS, parse_euros
 from respite_core.resources import TableName
 from respite_core.store import documents, reference_tokens
-from respite_core.store.data_keys import DataKeys
+from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import attachment_item, attachment_name_field
+from respite_core.store.fence import write_about
 from respite_core.store.table import Table
 from respite_core.wording import language_or_default
 
@@ -104,7 +105,11 @@ def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
             documents.delete(stored.key)
         return _problem_page(problem, language, token)
     if stored is not None:
-        _record_attachment(grant.dossier_id, office.office_id, accepted, stored, now, filename)
+        try:
+            _record_attachment(grant.dossier_id, office.office_id, accepted, stored, now, filename)
+        except DataKeyDestroyed:  # erased since the reply: the document must not outlive it
+            documents.delete(stored.key)
+            return pages.link_gone()
     done = LINK_PAGE.format(token=token) + "/done" + (f"?lang={language.value}" if form.value("lang") else "")
     return Response(
         body=f'<!DOCTYPE html><p><a href="{html.escape(done)}">{html.escape(words["thanks"])}</a></p>',
@@ -226,21 +231,27 @@ def _record_attachment(
     sealed_name = (
         DataKeys().open(dossier_id).seal(attachment_name_field(document_id), filename) if filename else ""
     )
-    table.put(
-        attachment_item(
-            dossier_id=dossier_id,
-            agency_id=str((dossier or {}).get("agency_id", "")),
-            office_id=office_id,
-            message_id=accepted.message_id,
-            in_reply_to=accepted.in_reply_to,
-            document_id=document_id,
-            key=stored.key,
-            content_type=stored.content_type.value,
-            size_bytes=stored.size_bytes,
-            sha256=stored.sha256,
-            received_at=now,
-            sealed_name=sealed_name,
-        )
+    # behind the fence: an attachment recorded while the erasure runs would outlive it
+    write_about(
+        dossier_id,
+        [
+            table.put_op(
+                attachment_item(
+                    dossier_id=dossier_id,
+                    agency_id=str((dossier or {}).get("agency_id", "")),
+                    office_id=office_id,
+                    message_id=accepted.message_id,
+                    in_reply_to=accepted.in_reply_to,
+                    document_id=document_id,
+                    key=stored.key,
+                    content_type=stored.content_type.value,
+                    size_bytes=stored.size_bytes,
+                    sha256=stored.sha256,
+                    received_at=now,
+                    sealed_name=sealed_name,
+                )
+            )
+        ],
     )
 
 
