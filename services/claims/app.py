@@ -18,6 +18,7 @@ from chalice.app import Response
 
 from respite_claims import by_token, csv_intake, exchange
 from respite_claims.models import (
+    MAX_OFFICES_PER_STEP,
     Acknowledged,
     ClaimInput,
     CreditorPart,
@@ -151,6 +152,12 @@ def send_step(
     body_for: Callable[[str], dict[str, Any]] = lambda office_id: {},
 ) -> Response:
     """One message of `kind` to each office, the dossier's step and its log entry, in one transaction."""
+    if len(office_ids) > MAX_OFFICES_PER_STEP:  # e.g. every office notified, over several steps
+        raise Problem(
+            422,
+            f"At most {MAX_OFFICES_PER_STEP} offices in one step: name them in turns.",
+            kind="too-many-offices",
+        )
     who = caller(api.request)
     store = ClaimsStore()
     record = agency_dossier(who, dossier_id, store)

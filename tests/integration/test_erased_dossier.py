@@ -291,12 +291,12 @@ def stream_images(stage: Stage, table: TableName) -> list[dict[str, Any]]:
     ]
     records: list[dict[str, Any]] = []
     for shard in client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = client.get_shard_iterator(
+        iterator: str | None = client.get_shard_iterator(
             StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
         )["ShardIterator"]
         while iterator:
             page = client.get_records(ShardIterator=iterator, Limit=1000)
-            records.extend(page["Records"])
+            records.extend(dict(record) for record in page["Records"])
             iterator = page.get("NextShardIterator") if page["Records"] else None
     return records
 

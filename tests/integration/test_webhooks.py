@@ -372,8 +372,9 @@ def test_a_message_reaches_the_office_once_signed_and_without_personal_data(
     assert (attempt["outcome"], attempt["status_code"]) == ("http_204", 204)
     assert set(attempt) <= {
         "PK", "SK", ENTITY, "webhook_id", "round", "attempt", "at", "outcome", "status_code", "duration_ms",
-        "expires_at",
+        "expires_at", "dossier_id",  # the dossier's id: erasing it finds the attempt (nothing else)
     }  # fmt: skip
+    assert attempt["dossier_id"] == message.dossier_id
 
 
 def test_an_office_without_a_webhook_url_gets_none(queue_url: str, aws: boto3.Session) -> None:
