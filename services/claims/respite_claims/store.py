@@ -248,6 +248,8 @@ class ClaimsStore:
             start = last
 
     def mark_fetched(self, dossier_id: str, message_id: str, now: datetime) -> None:
+        """Stamp an existing message (no fence needed: an update that cannot recreate what the
+        erasure deleted); fetched before, the first time counts."""
         op = self._dossiers.update_op(
             table_keys.dossier(dossier_id),
             table_keys.message(message_id),

@@ -1,5 +1,5 @@
 """Where consolidation reads claim amounts and writes totals and receipts (no data key needed: only
-its existence, the liveness fence on the receipt)."""
+its existence, the liveness fence on both writes)."""
 
 from contextlib import suppress
 from datetime import datetime
