@@ -46,7 +46,7 @@ from respite_consent.store import (
 )
 from respite_core.access_log import Action, Purpose, entry
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
-from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition
+from respite_core.domain import DebtorIdentity, Dossier, DossierState, IllegalTransition
 from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
@@ -252,10 +252,16 @@ def consent_proof(dossier_id: str) -> Response:
 def withdraw_consent(dossier_id: str) -> Response:
     """As easy as giving it: one call. The dossier's data key is destroyed first — from that moment no
     code path can decrypt the person, in the table, its backups, stream or queues — then the dossier
-    becomes `withdrawn`, the change the retention service erases every remaining item on."""
+    becomes `withdrawn`, the change the retention service erases every remaining item on. Withdrawing
+    again, until the erasure has run, answers as the first time."""
     who = caller(api.request)
     store = DossierStore()
     dossier = own_dossier(store, who, dossier_id)
+    if dossier.state is DossierState.WITHDRAWN and dossier.withdrawn_at is not None:
+        # a retry: its Idempotency-Key's record went with the key (nothing about the dossier is kept
+        # that its erasure could miss), so the answer comes from the dossier itself
+        done = ConsentWithdrawn(dossier_id=dossier_id, state=dossier.state, withdrawn_at=dossier.withdrawn_at)
+        return json_response(done)
     now = utc_now()
     try:
         withdrawn = dossiers.withdraw(dossier, now)
