@@ -351,6 +351,7 @@ CALL_WEBHOOKS = Function(
         (KeyName.DOSSIER_DATA, Access.READ),  # the offices' webhook secrets are sealed with it
         (QueueName.WEBHOOK_DELIVERIES, Access.WRITE),  # retries are re-queued with a delay
         (TableName.FEED, Access.WRITE),  # an endpoint disabled, a delivery given up
+        (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
     ),
 )
 
@@ -368,6 +369,7 @@ FLAG_BOUNCES = Function(
         (TableName.DIRECTORY, Access.WRITE),  # the office's address flagged
         (TableName.DOSSIERS, Access.READ),  # which agency the dossier is at now
         (TableName.FEED, Access.WRITE),
+        (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
     ),
 )
 
@@ -420,7 +422,10 @@ CONSOLIDATE_CLAIMS = Function(
     name="claims-consolidation",
     service="claims",
     handler="respite_claims.consumers.consolidation.handler",
-    uses=((TableName.DOSSIERS, Access.WRITE),),
+    uses=(
+        (TableName.DOSSIERS, Access.WRITE),
+        (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
+    ),
 )
 
 SWEEP_DEADLINES = Function(
@@ -484,6 +489,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
         (TableName.FEED, Access.WRITE),
         (TableName.IDEMPOTENCY, Access.WRITE),
         (QueueName.OUTBOX, Access.WRITE),
+        (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
     ),
 )
 

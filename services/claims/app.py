@@ -18,6 +18,7 @@ from chalice.app import Response
 
 from respite_claims import by_token, csv_intake, exchange
 from respite_claims.models import (
+    MAX_OFFICES_PER_STEP,
     Acknowledged,
     ClaimInput,
     CreditorPart,
@@ -63,6 +64,7 @@ from respite_core.api import (
     Problem,
     Role,
     caller,
+    erased,
     json_response,
     office_caller,
     parse_body,
@@ -150,6 +152,12 @@ def send_step(
     body_for: Callable[[str], dict[str, Any]] = lambda office_id: {},
 ) -> Response:
     """One message of `kind` to each office, the dossier's step and its log entry, in one transaction."""
+    if len(office_ids) > MAX_OFFICES_PER_STEP:  # e.g. every office notified, over several steps
+        raise Problem(
+            422,
+            f"At most {MAX_OFFICES_PER_STEP} offices in one step: name them in turns.",
+            kind="too-many-offices",
+        )
     who = caller(api.request)
     store = ClaimsStore()
     record = agency_dossier(who, dossier_id, store)
@@ -551,6 +559,8 @@ def take_reply(
         store.reply(record, request, message, claims, dates=dates, now=now, log=log)
     except ChangedMeanwhile:
         raise Problem(409, "This request is answered already.", kind="answered") from None
+    except DataKeyDestroyed:  # erased since it was read: the fence wrote nothing
+        raise erased() from None
     if claims:
         store.consolidate(record.dossier, message.message_id, len(claims), now)
     return ReplyAccepted(
@@ -627,7 +637,10 @@ def callback(dossier_id: str, message_id: str) -> Response:
 
     from respite_core.api import replayable
 
-    return replayable(webhook_id, f"claims:callback:{office.office_id}", request, run)
+    # the record is about the dossier: pointed to from it (behind the fence), erased with it
+    return replayable(
+        webhook_id, f"claims:callback:{office.office_id}", request, run, about_dossier=dossier_id
+    )
 
 
 @api.operation(
@@ -810,17 +823,20 @@ def inbox_page() -> InboxPage:
         agency = agencies.setdefault(
             record.dossier.agency_id, directory.agency(record.dossier.agency_id) or the_agency(record.dossier)
         )
-        store.log(
-            office_entry(
-                office.office_id,
-                client_id,
-                message.dossier_id,
-                Action.READ_BY_OFFICE,
-                Purpose.CREDITOR_EXCHANGE,
-                at=now,
-                detail=message.message_id,
+        try:
+            store.log(
+                office_entry(
+                    office.office_id,
+                    client_id,
+                    message.dossier_id,
+                    Action.READ_BY_OFFICE,
+                    Purpose.CREDITOR_EXCHANGE,
+                    at=now,
+                    detail=message.message_id,
+                )
             )
-        )
+        except DataKeyDestroyed:
+            continue  # erased since its key was opened: not logged, so not served
         store.mark_fetched(message.dossier_id, message.message_id, now)
         messages.append(
             InboxMessage(
@@ -949,16 +965,19 @@ def lookup() -> Response:
         dossier = store.dossier_summary(str(registration["dossier_id"]))
         if dossier is None or dossier.state not in open_states:
             continue
-        store.log(
-            office_entry(
-                office.office_id,
-                client_id,
-                dossier.dossier_id,
-                Action.LOOKED_UP,
-                Purpose.CREDITOR_LOOKUP,
-                at=now,
+        try:
+            store.log(
+                office_entry(
+                    office.office_id,
+                    client_id,
+                    dossier.dossier_id,
+                    Action.LOOKED_UP,
+                    Purpose.CREDITOR_LOOKUP,
+                    at=now,
+                )
             )
-        )
+        except DataKeyDestroyed:
+            continue  # consent withdrawn: the person is no longer in debt help here
         agency = directory.agency(dossier.agency_id)
         if agency is not None:
             agencies.append({"name": agency.name, "contact_email": agency.contact_email})
@@ -977,10 +996,12 @@ def lookup() -> Response:
     problems=(409,),
     roles=(Role.OPERATOR,),
     idempotent=True,
+    secrets=("client_secret", "webhook_secret"),
 )
 def register_office(**_: str) -> Response:
     """Adds the office to the directory, creates its system's OAuth2 client (client credentials, office
-    scopes) and its first webhook secret. The secrets are shown this once."""
+    scopes) and its first webhook secret. The secrets are shown this once: a retry with the same
+    Idempotency-Key answers 409 `secret-shown-once` with the office and client ids, never the secrets."""
     caller(api.request)
     office = parse_body(api.request, RegisterOffice).office
     directory = Directory()
@@ -1007,9 +1028,12 @@ def register_office(**_: str) -> Response:
     problems=(404,),
     roles=(Role.OPERATOR,),
     idempotent=True,
+    secrets=("webhook_secret",),
 )
 def rotate_webhook_secret(office_id: str) -> Response:
-    """A new secret; the previous one stays valid for 7 days so the office can switch without a gap."""
+    """A new secret; the previous one stays valid for 7 days so the office can switch without a gap.
+    The secret is shown this once: a retry with the same Idempotency-Key answers 409
+    `secret-shown-once` with the secret's id, never the secret."""
     caller(api.request)
     directory, now = Directory(), utc_now()
     if directory.office(office_id) is None:

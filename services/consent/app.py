@@ -5,7 +5,8 @@ and validated), what the dossier logic decides, what the store writes, what is a
 """
 
 import os
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import islice
 
 from chalice.app import Response
@@ -46,19 +47,20 @@ from respite_consent.store import (
     DossierStore,
     InvalidCursor,
     form_key,
+    opened_dossier,
     reply_documents,
 )
 from respite_consent.subject_access import access_log_entry, subject_access
 from respite_consent.subject_access_pdf import render as render_pdf
 from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
-from respite_core.domain import DebtorIdentity, Dossier, IllegalTransition, Language
+from respite_core.domain import DebtorIdentity, Dossier, DossierState, IllegalTransition, Language
 from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.store import access_log, documents
 from respite_core.store.agency_dossiers import AgencyDossiers
-from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.data_keys import DataKey, DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item
 from respite_core.store.erasure_receipts import ErasureReceipts
@@ -78,6 +80,7 @@ DOSSIER_READERS = (*AGENCY_STAFF, Role.SUPERVISOR)  # a supervisor reads, for su
 LOG_READERS = (Role.AGENCY_ADMIN, Role.SUPERVISOR)  # who may read who read a dossier
 NOT_FOUND = "No dossier with this id at your agency."
 ERASED = "This dossier's personal data is erased."
+WITHDRAWN = "Consent was withdrawn: this dossier's personal data is erased."
 
 
 def retention() -> timedelta:
@@ -92,11 +95,68 @@ def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:
     return dossier
 
 
-def own_partition(store: DossierStore, who: Caller, dossier_id: str) -> DossierPartition:
+def own_partition(store: DossierStore, who: Caller, dossier_id: str, purpose: Purpose) -> DossierPartition:
+    """For a read: a living dossier of another agency is refused as if absent, and the refusal logged."""
     partition = store.partition(dossier_id)
-    if partition is None or partition.dossier.agency_id != who.agency_id:
+    if partition is None:
+        raise Problem(404, NOT_FOUND)
+    if partition.dossier.agency_id != who.agency_id:
+        store.log_refused(
+            entry(who, dossier_id, Action.READ_REFUSED, purpose, at=utc_now(), detail="tenancy")
+        )
         raise Problem(404, NOT_FOUND)
     return partition
+
+
+@dataclass(frozen=True)
+class OpenedRead:
+    """A dossier of the caller's agency opened for one read: its items, its data key, the read's time."""
+
+    store: DossierStore
+    partition: DossierPartition
+    sealed_person: str
+    consent: ConsentRecord
+    key: DataKey
+    at: datetime
+
+    def log(self, who: Caller, action: Action, purpose: Purpose, detail: str | None = None) -> None:
+        """The read in the access log, before anything is served (410 if the erasure began meanwhile:
+        the fence refuses the entry and nothing is served)."""
+        read = entry(who, self.partition.dossier.dossier_id, action, purpose, at=self.at, detail=detail)
+        try:
+            self.store.log_read(read)
+        except DataKeyDestroyed:
+            raise Problem(410, WITHDRAWN, kind="erased") from None
+
+    def contents(self) -> dossiers.DossierContents:
+        """Everything the dossier holds, opened with its data key."""
+        partition, key = self.partition, self.key
+        mails, attachments = reply_documents(partition, key)
+        return dossiers.DossierContents(
+            dossier=opened_dossier(partition, key),
+            person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, self.sealed_person)),
+            consent=self.consent,
+            claims=[claim_from_item(item, key) for item in partition.claim_items],
+            messages=[message_from_item(item, key) for item in partition.message_items],
+            attachments=attachments,
+            mails=mails,
+        )
+
+
+def open_for_reading(who: Caller, dossier_id: str, purpose: Purpose) -> OpenedRead:
+    """Every read of the person starts here: the caller's agency's dossier (404 otherwise, the refusal
+    logged), still holding its person (410 otherwise), its data key opened first — a read the key
+    refuses is answered 410 and logs nothing. The caller then logs the read (`OpenedRead.log`)."""
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id, purpose)
+    sealed_person, consent = partition.sealed_person, partition.consent
+    if sealed_person is None or consent is None:
+        raise Problem(410, ERASED, kind="erased")
+    try:
+        key = store.data_key(dossier_id)
+    except DataKeyDestroyed:
+        raise Problem(410, WITHDRAWN, kind="erased") from None
+    return OpenedRead(store, partition, sealed_person, consent, key, utc_now())
 
 
 def claimed(who: Caller, purpose: Purpose | None) -> Purpose:
@@ -208,28 +268,9 @@ def read_dossier(dossier_id: str) -> Response:
     a supervisor: `supervision` or `consent_proof`; ...): another is a 403 and nothing is read."""
     who = caller(api.request)
     purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
-    store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
-    if partition.sealed_person is None or partition.consent is None:
-        raise Problem(410, "This dossier's personal data is erased.", kind="erased")
-    now = utc_now()
-    store.log_read(entry(who, dossier_id, Action.READ_PERSON, purpose, at=now))
-    try:
-        key = store.data_key(dossier_id)
-    except DataKeyDestroyed:
-        raise Problem(
-            410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
-        ) from None
-    mails, attachments = reply_documents(partition, key)
-    contents = dossiers.DossierContents(
-        dossier=partition.dossier,
-        person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, partition.sealed_person)),
-        consent=partition.consent,
-        claims=[claim_from_item(item, key) for item in partition.claim_items],
-        messages=[message_from_item(item, key) for item in partition.message_items],
-        attachments=attachments,
-        mails=mails,
-    )
+    opened = open_for_reading(who, dossier_id, purpose)
+    opened.log(who, Action.READ_PERSON, purpose)
+    contents, now = opened.contents(), opened.at
     return json_response(dossiers.view(contents, now.date()))
 
 
@@ -247,10 +288,13 @@ def consent_proof(dossier_id: str) -> Response:
     who = caller(api.request)
     claimed(who, Purpose.CONSENT_PROOF)
     store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
+    partition = own_partition(store, who, dossier_id, Purpose.CONSENT_PROOF)
     if partition.consent is None:
         raise Problem(410, "This dossier's consent record is erased.", kind="erased")
-    store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
+    try:  # behind the fence: once the key is gone nothing is logged, and nothing served
+        store.log_read(entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now()))
+    except DataKeyDestroyed:
+        raise Problem(410, "This dossier's consent record is erased.", kind="erased") from None
     record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
     return json_response(record)
 
@@ -340,35 +384,17 @@ def subject_access_export(dossier_id: str, language: Language | None = None) -> 
     erasure nothing is logged and the answer is 410."""
     who = caller(api.request)
     purpose = claimed(who, Purpose.SUBJECT_ACCESS)
-    store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
-    sealed_person, consent = partition.sealed_person, partition.consent
-    if sealed_person is None or consent is None:
-        raise Problem(410, ERASED, kind="erased")
-    now = utc_now()
-    try:
-        key = store.data_key(dossier_id)
-        store.log_read(entry(who, dossier_id, Action.SUBJECT_ACCESS_EXPORT, purpose, at=now))
-    except DataKeyDestroyed:
-        raise Problem(410, ERASED, kind="erased") from None
-    mails, attachments = reply_documents(partition, key)
-    contents = dossiers.DossierContents(
-        dossier=partition.dossier,
-        person=DebtorIdentity.model_validate_json(key.open(PERSON_FIELD, sealed_person)),
-        consent=consent,
-        claims=[claim_from_item(item, key) for item in partition.claim_items],
-        messages=[message_from_item(item, key) for item in partition.message_items],
-        attachments=attachments,
-        mails=mails,
-    )
+    opened = open_for_reading(who, dossier_id, purpose)
+    opened.log(who, Action.SUBJECT_ACCESS_EXPORT, purpose)
+    contents, now = opened.contents(), opened.at
     directory = Directory()
-    agency = directory.agency(partition.dossier.agency_id)
+    agency = directory.agency(contents.dossier.agency_id)
     return subject_access(
         contents,
         access_log.AccessLog().entries(dossier_id),
-        agency_name=agency.name if agency else partition.dossier.agency_id,
+        agency_name=agency.name if agency else contents.dossier.agency_id,
         office_names={o.office_id: o.name for o in directory.offices()},
-        language=language or consent.language,
+        language=language or contents.consent.language,
         now=now,
     )
 
@@ -385,10 +411,16 @@ def subject_access_export(dossier_id: str, language: Language | None = None) -> 
 def withdraw_consent(dossier_id: str) -> Response:
     """As easy as giving it: one call. The dossier's data key is destroyed first — from that moment no
     code path can decrypt the person, in the table, its backups, stream or queues — then the dossier
-    becomes `withdrawn`, the change the retention service erases every remaining item on."""
+    becomes `withdrawn`, the change the retention service erases every remaining item on. Withdrawing
+    again, until the erasure has run, answers as the first time."""
     who = caller(api.request)
     store = DossierStore()
     dossier = own_dossier(store, who, dossier_id)
+    if dossier.state is DossierState.WITHDRAWN and dossier.withdrawn_at is not None:
+        # a retry: its Idempotency-Key's record went with the key (nothing about the dossier is kept
+        # that its erasure could miss), so the answer comes from the dossier itself
+        done = ConsentWithdrawn(dossier_id=dossier_id, state=dossier.state, withdrawn_at=dossier.withdrawn_at)
+        return json_response(done)
     now = utc_now()
     try:
         withdrawn = dossiers.withdraw(dossier, now)
@@ -585,26 +617,18 @@ def download_document(dossier_id: str, document_id: str) -> Response:
     dossier view's is (who, when, which dossier and document, why); after an erasure: 404 or 410."""
     who = caller(api.request)
     purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
-    store = DossierStore()
-    partition = own_partition(store, who, dossier_id)
-    if partition.sealed_person is None or partition.consent is None:
-        raise Problem(410, "This dossier's personal data is erased.", kind="erased")
-    now = utc_now()
+    opened = open_for_reading(who, dossier_id, purpose)
+    _, attachments = reply_documents(opened.partition, opened.key)
+    found = next((a for a in attachments if a.document_id == document_id), None)
+    if found is None:
+        raise Problem(404, "No such document in this dossier.")
+    opened.log(who, Action.READ_PERSON, purpose, detail=f"document:{document_id}")
+    name = dossiers.attachment_name(found.name, found.document_id, found.content_type)
     try:
-        key = store.data_key(dossier_id)
-        _, attachments = reply_documents(partition, key)
-        found = next((a for a in attachments if a.document_id == document_id), None)
-        if found is None:
-            raise Problem(404, "No such document in this dossier.")
-        store.log_read(
-            entry(who, dossier_id, Action.READ_PERSON, purpose, at=now, detail=f"document:{document_id}")
-        )
-        name = dossiers.attachment_name(found.name, found.document_id, found.content_type)
-        url = documents.download_url(found.key, key, name)
+        url = documents.download_url(found.key, opened.key, name)
     except DataKeyDestroyed:
-        raise Problem(
-            410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased"
-        ) from None
+        raise Problem(410, WITHDRAWN, kind="erased") from None
+    now = opened.at
     body = DocumentDownload(
         document_id=document_id,
         name=name,

@@ -422,7 +422,9 @@ def test_an_attachment_downloads_for_the_agency_until_the_erasure_and_a_late_upl
     assert wait_for(lambda: agency.get(f"/dossiers/{dossier_id}").status_code == 404, timeout_s=30)
     # the erasure's last clean passes run after the view says 404: the late upload comes after them
     receipts, subject = ErasureReceipts(), receipt_subject(dossier_id)
-    assert wait_for(lambda: (found := receipts.find_subject(subject)) is not None and found.complete, timeout_s=30)
+    assert wait_for(
+        lambda: (done := receipts.find_subject(subject)) is not None and done.complete, timeout_s=30
+    )
     # its copy went with the dossier (S3 says 403 for a missing key to who may not list the bucket)
     assert requests.get(old_url, timeout=10).status_code in (403, 404)
     assert objects_of(stack, dossier_id) == {}

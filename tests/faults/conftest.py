@@ -67,24 +67,40 @@ def office_claims(client_id: str) -> dict[str, str]:
 
 
 class Apis:
-    """The consent and claims APIs of the stage, called as API Gateway calls them."""
+    """The consent, claims and notifications APIs of the stage, called as API Gateway calls them."""
 
     def __init__(self) -> None:
         self._gateways = {
             api.prefix: ApiGateway(load_app(api), Config.create(chalice_stage="local"))
             for api in CATALOGUE.apis
-            if api.service in ("consent", "claims")
+            if api.service in ("consent", "claims", "notifications")
         }
 
     def raw(
-        self, method: str, path: str, body: Any = None, claims: dict[str, str] = CASEWORKER
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        claims: dict[str, str] = CASEWORKER,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], Any]:
         """Status, headers and the JSON body of one call."""
-        prefix, _, rest = path.lstrip("/").partition("/")
         raw = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
-        headers = {"content-type": "application/json"} if body is not None else {}
-        status, answered, answer = self._gateways[prefix].invoke(method, f"/{rest}", headers, raw, claims)
+        sent = {"content-type": "application/json"} if body is not None else {}
+        status, answered, answer = self.send(method, path, sent | (headers or {}), raw, claims)
         return status, answered, json.loads(answer) if answer else None
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        raw: bytes | None,
+        claims: dict[str, str] | None = CASEWORKER,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One call as sent (any body, any headers): status, headers and the body's bytes."""
+        prefix, _, rest = path.lstrip("/").partition("/")
+        return self._gateways[prefix].invoke(method, f"/{rest}", headers, raw, claims)
 
     def call(
         self, method: str, path: str, body: Any = None, claims: dict[str, str] = CASEWORKER

@@ -14,7 +14,7 @@ from respite_core.domain import Dossier, Message, MessageType
 from respite_core.resources import TableName, env_var
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.dossier_items import inbox_item, message_item
-from respite_core.store.table import Table
+from respite_core.store.table import Table, write_together
 from respite_infra.catalogue import CATALOGUE, FEED_FROM_DOSSIER_EVENTS
 from respite_infra.local.handlers import resolve
 from respite_infra.local.provision import provision
@@ -68,7 +68,9 @@ def seed_dossier(dossier_id: str, *, standstill_ends_on: date, reply_due_on: dat
         created_at=SENT,
         reply_due_on=reply_due_on,
     )
-    key = DataKeys().generate(dossier_id)
+    keys = DataKeys()
+    key = keys.generate(dossier_id)
+    write_together([keys.store_op(key)])  # the dossier lives: what is said about it passes the fence
     dossiers.put(message_item(notice, key, agency_id="ocmw-gent", office_id="vanhove"))
     dossiers.put(inbox_item(notice, "vanhove", ack_due_on.isoformat()))
 

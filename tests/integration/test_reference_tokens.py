@@ -10,8 +10,11 @@ import boto3
 import pytest
 
 from respite_core import aws as aws_clients
+from respite_core import table_keys
 from respite_core.resources import TableName, locate
 from respite_core.store import reference_tokens as tokens
+from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.table import Table
 from respite_infra.catalogue import CATALOGUE
 from respite_infra.local.provision import provision
 
@@ -23,8 +26,16 @@ def wired(aws: boto3.Session, stage: str, monkeypatch: pytest.MonkeyPatch) -> It
     for name, value in provision(CATALOGUE, stage, aws).items():
         monkeypatch.setenv(name, value)
     aws_clients.forget_clients()
+    for n in range(1, 10):  # the dossiers D1..D9 live: tokens are issued behind the liveness fence
+        living(f"D{n}")
     yield
     aws_clients.forget_clients()
+
+
+def living(dossier_id: str) -> None:
+    """A data key for `dossier_id` in the key store (its contents do not matter to tokens)."""
+    pk = table_keys.data_key(dossier_id)
+    Table(TableName.KEY_STORE).put({"PK": pk, "SK": pk, "wrapped": b"key"})
 
 
 def scan(table: TableName) -> list[dict[str, Any]]:
@@ -116,3 +127,13 @@ def test_every_token_of_a_dossier_can_be_revoked_at_once() -> None:
         with pytest.raises(tokens.RevokedToken):
             tokens.resolve(token, NOW)
     assert tokens.resolve(unrelated, NOW).dossier_id == "D7"
+
+
+@pytest.mark.usefixtures("wired")
+def test_no_token_is_issued_for_a_dossier_whose_data_key_is_destroyed() -> None:
+    with pytest.raises(DataKeyDestroyed):
+        tokens.issue("ERASED", "M1", "vanhove", NOW)
+    with pytest.raises(DataKeyDestroyed):
+        tokens.issue_for_message("ERASED", "M1", "vanhove", NOW)
+    assert scan(TableName.DELIVERIES) == []
+    assert scan(TableName.DOSSIERS) == []

@@ -240,6 +240,8 @@ def a_message(office_id: str, *, stored: bool = True) -> OfficeDelivery:
     """A notice from the agency to the office, as the dossier table holds it (ids, type, dates)."""
     dossier_id, message_id, created = new_id(), new_id(), utc_now()
     if stored:
+        key = table_keys.data_key(dossier_id)  # the dossier lives: its data key exists (the fence)
+        Table(TableName.KEY_STORE).put({"PK": key, "SK": key, "wrapped": b"key"})
         Table(TableName.DOSSIERS).put(
             {
                 "PK": table_keys.dossier(dossier_id),
@@ -370,8 +372,9 @@ def test_a_message_reaches_the_office_once_signed_and_without_personal_data(
     assert (attempt["outcome"], attempt["status_code"]) == ("http_204", 204)
     assert set(attempt) <= {
         "PK", "SK", ENTITY, "webhook_id", "round", "attempt", "at", "outcome", "status_code", "duration_ms",
-        "expires_at",
+        "expires_at", "dossier_id",  # the dossier's id: erasing it finds the attempt (nothing else)
     }  # fmt: skip
+    assert attempt["dossier_id"] == message.dossier_id
 
 
 def test_an_office_without_a_webhook_url_gets_none(queue_url: str, aws: boto3.Session) -> None:
@@ -670,11 +673,18 @@ def test_a_message_erased_before_its_webhook_is_not_announced(
 ) -> None:
     office, url = receiver
     scene = an_office(url)
-    message = a_message(scene.office_id, stored=False)  # the dossier was erased meanwhile
-    deliver(message)
+    erased = a_message(scene.office_id, stored=False)  # the dossier was erased before the outbox ran
+    deliver(erased)
+    assert WebhookStore().delivery(scene.office_id, f"msg_{erased.message_id}") is None  # the fence
+    assert service.attempt(Job(webhook_id=f"msg_{erased.message_id}", office_id=scene.office_id)) == "stale"
+    erasing = a_message(scene.office_id)
+    deliver(erasing)
+    key = table_keys.data_key(erasing.dossier_id)
+    Table(TableName.KEY_STORE).delete(key, key)  # the erasure's first step, after the delivery was stored
     assert (
-        service.attempt(Job(webhook_id=f"msg_{message.message_id}", office_id=scene.office_id)) == "cancelled"
+        service.attempt(Job(webhook_id=f"msg_{erasing.message_id}", office_id=scene.office_id)) == "cancelled"
     )
+    assert WebhookStore().attempts(scene.office_id, f"msg_{erasing.message_id}") == []
     assert office.received == []
 
 

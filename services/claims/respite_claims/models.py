@@ -22,6 +22,9 @@ from respite_core.domain import (
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# one step is one transaction: the dossier, its log entry, a message and an inbox pointer per office
+# and the liveness fence, within DynamoDB's 100 operations
+MAX_OFFICES_PER_STEP = 48
 
 
 class Request(BaseModel):
@@ -36,13 +39,13 @@ class Answer(BaseModel):
 
 
 class ToOffices(Request):
-    office_ids: list[EntityId] = Field(min_length=1, max_length=60)
+    office_ids: list[EntityId] = Field(min_length=1, max_length=MAX_OFFICES_PER_STEP)
 
 
 class SendToOffices(Request):
     """Offices to send to; empty or absent: every office the dossier's notices went to."""
 
-    office_ids: list[EntityId] = Field(default_factory=list, max_length=60)
+    office_ids: list[EntityId] = Field(default_factory=list, max_length=MAX_OFFICES_PER_STEP)
 
 
 class SentMessage(Answer):
@@ -74,7 +77,7 @@ class ProposeSettlement(Request):
 
 
 class Reconsider(Request):
-    office_ids: list[EntityId] = Field(default_factory=list, max_length=60)
+    office_ids: list[EntityId] = Field(default_factory=list, max_length=MAX_OFFICES_PER_STEP)
     comment: Text | None = None
 
 

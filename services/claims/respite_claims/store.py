@@ -6,6 +6,10 @@ reply, the answered request leaving the deadline index, the dossier's next deadl
 `MAX_CLAIMS_PER_REPLY` claims. Claims are keyed by the office's file reference, so a repeated upload
 overwrites and never duplicates; every claim change asks the consolidation consumer to recompute
 the dossier's totals.
+
+Every write about a dossier carries the liveness fence (`write_about`): once its data key is
+destroyed it raises DataKeyDestroyed and writes nothing, so nothing written during an erasure
+outlives it.
 """
 
 import base64
@@ -32,11 +36,13 @@ from respite_core.store.dossier_items import (
     message_from_item,
     message_item,
 )
+from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of, to_dynamo
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
-from respite_core.store.table import Table, TransactionConflict, write_together
+from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
+CLAIMS_PER_BATCH = 99  # an upload's transactions: DynamoDB's 100 operations, less the fence
 PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
 OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
 
@@ -132,7 +138,7 @@ class ClaimsStore:
                 self._dossiers.put_op(inbox_item(message, message.receiver, sent.ack_due_on.isoformat()))
             )
         try:
-            write_together(operations)
+            write_about(before.dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
 
@@ -191,7 +197,7 @@ class ClaimsStore:
             ),
         ]
         try:
-            write_together(operations)
+            write_about(dossier.dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
 
@@ -206,23 +212,14 @@ class ClaimsStore:
         return op
 
     def put_claims(self, record: DossierRecord, claims: Sequence[Claim], now: datetime) -> None:
-        """Claims of an upload, 25 to a batch (idempotent: the same reference overwrites)."""
+        """Claims of an upload, `CLAIMS_PER_BATCH` to a fenced transaction (idempotent: the same
+        reference overwrites). DataKeyDestroyed once the dossier is erased: the batches written
+        before are found by the erasure, none is written after."""
         dossier, key = record.dossier, record.data_key
         items = [claim_item(c, key, agency_id=dossier.agency_id, received_at=now) for c in claims]
-        client = aws.dynamodb()
-        for start in range(0, len(items), 25):
-            requests: dict[str, Any] = {
-                self._dossiers.physical_name: [
-                    {"PutRequest": {"Item": to_dynamo(i)}} for i in items[start : start + 25]
-                ]
-            }
-            for _attempt in range(8):  # unprocessed items come back under throttling: send them again
-                response = client.batch_write_item(RequestItems=requests)
-                requests = dict(response.get("UnprocessedItems") or {})
-                if not requests:
-                    break
-            else:
-                raise RuntimeError("DynamoDB kept claims unprocessed; the upload can be repeated safely")
+        for start in range(0, len(items), CLAIMS_PER_BATCH):
+            batch = items[start : start + CLAIMS_PER_BATCH]
+            write_about(dossier.dossier_id, [self._dossiers.put_op(i) for i in batch])
 
     def consolidate(self, dossier: Dossier, intake_id: str, received: int, received_at: datetime) -> None:
         """Ask for the dossier's totals to be recomputed (no personal data in the message)."""
@@ -251,6 +248,8 @@ class ClaimsStore:
             start = last
 
     def mark_fetched(self, dossier_id: str, message_id: str, now: datetime) -> None:
+        """Stamp an existing message (no fence needed: an update that cannot recreate what the
+        erasure deleted); fetched before, the first time counts."""
         op = self._dossiers.update_op(
             table_keys.dossier(dossier_id),
             table_keys.message(message_id),
@@ -287,7 +286,7 @@ class ClaimsStore:
             stamp,
         ]
         try:
-            write_together(operations)
+            write_about(dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
 
@@ -302,6 +301,7 @@ class ClaimsStore:
         return None if item is None else model_of(Dossier, item)
 
     def log(self, entry: AccessEntry) -> None:
+        """Behind the fence: DataKeyDestroyed (nothing logged) once the dossier is erased."""
         self._log.append(entry)
 
     def within_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> bool:

@@ -1,13 +1,16 @@
-"""Where consolidation reads claim amounts and writes totals and receipts (no data key needed)."""
+"""Where consolidation reads claim amounts and writes totals and receipts (no data key needed: only
+its existence, the liveness fence on both writes)."""
 
+from contextlib import suppress
 from datetime import datetime
 
 from respite_core import table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
 from respite_core.store.dossier_items import StoredAmounts
+from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY
-from respite_core.store.table import Table
+from respite_core.store.table import Table, TransactionConflict
 from respite_core.totals import Totals
 
 TOTALS = "totals"  # the attribute of the dossier's summary item that holds its consolidated totals
@@ -25,10 +28,10 @@ class TotalsStore:
         return [StoredAmounts.of(i) for i in items if i.get(ENTITY) == "claim"]
 
     def save(self, dossier_id: str, totals: Totals) -> None:
-        """The totals on the dossier's summary item, in one update, and only while the dossier exists
-        (an erased dossier gets no item back; the update fails and the message is retried, to find
-        the dossier gone)."""
-        self._dossiers.update(
+        """The totals on the dossier's summary item, in one update, and only while the dossier lives:
+        DataKeyDestroyed once its data key is gone (the erasure has begun), a TransactionConflict
+        when the item is gone (retried, to find the dossier gone)."""
+        update = self._dossiers.update_op(
             table_keys.dossier(dossier_id),
             table_keys.DOSSIER_META,
             changes={
@@ -37,23 +40,18 @@ class TotalsStore:
                 "claims_count": totals.claims,
             },
         )
+        write_about(dossier_id, [update])
 
     def receipt(self, agency_id: str, dossier_id: str, intake_id: str, received: int, at: datetime) -> None:
-        """One receipt per intake: its key is the intake's time and id, so a redelivery writes nothing."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self._dossiers.put(
-                {
-                    "PK": table_keys.claim_receipts(agency_id),
-                    "SK": table_keys.receipt(to_iso(at), intake_id),
-                    ENTITY: "receipt",
-                    "dossier_id": dossier_id,
-                    "intake_id": intake_id,
-                    "count": received,
-                },
-                unless_exists=True,
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        """One receipt per intake: its key is the intake's time and id, so a redelivery writes nothing.
+        Behind the fence (it names the dossier): DataKeyDestroyed once the dossier is erased."""
+        item = {
+            "PK": table_keys.claim_receipts(agency_id),
+            "SK": table_keys.receipt(to_iso(at), intake_id),
+            ENTITY: "receipt",
+            "dossier_id": dossier_id,
+            "intake_id": intake_id,
+            "count": received,
+        }
+        with suppress(TransactionConflict):  # written before: a redelivered intake
+            write_about(dossier_id, [self._dossiers.put_op(item, unless_exists=True)])

@@ -6,13 +6,17 @@ dossier, the sealed person, the consent evidence and the person's registration a
 makes a second registration of the same person at the same agency fail, without a scan.
 
 Every change of a dossier is one transaction that also appends its access-log entry, guarded by
-the state and agency the change was decided on (a concurrent change makes it fail, not overwrite).
+the state and agency the change was decided on (a concurrent change makes it fail, not overwrite)
+and by the liveness fence: once the dossier's data key is destroyed nothing more is written about
+it (DataKeyDestroyed). Free text a caseworker types about the dossier (the closure's reason) is
+sealed with the dossier's data key like the person, so no item or stream record carries it in clear.
 """
 
 import base64
 import binascii
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +25,11 @@ from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
-from respite_core.domain import DebtorIdentity, Dossier
+from respite_core.domain import DebtorIdentity, Dossier, DossierState
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
-from respite_core.store.data_keys import DataKey, DataKeys
+from respite_core.store.data_keys import DataKey, DataKeyDestroyed, DataKeys
 from respite_core.store.documents import document_key
 from respite_core.store.dossier_items import attachment_name_field
 from respite_core.store.fence import write_about
@@ -34,6 +38,8 @@ from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
 PERSON_FIELD = "person"
+CLOSE_REASON_FIELD = "close_reason"  # the Dossier field, and the field it is sealed under
+SEALED_CLOSE_REASON = "sealed_close_reason"  # the meta item's attribute that holds it
 DOSSIER_INDEX = "GSI1"
 
 
@@ -81,6 +87,15 @@ class DossierPartition:
     message_items: Sequence[Item]
     attachment_items: Sequence[Item] = ()  # documents offices attached to replies (API, link page)
     mail_items: Sequence[Item] = ()  # offices' answers by email (sealed), with their documents
+    sealed_close_reason: str | None = None
+
+
+def opened_dossier(partition: DossierPartition, key: DataKey) -> Dossier:
+    """The dossier with its sealed free text (the closure's reason) opened with its data key."""
+    if partition.sealed_close_reason is None:
+        return partition.dossier
+    reason = key.open(CLOSE_REASON_FIELD, partition.sealed_close_reason)
+    return partition.dossier.model_copy(update={CLOSE_REASON_FIELD: reason})
 
 
 def reply_documents(
@@ -210,6 +225,7 @@ class DossierStore:
             message_items=by_kind.get("message", []),
             attachment_items=by_kind.get("attachment", []),
             mail_items=by_kind.get("mail", []),
+            sealed_close_reason=str(meta[0][SEALED_CLOSE_REASON]) if SEALED_CLOSE_REASON in meta[0] else None,
         )
 
     def data_key(self, dossier_id: str) -> DataKey:
@@ -241,8 +257,14 @@ class DossierStore:
             start = last
 
     def log_read(self, entry: AccessEntry) -> None:
-        """Logged before the data is served: no entry, no data."""
+        """Logged before the data is served: no entry, no data. Behind the fence: DataKeyDestroyed
+        (nothing logged) once the dossier is erased, so open its key first."""
         self._log.append(entry)
+
+    def log_refused(self, entry: AccessEntry) -> None:
+        """A read refused while the dossier lives; nothing once it is erased (the fence refuses)."""
+        with suppress(DataKeyDestroyed):
+            self._log.append(entry)
 
     # --- changing -------------------------------------------------------------------------------
 
@@ -255,12 +277,16 @@ class DossierStore:
         also: Mapping[str, Any] | None = None,
     ) -> None:
         """Write `after` over `before` (only if the dossier is still as read) with its log entry;
-        `also`: attributes of the meta item beside the dossier's own (e.g. the erasure's schedule)."""
+        `also`: attributes of the meta item beside the dossier's own (e.g. the erasure's schedule).
+        A closure's reason is sealed with the dossier's data key (DataKeyDestroyed when it is gone)."""
         changed = dict(also or {}) | {
             name: value
             for name, value in after.model_dump(mode="json").items()
             if value != before.model_dump(mode="json")[name]
         }
+        reason = changed.pop(CLOSE_REASON_FIELD, None)
+        if reason is not None:  # free text: it may name the person (a family name was seen in one)
+            changed[SEALED_CLOSE_REASON] = self._keys.open(before.dossier_id).seal(CLOSE_REASON_FIELD, reason)
         if after.agency_id != before.agency_id:
             changed |= _listing_keys(after)
         update = self._dossiers.update_op(
@@ -269,8 +295,14 @@ class DossierStore:
             changes=changed,
             expected={"state": before.state.value, "agency_id": before.agency_id},
         )
+        operations = [update, self._log.append_op(log), *more]
         try:
-            write_together([update, self._log.append_op(log), *more])
+            if after.state is DossierState.WITHDRAWN:
+                # the one change without the fence: its key is destroyed first, and this change is
+                # what asks for the erasure, which runs after it and so deletes its log entry too
+                write_together(operations)
+            else:
+                write_about(before.dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
 

@@ -2,7 +2,9 @@
 
 Append-only and free of personal data: it names the dossier by id and the actor by their user id
 (Cognito `sub`), never a person's name or number. Every read of personal data is logged before the
-data is served; every change is logged in the same transaction as the change.
+data is served; every change is logged in the same transaction as the change. Every entry is
+written behind the liveness fence (`respite_core.store.fence`): once the dossier's data key is
+destroyed nothing more is logged about it, so no entry outlives its erasure.
 """
 
 from collections.abc import Mapping
@@ -30,6 +32,7 @@ class Purpose(StrEnum):
 class Action(StrEnum):
     REGISTERED = "registered"
     READ_PERSON = "read_person"
+    READ_REFUSED = "read_refused"  # a read of a living dossier refused by tenancy or role: nothing served
     READ_CONSENT = "read_consent"
     CONSENT_FORM_ADDED = "consent_form_added"
     CLOSED = "closed"

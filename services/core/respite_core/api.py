@@ -10,6 +10,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from respite_core.observability import request_observer
 from respite_core.resources import UserPoolName, env_var
+from respite_core.store.data_keys import DataKeyDestroyed
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024
@@ -84,6 +86,11 @@ class Problem(ChaliceUnhandledError):
             status_code=self.status,
             headers={"Content-Type": PROBLEM_JSON},
         )
+
+
+def erased() -> Problem:
+    """What a route answers about a dossier whose data key is destroyed (consent withdrawn, erased)."""
+    return Problem(410, "Consent was withdrawn: this dossier's personal data is erased.", kind="erased")
 
 
 def problem_responses(event: Request, get_response: Callable[[Request], Response]) -> Response:
@@ -331,7 +338,11 @@ class Api:
         also_returns: Sequence[str] = (),
         also_accepts: Sequence[str] = (),
         headers: Mapping[str, str] | None = None,
+        secrets: Sequence[str] = (),
     ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+        """`secrets`: fields of the success body shown once (credentials): an Idempotency-Key's
+        record never keeps them, and a replay answers 409 `secret-shown-once` (see `replayable`)."""
+
         def register(view: Callable[..., Response]) -> Callable[..., Response]:
             doc = (view.__doc__ or summary).strip()
             body_problems = (413, 415, 422) if body or request_type != "application/json" else ()
@@ -364,11 +375,20 @@ class Api:
                 request = self.request
                 who = caller(request) if allowed else None
                 if who is not None and who.role not in allowed:
+                    if method == "GET" and "dossier_id" in path_parameters:
+                        _refused_read(who, path_parameters["dossier_id"], request)
                     raise Problem(403, "Your role may not do this.")
                 office = office_caller(request, scope=office_scope) if office_scope else None
+
+                def run() -> Response:
+                    try:
+                        return view(**path_parameters)
+                    except DataKeyDestroyed:  # the fence refused a write, or a read found no key
+                        raise erased() from None
+
                 key = request.headers.get("idempotency-key") if idempotent else None
                 if key is None:
-                    return view(**path_parameters)
+                    return run()
                 tenant = (
                     f"{who.agency_id}:{who.user_id}"
                     if who
@@ -381,8 +401,9 @@ class Api:
                     key,
                     scope,
                     request,
-                    lambda: view(**path_parameters),
+                    run,
                     about_dossier=path_parameters.get("dossier_id"),
+                    secrets=secrets,
                 )
 
             checked.__name__ = view.__name__
@@ -405,6 +426,20 @@ class Api:
         return request
 
 
+def _refused_read(who: Caller, dossier_id: str, request: Request) -> None:
+    """A read of a dossier refused by role is in its access log, while it lives (the fence writes
+    nothing about one that is erased, or never was)."""
+    from respite_core.access_log import Action, Purpose, entry
+    from respite_core.ids import utc_now
+    from respite_core.store.access_log import AccessLog
+
+    params: Mapping[str, str] = request.query_params or {}
+    asked = params.get("purpose", "")
+    purpose = Purpose(asked) if asked in set(Purpose) else Purpose.CASE_WORK
+    with suppress(DataKeyDestroyed):
+        AccessLog().append(entry(who, dossier_id, Action.READ_REFUSED, purpose, at=utc_now(), detail="role"))
+
+
 def replayable(
     key: str,
     scope: str,
@@ -412,29 +447,41 @@ def replayable(
     run: Callable[[], Response],
     *,
     about_dossier: str | None = None,
+    secrets: Sequence[str] = (),
 ) -> Response:
     """Run a write once per Idempotency-Key: a retry gets the first answer and has no second effect.
-    A stored answer about a dossier is pointed to from the dossier, so erasing it erases the answer."""
+
+    A stored answer about a dossier is pointed to from the dossier, behind the liveness fence, so
+    erasing the dossier erases the answer; about a dossier whose key is gone nothing is stored (the
+    request runs as without a key, and every write it tries is refused by the fence). An answer
+    holding `secrets` (fields shown once) is stored without them, and a replay answers 409
+    `secret-shown-once` with the answer's other fields: the idempotency table never holds a secret."""
     import hashlib
 
     from respite_core import idempotency
+    from respite_core.store import fence, idempotency_records
 
     raw: str | bytes = request.raw_body or b""
     payload = raw.encode() if isinstance(raw, str) else bytes(raw)
     path = str(request.context.get("path", ""))
     fingerprint = hashlib.sha256(b"\0".join([request.method.encode(), path.encode(), payload])).hexdigest()
+    first: list[Response] = []  # the answer of `run` when it ran in this call (secrets and all)
 
     def stored() -> idempotency.StoredResponse:
         response = run()
+        first.append(response)
         body = response.body if isinstance(response.body, str) else json.dumps(response.body)
         headers = {name: str(value) for name, value in response.headers.items()}
+        if secrets and response.status_code < 400:
+            body = _without(body, secrets)  # never kept: a replay cannot show them again
         return idempotency.StoredResponse(response.status_code, headers, body)
-
-    from respite_core.store import idempotency_records
 
     record = idempotency.record_id(scope, key)
     if about_dossier is not None:  # before the request runs: an erasure starting meanwhile finds it
-        idempotency_records.remember(about_dossier, record)
+        try:
+            idempotency_records.remember(about_dossier, record)
+        except DataKeyDestroyed:
+            return run()  # erased, or never was: nothing to remember, nothing it tries is written
     stays = False  # the pointer stays when a record is (or is being) stored
     try:
         answer = idempotency.once(scope=scope, key=key, request_fingerprint=fingerprint, run=stored)
@@ -452,10 +499,50 @@ def replayable(
     finally:
         if about_dossier is not None and not stays:
             idempotency_records.forget_pointer(about_dossier, record)
+    if about_dossier is not None and stays and not fence.is_alive(about_dossier):
+        # Powertools wrote the record outside our transactions: if the key went meanwhile, the
+        # erasure may have searched before the record was there, so it goes now
+        idempotency_records.forget(record)
     created = _created_dossier(answer.body) if about_dossier is None and answer.status < 400 else None
     if created is not None:  # e.g. a registration: its stored answer names the dossier it opened
-        idempotency_records.remember(created, record)
+        try:
+            idempotency_records.remember(created, record)
+        except DataKeyDestroyed:
+            idempotency_records.forget(record)  # withdrawn already: the answer goes with it
+    if first:
+        return first[0]
+    if secrets and answer.status < 400:
+        return _shown_once(answer.body).response()
     return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
+
+
+def _without(answer_body: str, secrets: Sequence[str]) -> str:
+    """A JSON answer without its `secrets` fields."""
+    try:
+        body = json.loads(answer_body)
+    except ValueError:
+        return "{}"
+    kept = (
+        {name: value for name, value in body.items() if name not in secrets} if isinstance(body, dict) else {}
+    )
+    return json.dumps(kept)
+
+
+def _shown_once(stored_body: str) -> Problem:
+    """The replay of an answer that held secrets: done, and what it said but them."""
+    try:
+        kept = json.loads(stored_body)
+    except ValueError:
+        kept = {}
+    problem = Problem(
+        409,
+        "This request was done already. Its answer held secrets, which are shown only once and "
+        "never kept: issue new ones (e.g. rotate the webhook secret) if they were lost.",
+        kind="secret-shown-once",
+    )
+    reserved = problem.body()
+    problem.extra = {k: v for k, v in kept.items() if k not in reserved} if isinstance(kept, dict) else {}
+    return problem
 
 
 def _created_dossier(answer_body: str) -> str | None:

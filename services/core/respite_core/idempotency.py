@@ -25,10 +25,12 @@ process) persistence layer on every call, so a per-call prefix would race betwee
 Records live in the catalogue's idempotency table (`TableName.IDEMPOTENCY`: partition key `id`, TTL
 attribute `expiration`, Powertools' defaults). Each record holds the id, `status`, `expiration`,
 `in_progress_expiration`, `validation` (the SHA-256 of the caller's fingerprint, itself a hash: never
-the request) and, once done, `data`: the JSON of the `StoredResponse`. **The stored body is the
-response body as is**: a response that carries personal data must not go through `once` unless
+the request) and, once done, `data`: the JSON of the `StoredResponse`. **The stored body is what
+`run` returns, as is**: a response that carries personal data must not go through `once` unless
 storing it for `expires_after_s` in this table is acceptable (registration's 201 body holds ids
-only).
+only), and one that carries a secret must leave it out of what `run` returns (the HTTP edge,
+`respite_core.api.replayable`, stores an answer declared with `secrets` without them). A record
+about a dossier is erased with it (`respite_core.store.idempotency_records`).
 
 Expiry: a record counts as gone once `expiration` has passed, whether or not DynamoDB's TTL has
 deleted it yet (TTL deletes lazily, and moto never does): Powertools' conditional put overwrites an

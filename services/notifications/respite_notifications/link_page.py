@@ -70,7 +70,10 @@ def show(api: Api, token: str, *, done: bool) -> Response:
         return pages.link_not_valid()
     query = api.app.current_request.query_params if api.app.current_request else None
     language = language_or_default(query.get("lang") if query else None, Language(request.office.language))
-    requests.log_read(request, now)
+    try:
+        requests.log_read(request, now)
+    except DataKeyDestroyed:
+        return pages.link_gone()  # erased since it was read: not logged, so not shown
     context = page_context(request, token, language, valid_until=grant.valid_until.date(), done=done)
     policy: dict[str, str] = {}
     if context["form"]["open"]:

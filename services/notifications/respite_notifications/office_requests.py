@@ -82,7 +82,8 @@ class OfficeRequests:
         )
 
     def log_read(self, request: OfficeRequest, at: datetime) -> None:
-        """The office read the person through its link: logged like a read of its inbox."""
+        """The office read the person through its link: logged like a read of its inbox. Behind the
+        fence: DataKeyDestroyed (nothing logged, so nothing may be shown) once the dossier is erased."""
         office_id = request.office.office_id
         AccessLog().append(
             office_entry(

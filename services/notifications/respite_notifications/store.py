@@ -9,6 +9,7 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.fence import DataKeyDestroyed, write_about
 from respite_core.store.items import Item, model_of
 from respite_core.store.table import Table, TransactionConflict, write_together
 from respite_notifications.deliveries import OfficeDelivery
@@ -32,7 +33,9 @@ class FeedStore:
         self._table = Table(TableName.FEED)
 
     def add(self, item: FeedItem) -> bool:
-        """Store the item once and count it unread; False when it was already there (a redelivery)."""
+        """Store the item once and count it unread; False when it was already there (a redelivery) or
+        its dossier is erased: an item about a dossier is written behind the liveness fence, so
+        none outlives the erasure (nothing to tell about it then)."""
         counter = table_keys.feed_counter(item.agency_id)
         put = self._table.put_op(
             {
@@ -42,9 +45,13 @@ class FeedStore:
             },
             unless_exists=True,
         )
+        operations = [put, _count(self._table, counter, +1)]
         try:
-            write_together([put, _count(self._table, counter, +1)])
-        except TransactionConflict:
+            if item.dossier_id:
+                write_about(item.dossier_id, operations)
+            else:  # the weekly digest: about the agency, no dossier
+                write_together(operations)
+        except (TransactionConflict, DataKeyDestroyed):
             return False
         return True
 

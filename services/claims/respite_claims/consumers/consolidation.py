@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from respite_claims.totals_store import TotalsStore
 from respite_core.observability import traced
+from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.totals import totals_of
 
 logger = Logger(service="claims")
@@ -43,8 +44,14 @@ def on_message(record: SQSRecord) -> None:
         logger.info("dossier gone; nothing to consolidate", extra={"dossier_id": change.dossier_id})
         return
     totals = totals_of(amounts)
-    store.save(change.dossier_id, totals)
-    store.receipt(change.agency_id, change.dossier_id, change.intake_id, change.received, change.received_at)
+    try:
+        store.save(change.dossier_id, totals)
+        store.receipt(
+            change.agency_id, change.dossier_id, change.intake_id, change.received, change.received_at
+        )
+    except DataKeyDestroyed:  # the erasure has begun: the fence wrote nothing more; done with it
+        logger.info("dossier erased; nothing to consolidate", extra={"dossier_id": change.dossier_id})
+        return
     logger.info("consolidated", extra={"dossier_id": change.dossier_id, "claims": totals.claims})
 
 

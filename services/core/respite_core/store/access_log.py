@@ -10,6 +10,7 @@ from respite_core import table_keys
 from respite_core.access_log import AccessEntry
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
+from respite_core.store.fence import write_about
 from respite_core.store.items import Item, model_of
 from respite_core.store.table import Table
 
@@ -30,10 +31,13 @@ class AccessLog:
         }
 
     def append(self, entry: AccessEntry) -> None:
-        self._table.put(self._item(entry), unless_exists=True)
+        """The entry alone, while its dossier lives; DataKeyDestroyed (and nothing written) once its
+        data key is gone: an entry written while the erasure runs would outlive it."""
+        write_about(entry.dossier_id, [self.append_op(entry)])
 
     def append_op(self, entry: AccessEntry) -> dict[str, Any]:
-        """The entry as part of a transaction with the change it records."""
+        """The entry as part of a transaction with the change it records (`write_about`, so the
+        fence guards the entry too; only registration, which creates the key, writes it without)."""
         return self._table.put_op(self._item(entry), unless_exists=True)
 
     def entries(self, dossier_id: str) -> list[AccessEntry]:

@@ -14,6 +14,9 @@ Items (no personal data):
 - dossier table, `PK = DOSSIER#<id>`, `SK = TOKEN#<sha256>` (entity `reference_token`): a pointer, so
   erasing a dossier finds (and revokes) its tokens with the rest of its partition.
 
+A token is issued behind the liveness fence (`respite_core.store.fence`): none is issued for a
+dossier whose data key is destroyed (DataKeyDestroyed), so none outlives the erasure.
+
 Tokens are lower-case base32: an email address's local part may be case-folded on its way, and the
 token must survive that (`resolve` folds the case too).
 """
@@ -29,8 +32,9 @@ from typing import Any
 from respite_core import table_keys
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
+from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, EXPIRES_AT
-from respite_core.store.table import Table, TransactionConflict, write_together
+from respite_core.store.table import Table, TransactionConflict
 
 DEFAULT_VALIDITY = timedelta(days=30)
 GONE_REMEMBERED = timedelta(days=30)  # an expired token answers 410 this long, then it is unknown (404)
@@ -112,14 +116,16 @@ def _records(
 def issue(
     dossier_id: str, message_id: str, office_id: str, now: datetime, valid_for: timedelta = DEFAULT_VALIDITY
 ) -> str:
-    """A new token for this message and office; returns it in clear (the only time it exists so)."""
+    """A new token for this message and office; returns it in clear (the only time it exists so).
+    DataKeyDestroyed (and nothing written) once the dossier is erased."""
     token = new_token()
     token_item, pointer, _ = _records(token_hash(token), dossier_id, message_id, office_id, now, valid_for)
-    write_together(
+    write_about(
+        dossier_id,
         [
             _deliveries().put_op(token_item, unless_exists=True),
             _dossiers().put_op(pointer, unless_exists=True),
-        ]
+        ],
     )
     return token
 
@@ -139,6 +145,7 @@ def issue_for_message(
     With `replace`, an existing token is revoked in the same transaction that issues the new one: the
     email sender uses this when an earlier attempt issued a token but never sent it. Either way at
     most one token of the pair is live, and a concurrent issuer loses (None) instead of adding one.
+    DataKeyDestroyed (and nothing written) once the dossier is erased.
     """
     deliveries, dossiers = _deliveries(), _dossiers()
     pair = table_keys.token_for(message_id, office_id)
@@ -164,7 +171,7 @@ def issue_for_message(
         revoke_key = table_keys.reference_token(previous)
         operations.append(deliveries.update_op(revoke_key, revoke_key, changes={"revoked": True}))
     try:
-        write_together(operations)
+        write_about(dossier_id, operations)
     except TransactionConflict:
         return None  # another issuer won the pair meanwhile: its token is the one
     return token

@@ -62,8 +62,12 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
     """Email `delivery`'s message to its office, once. Raises to have the outbox retry it."""
     now = now or utc_now()
     records = EmailRecords()
-    if not records.claim(delivery.message_id, delivery.office_id, now):
-        logger.info("email sent already", extra={"message_id": delivery.message_id})
+    try:
+        if not records.claim(delivery.message_id, delivery.office_id, now, about_dossier=delivery.dossier_id):
+            logger.info("email sent already", extra={"message_id": delivery.message_id})
+            return
+    except DataKeyDestroyed:  # the fence wrote no record: nothing about the dossier outlives it
+        logger.info("dossier erased: no email", extra={"message_id": delivery.message_id})
         return
     try:
         request = OfficeRequests().read(delivery.dossier_id, delivery.message_id, delivery.office_id)
@@ -124,6 +128,10 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
             os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None,
             tags=message_tags(about),
         )
+    except DataKeyDestroyed:  # erased since it was read: the fence issued no token; done with it
+        records.mark(delivery.message_id, EmailState.SKIPPED, now)
+        logger.info("dossier erased: no email", extra={"message_id": delivery.message_id})
+        return
     except Exception:
         if token is not None:
             reference_tokens.revoke(reference_tokens.token_hash(token))  # nobody received it

@@ -5,6 +5,10 @@ The record makes sending at most once per message however often the outbox deliv
 first claims it (`sending`, with a lease), sends, then marks it `sent` with SES's message id. A
 redelivery finds `sent` and does nothing; one that finds a live claim is retried later; one that finds
 a claim whose lease ran out (its sender died) takes it over. It holds no address and no content.
+
+A message's record is claimed behind the liveness fence (DataKeyDestroyed once its dossier is
+erased) and only ever updated after, never recreated: none outlives the erasure. A termination's
+record (its dossier erased already) is the documented residual, kept `TERMINATION_RECORDS_KEPT`.
 """
 
 import contextlib
@@ -15,7 +19,9 @@ from typing import Any
 from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import TableName, locate
+from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, EXPIRES_AT, Item, from_dynamo, to_dynamo
+from respite_core.store.table import TransactionConflict
 
 LEASE = timedelta(minutes=2)  # longer than one send takes; shorter than the outbox's retry delay
 KEPT = timedelta(days=60)  # far beyond the outbox's retention (a redelivery cannot come later)
@@ -45,9 +51,18 @@ class EmailRecords:
         )
         return from_dynamo(response["Item"]) if "Item" in response else None
 
-    def claim(self, message_id: str, office_id: str, now: datetime, *, kept: timedelta = KEPT) -> bool:
+    def claim(
+        self,
+        message_id: str,
+        office_id: str,
+        now: datetime,
+        *,
+        kept: timedelta = KEPT,
+        about_dossier: str | None = None,
+    ) -> bool:
         """True when this sender may send now; False when the message is done (sent or skipped).
-        Raises EmailInProgress while another sender's lease runs. The record expires after `kept`."""
+        Raises EmailInProgress while another sender's lease runs, DataKeyDestroyed when
+        `about_dossier` (the message's dossier) is erased. The record expires after `kept`."""
         client = aws.dynamodb()
         key = table_keys.email_sent(message_id)
         item = {
@@ -61,17 +76,21 @@ class EmailRecords:
             "lease_until": int((now + LEASE).timestamp()),
             EXPIRES_AT: int((now + kept).timestamp()),
         }
+        put: dict[str, Any] = {
+            "TableName": self._table,
+            "Item": to_dynamo(item),
+            "ConditionExpression": "attribute_not_exists(PK) OR (#state = :sending AND lease_until < :now)",
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": to_dynamo(
+                {":sending": EmailState.SENDING.value, ":now": int(now.timestamp())}
+            ),
+        }
         try:
-            client.put_item(
-                TableName=self._table,
-                Item=to_dynamo(item),
-                ConditionExpression="attribute_not_exists(PK) OR (#state = :sending AND lease_until < :now)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues=to_dynamo(
-                    {":sending": EmailState.SENDING.value, ":now": int(now.timestamp())}
-                ),
-            )
-        except client.exceptions.ConditionalCheckFailedException:
+            if about_dossier is None:
+                client.put_item(**put)
+            else:
+                write_about(about_dossier, [{"Put": put}])
+        except (client.exceptions.ConditionalCheckFailedException, TransactionConflict):
             current = self.get(message_id)
             if current is not None and current.get("state") in (EmailState.SENT, EmailState.SKIPPED):
                 return False
@@ -97,15 +116,19 @@ class EmailRecords:
         }
         names = {f"#c{n}": name for n, name in enumerate(changes)}
         values = {f":c{n}": value for n, value in enumerate(changes.values())}
-        aws.dynamodb().update_item(
-            TableName=self._table,
-            Key=self._key(message_id),
-            UpdateExpression="SET "
-            + ", ".join(f"#c{n} = :c{n}" for n in range(len(changes)))
-            + " REMOVE lease_until",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=to_dynamo(values),
-        )
+        client = aws.dynamodb()
+        with contextlib.suppress(client.exceptions.ConditionalCheckFailedException):
+            client.update_item(
+                TableName=self._table,
+                Key=self._key(message_id),
+                UpdateExpression="SET "
+                + ", ".join(f"#c{n} = :c{n}" for n in range(len(changes)))
+                + " REMOVE lease_until",
+                # only the claimed record: gone, it was erased with its dossier, and stays gone
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_dynamo(values),
+            )
 
     def release(self, message_id: str) -> None:
         """Give up a claim after a failed send, so the retry need not wait for the lease."""

@@ -34,6 +34,7 @@ from respite_core.erasure import TERMINATION_RECORDS_KEPT
 from respite_core.ids import parse_iso, to_iso, utc_now
 from respite_core.resources import TableName
 from respite_core.store.directory import Directory
+from respite_core.store.fence import is_alive
 from respite_core.store.items import EXPIRES_AT, Item
 from respite_core.store.table import Table
 from respite_notifications.deliveries import OfficeDelivery
@@ -246,7 +247,7 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
         headers = signing.signature_headers(job.webhook_id, body, secrets, at=sent_at)
         outcome = sender.post(endpoint, body.encode(), headers)
     store.record_attempt(
-        job, at=now, outcome=outcome.kind, status_code=outcome.status_code, ms=outcome.duration_ms
+        job, record, at=now, outcome=outcome.kind, status_code=outcome.status_code, ms=outcome.duration_ms
     )
     result = {"last_outcome": outcome.kind, "last_status_code": outcome.status_code}
     if outcome.delivered:
@@ -270,14 +271,16 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
 
 
 def _body_builder(record: Item) -> Callable[[datetime], str] | None:
-    """How this delivery's body is written at each attempt; None when its message is gone. A
-    message's webhook reads the message as it is then; a termination's says what its record says."""
+    """How this delivery's body is written at each attempt; None when its message is gone, or its
+    dossier's data key (the erasure's first step: nothing is left to fetch). A message's webhook
+    reads the message as it is then; a termination's says what its record says."""
     if record.get("event") == payload.TERMINATION_EVENT:
         return lambda at: payload.termination_body(record, at=at)
+    dossier_id = str(record["dossier_id"])
     message = Table(TableName.DOSSIERS).get(
-        table_keys.dossier(str(record["dossier_id"])), table_keys.message(str(record["message_id"]))
+        table_keys.dossier(dossier_id), table_keys.message(str(record["message_id"]))
     )
-    if message is None:
+    if message is None or not is_alive(dossier_id):
         return None
     return lambda at: payload.body(record, message, at=at)
 
@@ -294,7 +297,7 @@ def _give_up(
 ) -> str:
     """The job goes to the DLQ (with why), the delivery is failed, and the feed may hear of it."""
     if ms is not None:  # an attempt that made no HTTP call is recorded here; others were already
-        store.record_attempt(job, at=now, outcome=outcome, status_code=status_code, ms=ms)
+        store.record_attempt(job, record, at=now, outcome=outcome, status_code=status_code, ms=ms)
     exhausted = job.attempt >= schedule.MAX_ATTEMPTS
     send_to_dead_letter_queue(job, reason=f"exhausted:{outcome}" if exhausted else outcome)
     result = {"last_outcome": outcome, "last_status_code": status_code}

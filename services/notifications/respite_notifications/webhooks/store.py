@@ -12,11 +12,18 @@ Items, all in the office's partition `WEBHOOK#<office_id>` and none with persona
   `webhook_delivery_failed` (with the agency, dossier and message ids), for the feed to pick up.
 
 Every delivery item expires 30 days after it was created (DLQ messages live 14 days).
+
+Erasure: every delivery, attempt and event names its dossier (`dossier_id`), so erasing the dossier
+finds and deletes them in the office's partition (`respite_retention.erasure.partitions_to_search`);
+each is written behind the liveness fence, so none is written once the dossier's data key is gone
+(nothing outlives the erasure). A termination's delivery, written after the erasure to tell the
+office of it, is the documented residual: no fence, kept as long as the termination's other records.
 """
 
 import hashlib
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -26,8 +33,9 @@ from pydantic import BaseModel, ConfigDict
 from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.fence import DataKeyDestroyed, write_about
 from respite_core.store.items import ENTITY, EXPIRES_AT, Item, to_dynamo
-from respite_core.store.table import Table
+from respite_core.store.table import Table, TransactionConflict, write_together
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
@@ -100,10 +108,18 @@ class WebhookStore:
             **delivery,
         }
         try:
-            self._table.put(item, unless_exists=True)
-        except aws.dynamodb().exceptions.ConditionalCheckFailedException:
+            self._write(item, unless_exists=True)
+        except (TransactionConflict, DataKeyDestroyed):  # there already, or its dossier is erased
             return False
         return True
+
+    def _write(self, item: Item, *, unless_exists: bool = False) -> None:
+        """Put an item that names a dossier: behind the fence, but for a termination's (see above)."""
+        put = self._table.put_op(item, unless_exists=unless_exists)
+        if item.get("termination_id"):
+            write_together([put])
+        else:
+            write_about(str(item["dossier_id"]), [put])
 
     def delivery(self, office_id: str, webhook_id: str) -> Item | None:
         return self._table.get(table_keys.webhooks(office_id), table_keys.webhook_delivery(webhook_id))
@@ -177,23 +193,36 @@ class WebhookStore:
             raise ConditionFailed(webhook_id) from None
 
     def record_attempt(
-        self, job: Job, *, at: datetime, outcome: str, status_code: int | None, ms: int
+        self,
+        job: Job,
+        delivery: Mapping[str, Any],
+        *,
+        at: datetime,
+        outcome: str,
+        status_code: int | None,
+        ms: int,
     ) -> None:
-        self._table.put(
-            {
-                "PK": table_keys.webhooks(job.office_id),
-                "SK": table_keys.webhook_attempt(job.webhook_id, job.round, job.attempt),
-                ENTITY: "webhook_attempt",
-                "webhook_id": job.webhook_id,
-                "round": job.round,
-                "attempt": job.attempt,
-                "at": to_iso(at),
-                "outcome": outcome,
-                "status_code": status_code,
-                "duration_ms": ms,
-                EXPIRES_AT: _expires(at),
-            }
-        )
+        """One attempt of `delivery`, naming its dossier (and expiring with a termination's delivery);
+        nothing once the dossier is erased."""
+        about = {k: delivery[k] for k in ("dossier_id", "termination_id") if delivery.get(k)}
+        expires_at = delivery.get(EXPIRES_AT) if delivery.get("termination_id") else None
+        with suppress(DataKeyDestroyed):
+            self._write(
+                {
+                    "PK": table_keys.webhooks(job.office_id),
+                    "SK": table_keys.webhook_attempt(job.webhook_id, job.round, job.attempt),
+                    ENTITY: "webhook_attempt",
+                    "webhook_id": job.webhook_id,
+                    "round": job.round,
+                    "attempt": job.attempt,
+                    "at": to_iso(at),
+                    "outcome": outcome,
+                    "status_code": status_code,
+                    "duration_ms": ms,
+                    EXPIRES_AT: expires_at or _expires(at),
+                    **about,
+                }
+            )
 
     # --- the endpoint ---------------------------------------------------------------------------
 
@@ -240,21 +269,26 @@ class WebhookStore:
     # --- events for the caseworker feed ---------------------------------------------------------
 
     def add_event(self, kind: EventKind, delivery: Mapping[str, Any], *, at: datetime) -> None:
+        """Nothing once the dossier is erased: there is nobody left to tell."""
         webhook_id = str(delivery["webhook_id"])
-        self._table.put(
-            {
-                "PK": table_keys.webhooks(str(delivery["office_id"])),
-                "SK": table_keys.webhook_event(to_iso(at), kind.value, webhook_id),
-                ENTITY: "webhook_event",
-                "kind": kind.value,
-                "happened_at": to_iso(at),
-                "webhook_id": webhook_id,
-                **{k: delivery[k] for k in ("office_id", "agency_id", "dossier_id", "message_id")},
-                "message_type": delivery.get("message_type"),
-                "last_outcome": delivery.get("last_outcome"),
-                EXPIRES_AT: _expires(at),
-            }
-        )
+        about = {"termination_id": delivery["termination_id"]} if delivery.get("termination_id") else {}
+        expires_at = delivery.get(EXPIRES_AT) if about else None
+        with suppress(DataKeyDestroyed):
+            self._write(
+                {
+                    "PK": table_keys.webhooks(str(delivery["office_id"])),
+                    "SK": table_keys.webhook_event(to_iso(at), kind.value, webhook_id),
+                    ENTITY: "webhook_event",
+                    "kind": kind.value,
+                    "happened_at": to_iso(at),
+                    "webhook_id": webhook_id,
+                    **{k: delivery[k] for k in ("office_id", "agency_id", "dossier_id", "message_id")},
+                    "message_type": delivery.get("message_type"),
+                    "last_outcome": delivery.get("last_outcome"),
+                    EXPIRES_AT: expires_at or _expires(at),
+                    **about,
+                }
+            )
 
     def events(self, office_id: str) -> list[Item]:
         return self._table.query(
