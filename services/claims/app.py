@@ -53,7 +53,6 @@ from respite_claims.store import (
     ClaimsStore,
     DossierDates,
     DossierRecord,
-    InvalidCursor,
     OfficeAccounts,
 )
 from respite_claims.store import Outgoing as StoredMessage
@@ -87,6 +86,7 @@ from respite_core.store import documents
 from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.items import model_of
+from respite_core.store.listing import InvalidCursor
 
 api = Api(
     "claims",

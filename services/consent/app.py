@@ -45,7 +45,6 @@ from respite_consent.store import (
     ChangedMeanwhile,
     DossierPartition,
     DossierStore,
-    InvalidCursor,
     form_key,
     opened_dossier,
     reply_documents,
@@ -64,6 +63,7 @@ from respite_core.store.data_keys import DataKey, DataKeyDestroyed
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item
 from respite_core.store.erasure_receipts import ErasureReceipts
+from respite_core.store.listing import InvalidCursor
 
 PDF = "application/pdf"
 
@@ -159,11 +159,14 @@ def open_for_reading(who: Caller, dossier_id: str, purpose: Purpose) -> OpenedRe
     return OpenedRead(store, partition, sealed_person, consent, key, utc_now())
 
 
-def claimed(who: Caller, purpose: Purpose | None) -> Purpose:
+def claimed(who: Caller, purpose: Purpose | None, dossier_id: str) -> Purpose:
     """The purpose the caller claims (their role's usual one when they name none); 403 when their
-    role may not claim it (`respite_core.access_log.PURPOSES_OF`), before anything is read or logged."""
+    role may not claim it (`respite_core.access_log.PURPOSES_OF`), before anything is read: the
+    refusal is logged in the dossier's access log as a role's refusal is."""
     wanted = purpose or usual_purpose(who.role)
     if not may_claim(who.role, wanted):
+        refusal = entry(who, dossier_id, Action.READ_REFUSED, wanted, at=utc_now(), detail="purpose")
+        access_log.AccessLog().append_refusal(refusal)
         raise Problem(403, f"Your role may not claim the purpose {wanted.value}.", kind="purpose-not-allowed")
     return wanted
 
@@ -267,7 +270,7 @@ def read_dossier(dossier_id: str) -> Response:
     The purpose must be one the caller's role may claim (a caseworker: `case_work` or `consent_proof`;
     a supervisor: `supervision` or `consent_proof`; ...): another is a 403 and nothing is read."""
     who = caller(api.request)
-    purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
+    purpose = claimed(who, query_params(api.request, ReadDossier).purpose, dossier_id)
     opened = open_for_reading(who, dossier_id, purpose)
     opened.log(who, Action.READ_PERSON, purpose)
     contents, now = opened.contents(), opened.at
@@ -286,7 +289,7 @@ def consent_proof(dossier_id: str) -> Response:
     """Which consent text (version, language, hash), given how, captured by whom and when, the signed
     form if one was added, and the withdrawal. Logged with the purpose `consent_proof`."""
     who = caller(api.request)
-    claimed(who, Purpose.CONSENT_PROOF)
+    claimed(who, Purpose.CONSENT_PROOF, dossier_id)
     store = DossierStore()
     partition = own_partition(store, who, dossier_id, Purpose.CONSENT_PROOF)
     if partition.consent is None:
@@ -317,12 +320,12 @@ def read_access_log(dossier_id: str) -> Response:
     and detail. No personal data. Reading it is itself logged (`read_access_log`, for `supervision`)."""
     who = caller(api.request)
     wanted = query_params(api.request, AccessLogQuery)
-    purpose = claimed(who, Purpose.SUPERVISION)
+    purpose = claimed(who, Purpose.SUPERVISION, dossier_id)
     store = DossierStore()
     own_dossier(store, who, dossier_id)
     try:
         found = list(islice(access_log.AccessLog().newest_first(dossier_id, wanted.cursor), wanted.limit + 1))
-    except access_log.InvalidCursor as error:
+    except InvalidCursor as error:
         raise Problem(400, str(error), kind="invalid-cursor") from None
     try:  # logged before it is served (a bad cursor above left no entry)
         store.log_read(entry(who, dossier_id, Action.READ_ACCESS_LOG, purpose, at=utc_now()))
@@ -383,7 +386,7 @@ def subject_access_export(dossier_id: str, language: Language | None = None) -> 
     """The export of the caller's agency's dossier, logged; the data key is opened first, so after
     erasure nothing is logged and the answer is 410."""
     who = caller(api.request)
-    purpose = claimed(who, Purpose.SUBJECT_ACCESS)
+    purpose = claimed(who, Purpose.SUBJECT_ACCESS, dossier_id)
     opened = open_for_reading(who, dossier_id, purpose)
     opened.log(who, Action.SUBJECT_ACCESS_EXPORT, purpose)
     contents, now = opened.contents(), opened.at
@@ -616,7 +619,7 @@ def download_document(dossier_id: str, document_id: str) -> Response:
     for this download only and signed for 5 minutes. The read is written to the access log as the
     dossier view's is (who, when, which dossier and document, why); after an erasure: 404 or 410."""
     who = caller(api.request)
-    purpose = claimed(who, query_params(api.request, ReadDossier).purpose)
+    purpose = claimed(who, query_params(api.request, ReadDossier).purpose, dossier_id)
     opened = open_for_reading(who, dossier_id, purpose)
     _, attachments = reply_documents(opened.partition, opened.key)
     found = next((a for a in attachments if a.document_id == document_id), None)

@@ -6,9 +6,10 @@ from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from respite_core.api import Api, Problem, Role, caller, json_response, query_params
+from respite_core.store.listing import InvalidCursor
 from respite_notifications import contact_admin, link_page, webhook_admin
 from respite_notifications.feed import FeedItem
-from respite_notifications.store import FeedStore, InvalidCursor
+from respite_notifications.store import FeedStore
 
 api = Api(
     "notifications",

@@ -261,8 +261,10 @@ def test_a_read_refused_by_tenancy_or_role_is_logged_as_refused_not_as_a_read(st
     dossier_id, _ = notified(stage_env)
     before = access_entries(stage_env, dossier_id)
 
-    status, _, _ = apis.raw("GET", f"/consent/dossiers/{dossier_id}?purpose=supervision", claims=UTRECHT)
+    status, _, _ = apis.raw("GET", f"/consent/dossiers/{dossier_id}?purpose=case_work", claims=UTRECHT)
     assert status == 404  # as if it did not exist
+    status, _, _ = apis.raw("GET", f"/consent/dossiers/{dossier_id}?purpose=supervision", claims=CASEWORKER)
+    assert status == 403  # a caseworker may not claim supervision
     status, _, _ = apis.raw("GET", f"/consent/dossiers/{dossier_id}/consent", claims=UTRECHT)
     assert status == 404
     status, _, _ = apis.raw("GET", f"/consent/dossiers/{dossier_id}", claims=OPERATOR)
@@ -272,9 +274,10 @@ def test_a_read_refused_by_tenancy_or_role_is_logged_as_refused_not_as_a_read(st
     assert sorted(
         (action_of(e), e["actor_agency_id"]["S"], e["purpose"]["S"], e["detail"]["S"]) for e in new
     ) == [
+        ("read_refused", "ocmw-gent", "supervision", "purpose"),
         ("read_refused", "respite", "case_work", "role"),
+        ("read_refused", "shv-utrecht", "case_work", "tenancy"),
         ("read_refused", "shv-utrecht", "consent_proof", "tenancy"),
-        ("read_refused", "shv-utrecht", "supervision", "tenancy"),
     ]
     status, _, _ = apis.raw("GET", f"/consent/dossiers/{uuid.uuid4().hex}", claims=UTRECHT)
     assert status == 404  # no such dossier: nothing to log, and nothing is

@@ -12,10 +12,8 @@ destroyed it raises DataKeyDestroyed and writes nothing, so nothing written duri
 outlives it.
 """
 
-import base64
-import binascii
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -38,6 +36,7 @@ from respite_core.store.dossier_items import (
 )
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of, to_dynamo
+from respite_core.store.listing import Partition, listing
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict
 
@@ -49,10 +48,6 @@ OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
 
 class ChangedMeanwhile(Exception):
     """The dossier or the request changed between reading and writing."""
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -236,16 +231,8 @@ class ClaimsStore:
 
     def inbox(self, office_id: str, cursor: str | None) -> Iterator[tuple[Item, str]]:
         """The office's unacknowledged message pointers, oldest first, each with its cursor."""
-        start = _decode_cursor(cursor, office_id) if cursor else None
-        while True:
-            items, last = self._dossiers.query_page(
-                "PK = :pk", {":pk": table_keys.inbox(office_id)}, consistent=True, limit=50, start_key=start
-            )
-            for item in items:
-                yield item, _encode_cursor({"PK": item["PK"], "SK": item["SK"]})
-            if last is None:
-                return
-            start = last
+        inbox = Partition(table_keys.inbox(office_id))
+        return listing(self._dossiers, inbox, cursor, consistent=True)
 
     def mark_fetched(self, dossier_id: str, message_id: str, now: datetime) -> None:
         """Stamp an existing message (no fence needed: an update that cannot recreate what the
@@ -335,24 +322,6 @@ class OfficeAccounts:
             AllowedOAuthFlowsUserPoolClient=True,
         )["UserPoolClient"]
         return client["ClientId"], client["ClientSecret"]
-
-
-def _encode_cursor(position: Mapping[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(dict(position), sort_keys=True).encode()).decode()
-
-
-def _decode_cursor(cursor: str, office_id: str) -> Item:
-    try:
-        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor("the cursor is not one this API gave out") from None
-    if (
-        not isinstance(position, dict)
-        or set(position) != {"PK", "SK"}
-        or position["PK"] != table_keys.inbox(office_id)
-    ):
-        raise InvalidCursor("the cursor is not one this API gave out")
-    return dict(position)
 
 
 def claims_from(items: Iterable[Item], key: DataKey) -> list[Claim]:

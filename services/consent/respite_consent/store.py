@@ -12,11 +12,8 @@ it (DataKeyDestroyed). Free text a caseworker types about the dossier (the closu
 sealed with the dossier's data key like the person, so no item or stream record carries it in clear.
 """
 
-import base64
-import binascii
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +26,12 @@ from respite_core.domain import DebtorIdentity, Dossier, DossierState
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
-from respite_core.store.data_keys import DataKey, DataKeyDestroyed, DataKeys
+from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.documents import document_key
 from respite_core.store.dossier_items import attachment_name_field
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of
+from respite_core.store.listing import Partition, listing
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
@@ -51,10 +49,6 @@ class AlreadyRegistered(Exception):
 
 class ChangedMeanwhile(Exception):
     """The dossier changed between reading and writing (or the target already holds the person)."""
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 def dossier_item(dossier: Dossier, person_key: str) -> Item:
@@ -239,22 +233,9 @@ class DossierStore:
 
         Cursors are opaque, and bound to the agency: one from another listing is refused.
         """
-        start: Item | None = _decode_cursor(cursor, agency_id) if cursor else None
-        while True:
-            items, last = self._dossiers.query_page(
-                "GSI1PK = :agency",
-                {":agency": table_keys.agency(agency_id)},
-                index=DOSSIER_INDEX,
-                forward=False,
-                limit=page_size,
-                start_key=start,
-            )
-            for item in items:
-                position = {name: item[name] for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
-                yield model_of(Dossier, item), _encode_cursor(position)
-            if last is None:
-                return
-            start = last
+        agency = Partition(table_keys.agency(agency_id), "GSI1PK", DOSSIER_INDEX, "GSI1SK")
+        for item, after in listing(self._dossiers, agency, cursor, newest_first=True, page_size=page_size):
+            yield model_of(Dossier, item), after
 
     def log_read(self, entry: AccessEntry) -> None:
         """Logged before the data is served: no entry, no data. Behind the fence: DataKeyDestroyed
@@ -262,9 +243,7 @@ class DossierStore:
         self._log.append(entry)
 
     def log_refused(self, entry: AccessEntry) -> None:
-        """A read refused while the dossier lives; nothing once it is erased (the fence refuses)."""
-        with suppress(DataKeyDestroyed):
-            self._log.append(entry)
+        self._log.append_refusal(entry)
 
     # --- changing -------------------------------------------------------------------------------
 
@@ -347,24 +326,3 @@ class DossierStore:
 
 def form_key(dossier_id: str, upload_id: str) -> str:
     return document_key(dossier_id, "consent-form", upload_id)
-
-
-def _encode_cursor(last: Item) -> str:
-    return base64.urlsafe_b64encode(json.dumps(last, sort_keys=True).encode()).decode()
-
-
-def _decode_cursor(cursor: str, agency_id: str) -> Item:
-    try:
-        start = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor("the cursor is not one this API gave out") from None
-    expected = {"PK", "SK", "GSI1PK", "GSI1SK"}
-    if (
-        not isinstance(start, dict)
-        or set(start) != expected
-        or not all(isinstance(v, str) for v in start.values())
-    ):
-        raise InvalidCursor("the cursor is not one this API gave out")
-    if start["GSI1PK"] != table_keys.agency(agency_id):
-        raise InvalidCursor("the cursor belongs to another listing")  # never page through another tenant
-    return dict(start)

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -436,8 +435,9 @@ def _refused_read(who: Caller, dossier_id: str, request: Request) -> None:
     params: Mapping[str, str] = request.query_params or {}
     asked = params.get("purpose", "")
     purpose = Purpose(asked) if asked in set(Purpose) else Purpose.CASE_WORK
-    with suppress(DataKeyDestroyed):
-        AccessLog().append(entry(who, dossier_id, Action.READ_REFUSED, purpose, at=utc_now(), detail="role"))
+    AccessLog().append_refusal(
+        entry(who, dossier_id, Action.READ_REFUSED, purpose, at=utc_now(), detail="role")
+    )
 
 
 def replayable(

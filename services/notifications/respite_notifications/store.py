@@ -1,23 +1,17 @@
 """The feed table: one partition per agency, items newest first, and the agency's unread count kept in
 the same transaction as every change (so the count never drifts from the items)."""
 
-import base64
-import binascii
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
 from respite_core.store.fence import DataKeyDestroyed, write_about
-from respite_core.store.items import Item, model_of
+from respite_core.store.items import model_of
+from respite_core.store.listing import Partition, listing
 from respite_core.store.table import Table, TransactionConflict, write_together
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedItem
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 class Outbox:
@@ -57,16 +51,10 @@ class FeedStore:
 
     def listing(self, agency_id: str, cursor: str | None) -> Iterator[tuple[FeedItem, str]]:
         """The agency's feed, newest first, each item with the cursor that continues after it."""
-        start: Item | None = _decode(cursor, agency_id) if cursor else None
-        while True:
-            items, last = self._table.query_page(
-                "PK = :pk", {":pk": table_keys.feed(agency_id)}, forward=False, limit=50, start_key=start
-            )
-            for item in items:
-                yield model_of(FeedItem, item), _encode({"PK": item["PK"], "SK": item["SK"]})
-            if last is None:
-                return
-            start = last
+        for item, after in listing(
+            self._table, Partition(table_keys.feed(agency_id)), cursor, newest_first=True
+        ):
+            yield model_of(FeedItem, item), after
 
     def unread(self, agency_id: str) -> int:
         counter = table_keys.feed_counter(agency_id)
@@ -105,21 +93,3 @@ def _count(table: Table, counter: str, by: int) -> dict[str, Any]:
             "ExpressionAttributeValues": {":by": {"N": str(by)}},
         }
     }
-
-
-def _encode(position: Item) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, sort_keys=True).encode()).decode()
-
-
-def _decode(cursor: str, agency_id: str) -> Item:
-    try:
-        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor("the cursor is not one this API gave out") from None
-    if (
-        not isinstance(position, dict)
-        or position.get("PK") != table_keys.feed(agency_id)
-        or set(position) != {"PK", "SK"}
-    ):
-        raise InvalidCursor("the cursor is not one this API gave out")
-    return dict(position)

@@ -1,22 +1,18 @@
 """The access log table: one partition per dossier, entries in time order."""
 
-import base64
-import binascii
-import json
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
+from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.fence import write_about
-from respite_core.store.items import Item, model_of
+from respite_core.store.items import model_of
+from respite_core.store.listing import Partition, listing
 from respite_core.store.table import Table
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 class AccessLog:
@@ -35,6 +31,12 @@ class AccessLog:
         data key is gone: an entry written while the erasure runs would outlive it."""
         write_about(entry.dossier_id, [self.append_op(entry)])
 
+    def append_refusal(self, entry: AccessEntry) -> None:
+        """A refused read of a living dossier; nothing about one erased, or that never was (the fence
+        refuses: a refusal must not create a log for a dossier id someone guessed)."""
+        with suppress(DataKeyDestroyed):
+            self.append(entry)
+
     def append_op(self, entry: AccessEntry) -> dict[str, Any]:
         """The entry as part of a transaction with the change it records (`write_about`, so the
         fence guards the entry too; only registration, which creates the key, writes it without)."""
@@ -52,39 +54,13 @@ class AccessLog:
         Cursors are opaque, and bound to the dossier: one from another dossier's log is refused
         (`InvalidCursor`), so a cursor never pages through a log its reader was not let into.
         """
-        partition = table_keys.access_log(dossier_id)
-        start: Item | None = _decode_cursor(cursor, partition) if cursor else None
-        while True:
-            items, last = self._table.query_page(
-                "PK = :pk",
-                {":pk": partition},
-                consistent=True,  # a reader sees the entry of their own read
-                forward=False,
-                limit=page_size,
-                start_key=start,
-            )
-            for item in items:
-                yield model_of(AccessEntry, item), _encode_cursor({"PK": item["PK"], "SK": item["SK"]})
-            if last is None:
-                return
-            start = last
-
-
-def _encode_cursor(position: Item) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, sort_keys=True).encode()).decode()
-
-
-def _decode_cursor(cursor: str, partition: str) -> Item:
-    try:
-        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor("the cursor is not one this API gave out") from None
-    if (
-        not isinstance(position, dict)
-        or set(position) != {"PK", "SK"}
-        or not all(isinstance(v, str) for v in position.values())
-    ):
-        raise InvalidCursor("the cursor is not one this API gave out")
-    if position["PK"] != partition:
-        raise InvalidCursor("the cursor belongs to another dossier's log")
-    return dict(position)
+        entries = listing(
+            self._table,
+            Partition(table_keys.access_log(dossier_id)),
+            cursor,
+            newest_first=True,
+            consistent=True,  # a reader sees the entry of their own read
+            page_size=page_size,
+        )
+        for item, after in entries:
+            yield model_of(AccessEntry, item), after
