@@ -499,3 +499,33 @@ def test_a_standstill_warning_read_before_closing_does_not_unschedule_the_erasur
     assert meta is not None
     assert meta["GSI2PK"] == table_keys.ERASURE_DUE  # still due for erasure
     assert "standstill_warned_on" not in meta
+
+
+@pytest.mark.usefixtures("wired")
+def test_the_unread_count_forgets_the_erased_dossiers_items_and_keeps_the_others() -> None:
+    from respite_notifications.feed import FeedItem, FeedKind
+    from respite_notifications.store import FeedStore
+
+    feed, request = FeedStore(), a_dossier("D-ERASE-UNREAD")
+    keys = DataKeys()
+    write_together([keys.store_op(keys.generate("D-KEPT"))])  # another dossier of the agency, alive
+    unread_before = feed.unread("ocmw-gent")  # a_dossier's own items are read already
+    for n, dossier_id in enumerate(("D-ERASE-UNREAD", "D-ERASE-UNREAD", "D-ERASE-UNREAD", "D-KEPT")):
+        item = FeedItem(
+            item_id=f"unread-{n}",
+            agency_id="ocmw-gent",
+            kind=FeedKind.REPLY_RECEIVED,
+            dossier_id=dossier_id,
+            happened_at=NOW,
+        )
+        assert feed.add(item)
+    assert feed.mark_read("ocmw-gent", "unread-0")  # one of the erased dossier's was read
+    assert feed.unread("ocmw-gent") == unread_before + 3
+
+    erase(request, ticking(NOW))
+    erase(request, ticking(NOW))  # a redelivered erasure counts nothing twice
+
+    assert feed.unread("ocmw-gent") == unread_before + 1
+    assert [i.item_id for i, _ in feed.listing("ocmw-gent", None) if i.dossier_id.startswith("D-")] == [
+        "unread-3"
+    ]

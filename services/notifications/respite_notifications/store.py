@@ -2,10 +2,10 @@
 the same transaction as every change (so the count never drifts from the items)."""
 
 from collections.abc import Iterator
-from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.feed_counts import count_op
 from respite_core.store.fence import DataKeyDestroyed, write_about
 from respite_core.store.items import model_of
 from respite_core.store.listing import Partition, listing
@@ -30,7 +30,6 @@ class FeedStore:
         """Store the item once and count it unread; False when it was already there (a redelivery) or
         its dossier is erased: an item about a dossier is written behind the liveness fence, so
         none outlives the erasure (nothing to tell about it then)."""
-        counter = table_keys.feed_counter(item.agency_id)
         put = self._table.put_op(
             {
                 "PK": table_keys.feed(item.agency_id),
@@ -39,7 +38,7 @@ class FeedStore:
             },
             unless_exists=True,
         )
-        operations = [put, _count(self._table, counter, +1)]
+        operations = [put, count_op(self._table, item.agency_id, +1)]
         try:
             if item.dossier_id:
                 write_about(item.dossier_id, operations)
@@ -70,7 +69,7 @@ class FeedStore:
             expected={"read": False},
         )
         try:
-            write_together([mark, _count(self._table, table_keys.feed_counter(agency_id), -1)])
+            write_together([mark, count_op(self._table, agency_id, -1)])
         except TransactionConflict:
             if self._table.get(table_keys.feed(agency_id), table_keys.feed_item(item_id)) is None:
                 raise KeyError(item_id) from None
@@ -82,14 +81,3 @@ def dossier_agency(dossier_id: str) -> str | None:
     """The agency a dossier is at now (None once it is erased): whose feed hears of it."""
     meta = Table(TableName.DOSSIERS).get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
     return str(meta["agency_id"]) if meta else None
-
-
-def _count(table: Table, counter: str, by: int) -> dict[str, Any]:
-    return {
-        "Update": {
-            "TableName": table.physical_name,
-            "Key": {"PK": {"S": counter}, "SK": {"S": counter}},
-            "UpdateExpression": "ADD unread :by",
-            "ExpressionAttributeValues": {":by": {"N": str(by)}},
-        }
-    }

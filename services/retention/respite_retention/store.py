@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import BucketName, QueueName, TableName, locate
+from respite_core.store import feed_counts
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.documents import dossier_prefixes
 from respite_core.store.idempotency_records import RECORD_KEY
@@ -80,10 +81,16 @@ class ErasureStore:
     # --- deleting ---------------------------------------------------------------------------------
 
     def delete_items(self, keys: Sequence[ItemKey]) -> None:
-        """Delete in batches, in the order given per table (unprocessed requests are retried)."""
+        """Delete in batches, in the order given per table (unprocessed requests are retried); a feed
+        item one by one, with its agency's unread count."""
         by_table: dict[TableName, list[ItemKey]] = defaultdict(list)
         for key in keys:
-            by_table[key.table].append(key)
+            if key.table is TableName.FEED and key.sk is not None:
+                feed_counts.remove_item(
+                    Table(TableName.FEED), key.pk.removeprefix(table_keys.feed("")), key.sk
+                )
+            else:
+                by_table[key.table].append(key)
         client = aws.dynamodb()
         for table, table_keys_ in by_table.items():
             for chunk in batched(table_keys_, BATCH_WRITE_LIMIT, strict=False):
