@@ -1,30 +1,17 @@
 """The subject-access export as a PDF in the person's language (Dutch, French or English): what the
-agency prints or sends the person. Everything of the JSON export, laid out as text; documents are
-listed, not included.
-
-fpdf2's built-in Helvetica needs no font file (nothing to bundle, nothing fetched at run time). It
-covers Windows-1252 — the letters of Dutch, French, English and most of western Europe, and the euro
-sign; a letter outside it (a "ș", an "ł") is printed without its accent, so the JSON export stays
-the exact record.
-"""
+agency prints or sends the person. Everything of the JSON export, laid out as text (`printing`);
+documents are listed, not included."""
 
 import json
-import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from respite_consent.models import SubjectAccessExport
+from respite_consent.printing import amounts_line, printed, when
 from respite_core.domain import Direction, Language, MessageType
-from respite_core.money import format_euros
-from respite_core.totals import Amounts
-from respite_core.wording import MESSAGE_TYPES, long_date
+from respite_core.wording import MESSAGE_TYPES
 
-if TYPE_CHECKING:
-    from fpdf import FPDF
-
-ENCODING = "windows-1252"
 _L = Language
 
 WORDS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
@@ -185,40 +172,6 @@ WORDS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
 )
 
 
-def printable(text: str) -> str:
-    """`text` as Helvetica can print it: as it is when Windows-1252 has every letter, else with the
-    accents the encoding lacks taken off (and what is left unprintable as "?")."""
-    try:
-        text.encode(ENCODING)
-        return text
-    except UnicodeEncodeError:
-        pass
-    letters = []
-    for char in text:
-        try:
-            char.encode(ENCODING)
-            letters.append(char)
-        except UnicodeEncodeError:
-            bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            letters.append(bare.encode(ENCODING, errors="replace").decode(ENCODING))
-    return "".join(letters)
-
-
-def when(moment: datetime | date | None, language: Language) -> str:
-    if moment is None:
-        return "-"
-    if isinstance(moment, datetime):
-        return f"{long_date(moment.date(), language)} {moment:%H:%M} UTC"
-    return long_date(moment, language)
-
-
-def amounts_line(amounts: Amounts, words: Mapping[str, str], language: Language) -> str:
-    return ", ".join(
-        f"{words[name]} {format_euros(getattr(amounts, name), language.value)}"
-        for name in ("principal", "interest", "costs", "paid", "outstanding")
-    )
-
-
 def body_lines(body: Mapping[str, Any]) -> list[str]:
     """A message's contents as `name: value` lines (nested values as compact JSON)."""
     return [f"{name}: {_plain(value)}" for name, value in body.items()]
@@ -356,33 +309,7 @@ def _access_lines(export: SubjectAccessExport, language: Language) -> list[str]:
 
 def render(export: SubjectAccessExport, language: Language) -> bytes:
     """The PDF: a title, the introduction (who holds the data, the person's rights), the sections."""
-    from fpdf import FPDF  # imported here: only the PDF route pays for loading it (and Pillow)
-
     w = WORDS[language]
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(printable(w["title"]))
-    pdf.set_creator("Respite")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("helvetica", style="B", size=16)
-    _paragraph(pdf, w["title"], height=9)
-    pdf.set_font("helvetica", size=10)
     generated = when(export.generated_at, language)
-    _paragraph(
-        pdf,
-        w["intro"].format(agency=export.agency_name, dossier=export.dossier_id, generated=generated),
-        height=5,
-    )
-    for heading, lines in sections(export, language):
-        pdf.ln(3)
-        pdf.set_font("helvetica", style="B", size=12)
-        _paragraph(pdf, heading, height=7)
-        pdf.set_font("helvetica", size=9)
-        for line in lines:
-            _paragraph(pdf, line, height=4.5)
-    return bytes(pdf.output())
-
-
-def _paragraph(pdf: "FPDF", text: str, *, height: float) -> None:
-    pdf.multi_cell(0, height, printable(text) or " ", new_x="LMARGIN", new_y="NEXT")
+    intro = w["intro"].format(agency=export.agency_name, dossier=export.dossier_id, generated=generated)
+    return printed(w["title"], [intro], sections(export, language))
