@@ -33,12 +33,15 @@ from respite_consent.models import (
     RegisterDossier,
     RequestFormUpload,
     SignedForm,
+    StatementOfDebts,
+    StatementQuery,
     SubjectAccessExport,
     SubjectAccessQuery,
     TransferDossier,
 )
 from respite_consent.models import CloseDossier as CloseRequest
 from respite_consent.registration import ConsentNotProven, open_dossier
+from respite_consent.statement import as_csv, as_pdf, statement_of_debts
 from respite_consent.store import (
     PERSON_FIELD,
     AlreadyRegistered,
@@ -400,6 +403,90 @@ def subject_access_export(dossier_id: str, language: Language | None = None) -> 
         language=language or contents.consent.language,
         now=now,
     )
+
+
+# --- the statement of debts -----------------------------------------------------------------------
+
+
+CSV = "text/csv"
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/statement-of-debts",
+    summary="Every known debt of the person, by creditor, with the creditors' names and places",
+    query=StatementQuery,
+    responses={200: StatementOfDebts},
+    problems=(404, 410, 422),
+    roles=AGENCY_STAFF,
+)
+def statement_json(dossier_id: str) -> Response:
+    """The statement of debts (for a moratorium request, a court, the person): the agency's block, the
+    person, each creditor with its name, company number, postal address, claims and total; the totals
+    by class and overall. In the person's language, or `lang`. Logged (`statement_of_debts`, for
+    `case_work`). `statement-of-debts.csv` has one row a claim, `statement-of-debts.pdf` is printable."""
+    return json_response(statement_for(dossier_id))
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/statement-of-debts.csv",
+    summary="The statement of debts as CSV: one row a claim",
+    query=StatementQuery,
+    responses={200: None},
+    response_type=CSV,
+    problems=(404, 410, 422),
+    roles=AGENCY_STAFF,
+)
+def statement_csv(dossier_id: str) -> Response:
+    """One row a claim with its creditor's name, company number and address; `;` between cells,
+    amounts in euros with the decimal separator of the language. Logged as the JSON is."""
+    statement = statement_for(dossier_id)
+    return download(as_csv(statement).encode(), CSV, f"statement-of-debts-{dossier_id}.csv", statement)
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/statement-of-debts.pdf",
+    summary="The statement of debts as a PDF",
+    query=StatementQuery,
+    responses={200: None},
+    response_type=PDF,
+    problems=(404, 410, 422),
+    roles=AGENCY_STAFF,
+)
+def statement_pdf(dossier_id: str) -> Response:
+    """The statement laid out for printing, in the person's language or `lang`. Send
+    `Accept: application/pdf`. Logged as the JSON is."""
+    statement = statement_for(dossier_id)
+    return download(as_pdf(statement), PDF, f"statement-of-debts-{dossier_id}.pdf", statement)
+
+
+def statement_for(dossier_id: str) -> StatementOfDebts:
+    who = caller(api.request)
+    wanted = query_params(api.request, StatementQuery)
+    purpose = claimed(who, Purpose.CASE_WORK, dossier_id)
+    opened = open_for_reading(who, dossier_id, purpose)
+    opened.log(who, Action.STATEMENT_OF_DEBTS, purpose)
+    contents = opened.contents()
+    directory = Directory()
+    offices = {office.office_id: office for office in directory.offices()}
+    return statement_of_debts(
+        contents,
+        agency=directory.agency(contents.dossier.agency_id),
+        offices=offices,
+        language=wanted.lang or contents.consent.language,
+        now=opened.at,
+    )
+
+
+def download(body: bytes, content_type: str, filename: str, statement: StatementOfDebts) -> Response:
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": f"{content_type}; charset=utf-8" if content_type == CSV else content_type,
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Language": statement.language.value,
+    }
+    return Response(body=body, status_code=200, headers=headers)
 
 
 @api.operation(

@@ -15,6 +15,13 @@ AGENCIES = (
             "country": "BE",
             "language": "nl",
             "contact_email": "schuldbemiddeling@ocmw-gent.example",
+            "postal_address": {
+                "country": "BE",
+                "street": "Onderbergen",
+                "number": "86",
+                "postal_code": "9000",
+                "city": "Gent",
+            },
         }
     ),
     Agency.model_validate(
@@ -25,6 +32,13 @@ AGENCIES = (
             "country": "NL",
             "language": "nl",
             "contact_email": "schuldhulp@utrecht.example",
+            "postal_address": {
+                "country": "NL",
+                "street": "Stadsplateau",
+                "number": "1",
+                "postal_code": "3521 AZ",
+                "city": "Utrecht",
+            },
         }
     ),
 )
@@ -39,6 +53,13 @@ OFFICES = (
             "registration_number": "0403170701",
             "language": "nl",
             "contact_emails": ["dossiers@vanhove.example"],
+            "postal_address": {
+                "country": "BE",
+                "street": "Kortrijksesteenweg",
+                "number": "1020",
+                "postal_code": "9051",
+                "city": "Gent",
+            },
         }
     ),
     Office.model_validate(
@@ -50,6 +71,13 @@ OFFICES = (
             "registration_number": "0876543270",
             "language": "fr",
             "contact_emails": ["etude@lambert.example"],
+            "postal_address": {
+                "country": "BE",
+                "street": "Rue de Namur",
+                "number": "14",
+                "postal_code": "5000",
+                "city": "Namur",
+            },
             "vtlb_required": False,
         }
     ),
@@ -62,6 +90,13 @@ OFFICES = (
             "registration_number": "12345678",
             "language": "nl",
             "contact_emails": ["incasso@wbnoord.example"],
+            "postal_address": {
+                "country": "NL",
+                "street": "Postbus",
+                "number": "2110",
+                "postal_code": "9704 CC",
+                "city": "Groningen",
+            },
             "utility": True,
             "public": False,
             "vtlb_required": True,

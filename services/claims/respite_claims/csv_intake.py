@@ -22,7 +22,7 @@ Nothing here does I/O; `parse_claims_csv` takes the request body, `to_csv` retur
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import get_close_matches
@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from respite_core.csv_text import CSV_DIALECT, DELIMITER, restore, to_csv
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
 from respite_core.money import CURRENCY, MAX_CENTS, parse_euros
 
@@ -66,18 +67,6 @@ COLUMNS: Final = (
     "garnishment_laid",
 )
 REQUIRED_COLUMNS: Final = frozenset({"office_reference", "principal_creditor", "principal"})
-
-DELIMITER: Final = ";"
-
-
-class _Dialect(csv.Dialect):
-    delimiter = DELIMITER
-    quotechar = '"'
-    doublequote = True
-    skipinitialspace = False
-    lineterminator = "\r\n"
-    quoting = csv.QUOTE_MINIMAL
-    strict = True  # a broken quote is an error, not a cell that silently swallows the rest of the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,40 +115,6 @@ class UnreadableUpload(ValueError):
         self.message = message
         self.line = line  # where the problem is, when it is at one place
         self.columns = columns  # for bad_header: the column names at fault (never cell values)
-
-
-# --- the export side ------------------------------------------------------------------------------------
-
-# A cell a spreadsheet would run as a formula (CSV injection). Leading quotes are part of the pattern so
-# that the escaping is exactly reversible: `parse_claims_csv` removes the one quote `to_csv` added.
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_ESCAPED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
-
-
-def _neutralise(cell: str) -> str:
-    if not isinstance(cell, str):
-        raise TypeError(f"a CSV cell must be a str, not {type(cell).__name__}")
-    return "'" + cell if _FORMULA.match(cell) else cell
-
-
-def _restore(cell: str) -> str:
-    return cell[1:] if _ESCAPED_FORMULA.match(cell) else cell
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """CSV text in the upload dialect: ``;``, minimal quoting, CRLF line ends, no BOM.
-
-    Every cell that starts with ``= + - @``, a tab or a carriage return (after any leading single quotes)
-    gets a single quote in front, so a spreadsheet shows it as text instead of running it as a formula.
-    `parse_claims_csv` removes that quote again, so export -> upload gives back the same values.
-    Encode the result as UTF-8; add a BOM (``"\\ufeff"``) only if Excel must recognise it by itself.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, dialect=_Dialect)
-    writer.writerow([_neutralise(cell) for cell in header])
-    for row in rows:
-        writer.writerow([_neutralise(cell) for cell in row])
-    return out.getvalue()
 
 
 # --- the upload side ------------------------------------------------------------------------------------
@@ -263,7 +218,7 @@ def _decode(data: bytes) -> str:
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     """(the physical line a record starts on, its cells) for every record. Blank lines give []."""
     source = io.StringIO(text, newline="")  # universal line splitting, line ends kept for quoted cells
-    reader = csv.reader(source, dialect=_Dialect)
+    reader = csv.reader(source, dialect=CSV_DIALECT)
     lines_read = 0
     while True:
         start = lines_read + 1
@@ -376,7 +331,7 @@ class _RowParser:
         width = len(self.columns)
         if len(record) < width or not _is_blank(record[width:]):
             return [RejectedRow(line, "row", f"has {len(record)} cells, the header has {width} columns")]
-        cells = {name: _restore(cell).strip() for name, cell in zip(self.columns, record, strict=False)}
+        cells = {name: restore(cell).strip() for name, cell in zip(self.columns, record, strict=False)}
         problems: dict[str, str] = {}
 
         def cell[T](name: str, convert: Callable[[str], T], default: T) -> T:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, S
 
 from respite_core.access_log import Action, ActorRole, Purpose
 from respite_core.domain import (
+    Address,
     AgencyReference,
     ConsentChannel,
     CreditorClass,
@@ -18,6 +19,7 @@ from respite_core.domain import (
     EntityId,
     Language,
     MessageType,
+    OfficeKind,
     Title,
     UtcDatetime,
 )
@@ -434,3 +436,45 @@ class SubjectAccessExport(Answer):
 
 
 ConsentRecord.model_rebuild()
+
+
+# --- the statement of debts -----------------------------------------------------------------------------
+
+
+class StatementQuery(Request):
+    lang: Language | None = Field(
+        default=None, description="the statement's language; default: the language the person consented in"
+    )
+
+
+class StatementCreditor(HeldCreditor):
+    """A creditor as the statement names it: who, where, and its claims with their total."""
+
+    kind: OfficeKind | None = None
+    registration_number: str | None = None
+    postal_address: Address | None = None
+
+
+class StatementAgency(Answer):
+    agency_id: str
+    name: str
+    postal_address: Address | None = None
+    contact_email: str | None = None
+
+
+class StatementOfDebts(Answer):
+    """Every known debt of the person, by creditor, with the creditors' names and places and the
+    amounts (what a moratorium request or a court needs: Besluit gemeentelijke schuldhulpverlening
+    art. 4; the Belgian collective debt settlement's statement of creditors)."""
+
+    generated_at: datetime
+    language: Language
+    dossier_id: str
+    agency_reference: str | None = None
+    agency: StatementAgency
+    person: DebtorIdentity
+    standstill_starts_on: date | None = None
+    standstill_ends_on: date | None = None
+    creditors: list[StatementCreditor]
+    by_class: dict[CreditorClass, Amounts]
+    totals: Amounts

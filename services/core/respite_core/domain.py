@@ -133,6 +133,7 @@ class Agency(DomainModel):
     country: Country
     language: Language
     contact_email: EmailAddress
+    postal_address: "Address | None" = None  # the agency's block on a statement of debts
 
 
 class OfficeKind(StrEnum):
@@ -173,6 +174,7 @@ class Office(DomainModel):
     public: bool = False  # the national number is always sent to this office
     utility: bool = False  # meter readings are required with a settlement
     vtlb_required: bool = False  # a budget calculation PDF must be attached to a proposal
+    postal_address: "Address | None" = None  # a statement of debts names each creditor's place
 
     @field_validator("registration_number")
     @classmethod
@@ -209,6 +211,10 @@ class Address(DomainModel):
                 raise ValueError("a Dutch postal code is 4 digits and 2 letters") from None
             return normalised
         return raw
+
+
+Agency.model_rebuild()
+Office.model_rebuild()
 
 
 class DebtorIdentity(DomainModel):

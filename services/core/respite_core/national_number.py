@@ -73,6 +73,12 @@ class NationalNumber:
     def masked(self) -> str:
         return "***" + self.compact[-_VISIBLE_DIGITS:]
 
+    @property
+    def printed(self) -> str:
+        """As it is printed on documents: "85.07.30-033.28" (BE), "1112.22.333" (NL)."""
+        module = be_nn if self.country is Country.BE else nl_bsn
+        return str(module.format(self.compact))
+
     def __repr__(self) -> str:
         return f"NationalNumber({self.country.value}, {self.masked})"
 

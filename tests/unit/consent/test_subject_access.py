@@ -10,8 +10,8 @@ import pytest
 from respite_consent import dossiers
 from respite_consent.dossiers import StoredAttachment, StoredMail
 from respite_consent.models import SignedForm, SubjectAccessExport
-from respite_consent.subject_access import subject_access
 from respite_consent.printing import ENCODING, printable
+from respite_consent.subject_access import subject_access
 from respite_consent.subject_access_pdf import render, sections
 from respite_core.access_log import AccessEntry, Action, Purpose
 from respite_core.access_log import entry as access_entry
