@@ -4,7 +4,8 @@ then every store searched for each value in every encoding.
 Two people go through the same lifecycle: registration with a signed consent form; notices to four
 offices (one with a webhook endpoint); replies by API, by CSV, by the link page's form with an
 attachment, by signed callback, by a linked email reply, and a quarantined email (a stranger's
-address). Then one withdraws consent — while an office keeps uploading claims and the caseworker
+address); a buy-out proposal with a budget PDF, a rejection and a reconsideration, each saying why
+in words that name the person. Then one withdraws consent — while an office keeps uploading claims and the caseworker
 keeps reading (the races), with a consent-form upload issued before and used after the erasure, and
 an email reply after it — and the other's dossier is closed and its retention runs out (retention 0:
 the deadline is now, the sweeper erases it; `test_erasure.retention_ends`).
@@ -289,11 +290,13 @@ def live(stack: RunningStack, anna: Agency, hooked: WebhookOffice, person: Perso
     assert stranger["outcomes"] == ["quarantined:sender_not_of_office"]
     assert {i["entity"]["S"] for i in kept_mails(stack, dossier_id)} == {"mail", "quarantined_mail"}
 
+    negotiate(stack, anna, offices["lambert"], dossier_id, person)
+
     # the caseworker reads it all; every reply is there (the search below must have data to miss)
     def complete() -> dict[str, Any] | None:
         view = anna.get(f"/dossiers/{dossier_id}")
         replies = [m for m in view.json().get("messages", []) if m.get("in_reply_to")]
-        return view.json() if view.status_code == 200 and len(replies) == 4 else None
+        return view.json() if view.status_code == 200 and len(replies) == 5 else None
 
     view = wait_for(complete, timeout_s=SETTLED_WITHIN_S)
     assert view, "not every reply reached the dossier"
@@ -312,6 +315,38 @@ def live(stack: RunningStack, anna: Agency, hooked: WebhookOffice, person: Perso
         water_notice=str(notices["waterbedrijf-noord"]["message_id"]),
         late_upload=grant.json(),
     )
+
+
+def negotiate(stack: RunningStack, anna: Agency, lambert: Office, dossier_id: str, person: Person) -> None:
+    """A buy-out proposal with a budget PDF naming the person; Lambert rejects it saying why, the
+    agency asks it to reconsider, saying why too."""
+    grant = anna.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"})
+    assert grant.status_code == 201, grant.text
+    budget = grant.json()
+    posted = requests.post(
+        budget["url"],
+        data=budget["fields"],
+        files={"file": ("vtlb.pdf", pdf_naming(person, "budget van"), "application/pdf")},
+        timeout=15,
+    )
+    assert posted.status_code in (200, 201, 204), posted.text
+    proposed = anna.claims(
+        f"/dossiers/{dossier_id}/proposals",
+        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": budget["document_id"]},
+    )
+    assert proposed.status_code == 201, proposed.text
+    proposal = wait_for(lambda: _message(lambert, dossier_id, "proposal"))
+    rejected = lambert.reply(
+        dossier_id,
+        proposal["message_id"],
+        {"type": "proposal_reject", "comment": f"{person.family_name} kan meer betalen, {person.street}"},
+    )
+    assert rejected.status_code == 201, rejected.text
+    again = anna.claims(
+        f"/dossiers/{dossier_id}/reconsiderations",
+        {"office_ids": ["lambert"], "comment": f"{person.family_name} heeft geen inkomen meer"},
+    )
+    assert again.status_code == 201, again.text
 
 
 def form_naming(person: Person) -> tuple[dict[str, str], tuple[str, bytes, str]]:
@@ -342,8 +377,12 @@ def csv_naming(person: Person, n: int) -> str:
 
 
 def _notice(office: Office, dossier_id: str) -> dict[str, Any] | None:
+    return _message(office, dossier_id, "notice")
+
+
+def _message(office: Office, dossier_id: str, type_: str) -> dict[str, Any] | None:
     messages = office.inbox(limit=100).json().get("messages", [])
-    return next((m for m in messages if m["dossier_id"] == dossier_id and m["type"] == "notice"), None)
+    return next((m for m in messages if m["dossier_id"] == dossier_id and m["type"] == type_), None)
 
 
 # --- the races -----------------------------------------------------------------------------------------
@@ -438,7 +477,9 @@ def test_after_withdrawal_and_after_closure_nothing_of_either_person_is_anywhere
         assert receipt["reason"] == reason
         assert receipt["completed_at"] >= receipt["started_at"]
         assert receipt["offices_told"] == len(OFFICES) + 1
-        assert receipt["objects"] >= 4  # the form, the page's and the mail's attachments, a quarantined one
+        assert (
+            receipt["objects"] >= 5
+        )  # the form, the budget, the page's, the mail's and the quarantined one's attachments
         assert lived.dossier_id not in json.dumps(receipt)
         told = wait_for(lambda gone=lived: webhook_office.bodies(gone.dossier_id, "dossier.terminated"))
         assert told, "the office with an endpoint was not told of the erasure"
