@@ -5,10 +5,10 @@ Two people go through the same lifecycle: registration with a signed consent for
 offices (one with a webhook endpoint); replies by API, by CSV, by the link page's form with an
 attachment, by signed callback, by a linked email reply, and a quarantined email (a stranger's
 address); a buy-out proposal with a budget PDF, a rejection and a reconsideration, each saying why
-in words that name the person. Then one withdraws consent — while an office keeps uploading claims and the caseworker
-keeps reading (the races), with a consent-form upload issued before and used after the erasure, and
-an email reply after it — and the other's dossier is closed and its retention runs out (retention 0:
-the deadline is now, the sweeper erases it; `test_erasure.retention_ends`).
+in words that name the person. Then one withdraws consent — while an office keeps uploading claims
+and the caseworker keeps reading (the races), with a consent-form upload issued before and used
+after the erasure, and replies after it — and the other's dossier is closed and its retention runs
+out (retention 0: the deadline is its closure, the sweeper erases it; `test_erasure.retention_ends`).
 
 Once each erasure receipt is complete, every table (items and stream records, read from
 TRIM_HORIZON over every shard), every object of every bucket, every queue and DLQ (peeked), every
