@@ -3,6 +3,9 @@ until no item of the dossier is left in any table — beside two references meas
 a bare PutItem to the same moto (the floor) and the stream hop every consumer pays (a registration
 until the agency's feed shows it).
 
+Each figure is printed as p50 and p95, the two the issue sets a target for beside it (withdrawal ->
+unreadable < 1 s, withdrawal -> nothing left < 5 s on the local stack) with whether it is met.
+
 Each dossier first goes through a small lifecycle (registration, a notice to an office, the office's
 reply with three claims), so the erasure has a partition, an inbox copy, reference tokens and delivery
 records, feed items and an access log to remove. Withdrawals are sequential.
