@@ -140,13 +140,13 @@ def erasure_rows(run: "erasure.ErasureRun") -> list[Row]:
             f"erasure ({len(run.unreadable_ms)} dossiers): withdrawal -> unreadable, p50 / p95",
             p50_p95(run.unreadable_ms),
             reference,
-            f"{unreadable / hop:.2f}x",
+            f"{unreadable / hop:.2f}x; {erasure.verdict(run.unreadable_ms, erasure.UNREADABLE_TARGET_MS)}",
         ),
         Row(
-            "erasure: withdrawal -> no item left, p50 / p95",
+            "erasure: withdrawal -> nothing left, p50 / p95",
             p50_p95(run.gone_ms),
             reference,
-            f"{gone / hop:.2f}x",
+            f"{gone / hop:.2f}x; {erasure.verdict(run.gone_ms, erasure.NOTHING_LEFT_TARGET_MS)}",
         ),
         Row("erasure: items naming an erased dossier, left", str(run.left), "", "must be 0"),
     ]

@@ -172,12 +172,23 @@ def every_object(stack: RunningStack) -> str:
 
 
 def every_queue(stack: RunningStack) -> str:
-    """Every queue and DLQ, peeked (visibility 0: the messages stay for their consumers)."""
+    """Every message of every queue and DLQ, peeked: each page is hidden for a moment so the next
+    receive returns the next ones, then all are made visible again for their consumers."""
     sqs = stack.aws("sqs")
     found: list[str] = []
     for url in sqs.list_queues().get("QueueUrls", []):
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
-        found += [m["Body"] for m in messages.get("Messages", [])]
+        handles: list[str] = []
+        while page := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30).get(
+            "Messages", []
+        ):
+            found += [m["Body"] for m in page]
+            handles += [m["ReceiptHandle"] for m in page]
+        for start in range(0, len(handles), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                for n, h in enumerate(handles[start : start + 10])
+            ]
+            sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
     return "\n".join(found)
 
 
