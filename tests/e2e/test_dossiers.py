@@ -300,7 +300,7 @@ def test_after_withdrawal_no_code_path_can_decrypt_the_person(stack: RunningStac
     assert gone.status_code in (404, 410)  # 410 while the retention service erases it, then 404
     assert gone.headers["Content-Type"] == PROBLEM
     # the key store holds no key for it, so nothing can ask KMS to unwrap one ...
-    assert all(dossier_id not in i["PK"]["S"] for i in stack.table_items("RESPITE_TABLE_KEY_STORE"))
+    assert all(i["PK"]["S"] != f"KEY#{dossier_id}" for i in stack.table_items("RESPITE_TABLE_KEY_STORE"))
     with pytest.raises(DataKeyDestroyed):
         DataKeys().open(dossier_id)
     # ... whatever sealed copy is left holds nothing readable, and the retention service erases it
