@@ -240,7 +240,9 @@ def test_an_operator_transfers_and_the_old_agency_loses_access_at_once(
         "to_agency_id": "shv-utrecht",
     }
     assert anna.get(f"/dossiers/{dossier_id}").status_code == 404
-    assert sanne.get(f"/dossiers/{dossier_id}").status_code == 200
+    seen = sanne.get(f"/dossiers/{dossier_id}")
+    assert seen.status_code == 200
+    assert seen.json()["transferred"]["reason"] == "moved to Utrecht"  # kept sealed, shown to the new agency
     assert dossier_id in {d["dossier_id"] for d in sanne.get("/dossiers", limit=100).json()["dossiers"]}
     transfers = [e for e in access_entries(stack, dossier_id) if e["action"]["S"] == "transferred"]
     assert [e["detail"]["S"] for e in transfers] == ["from:ocmw-gent to:shv-utrecht"]
