@@ -264,10 +264,18 @@ TABLES = (
     Table(
         TableName.KEY_STORE,
         owner="consent",
-        purpose="wrapped per-dossier data keys (crypto-shredding)",
-        personal_data=False,
+        purpose=(
+            "wrapped per-dossier data keys (crypto-shredding); each person's registration at an agency, "
+            "by the keyed hash of their national number (the lookup, the second-registration check)"
+        ),
+        personal_data=True,
+        categories=(
+            "pseudonymous: the keyed hash (HMAC-SHA256) of a registered person's national number and "
+            "their dossier id at each agency; no stream, so no change of it is copied",
+        ),
         ttl_attribute=None,
-        pitr_days=1,  # the one residual copy of a destroyed key: keep its window short
+        # the one residual copy of a destroyed key and of an erased person's registration: keep it short
+        pitr_days=1,
     ),
     Table(
         TableName.DIRECTORY,
@@ -459,8 +467,9 @@ ERASE_DOSSIERS = Function(
     service="retention",
     handler="respite_retention.consumers.dossier_events.handler",
     uses=(
-        (TableName.DOSSIERS, Access.WRITE),  # the partition, registration, inbox copies, claim receipts
-        (TableName.KEY_STORE, Access.WRITE),  # the data key destroyed (again: it is the first step)
+        (TableName.DOSSIERS, Access.WRITE),  # the partition, inbox copies, claim receipts
+        # the data key destroyed (again: it is the first step); the person's registrations and their pointer
+        (TableName.KEY_STORE, Access.WRITE),
         (TableName.DELIVERIES, Access.WRITE),  # reference tokens, email records, webhook deliveries
         (TableName.FEED, Access.WRITE),
         (TableName.ACCESS_LOG, Access.WRITE),  # the dossier's entries go, its receipt stays
@@ -552,7 +561,7 @@ CATALOGUE = Catalogue(
             prefix="consent",
             uses=(
                 (TableName.DOSSIERS, Access.WRITE),
-                (TableName.KEY_STORE, Access.WRITE),
+                (TableName.KEY_STORE, Access.WRITE),  # data keys; registrations (registered, transferred)
                 (TableName.DIRECTORY, Access.READ),
                 (TableName.ACCESS_LOG, Access.WRITE),
                 (TableName.IDEMPOTENCY, Access.WRITE),
@@ -566,7 +575,7 @@ CATALOGUE = Catalogue(
             prefix="claims",
             uses=(
                 (TableName.DOSSIERS, Access.WRITE),
-                (TableName.KEY_STORE, Access.READ),
+                (TableName.KEY_STORE, Access.READ),  # data keys, the fence; the lookup's registrations
                 (TableName.DIRECTORY, Access.WRITE),
                 (TableName.ACCESS_LOG, Access.WRITE),
                 (TableName.IDEMPOTENCY, Access.WRITE),

@@ -41,7 +41,10 @@ _KEPT: dict[TableName, str] = {
         "until the dossier is erased: at once when consent is withdrawn; "
         "after the retention period once it is closed"
     ),
-    TableName.KEY_STORE: "until the dossier is erased (the data key is destroyed first)",
+    TableName.KEY_STORE: (
+        "until the dossier is erased: its data key is destroyed first, the person's registration and"
+        " its pointer are deleted with the rest of the dossier"
+    ),
     TableName.DIRECTORY: "while the agency or office takes part (no data about people in debt help)",
     TableName.ACCESS_LOG: (
         "a dossier's entries are deleted with the dossier; erasure receipts are kept (no personal data)"
@@ -186,15 +189,19 @@ def render(catalogue: Catalogue = CATALOGUE) -> str:
     ]
     if key_store is not None:
         lines.append(
-            f"- the key store's point-in-time recovery ({_days(key_store.pitr_days)}): the one place a "
-            "destroyed data key survives; a restore within this window could open the backups below, "
-            "after it nothing can."
+            f"- the key store's point-in-time recovery ({_days(key_store.pitr_days)}; the key store has "
+            "no stream): the one place a destroyed data key survives, and the erased person's "
+            "registration (the keyed hash of their national number, their dossier id, the agency). A "
+            "restore within this window could open the backups below, and with the pseudonym key (which "
+            "is kept) and a national number tell that the person was in debt help; after it nothing can."
         )
     for table in catalogue.tables:
         if table.personal_data and table.stream:
             lines.append(
                 f"- the `{table.name.value}` table's stream ({STREAM_RETENTION_HOURS} h) and point-in-time "
-                f"recovery ({_days(table.pitr_days)}): ciphertext of the erased dossier."
+                f"recovery ({_days(table.pitr_days)}): ciphertext of the erased dossier, with its ids, "
+                "states, dates and amounts; nothing that names the person in clear, and neither their "
+                "national number nor its keyed hash."
             )
     for bucket in catalogue.buckets:
         for short in bucket.short_lived:

@@ -143,6 +143,7 @@ class OpenedRead:
             messages=[message_from_item(item, key) for item in partition.message_items],
             attachments=attachments,
             mails=mails,
+            transfer=partition.transfer.opened(key) if partition.transfer else None,
         )
 
 
@@ -591,7 +592,7 @@ def transfer_dossier(dossier_id: str) -> Response:
     detail = f"from:{before.agency_id} to:{after.agency_id}"
     log = entry(who, dossier_id, Action.TRANSFERRED, Purpose.TRANSFER, at=utc_now(), detail=detail)
     try:
-        store.transfer(before, after, partition.person_key, log)
+        store.transfer(before, after, command.reason, log)
     except ChangedMeanwhile:
         raise Problem(
             409,

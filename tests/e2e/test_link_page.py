@@ -444,7 +444,7 @@ def test_an_attachment_downloads_for_the_agency_until_the_erasure_and_a_late_upl
     answer = form_post(answer_url(stack, notice.mail.token), {"type": "notice_ack", "upload_id": upload_id})
     assert answer.status_code in (404, 410)  # the link opens nothing any more
     assert replies_in(stack, dossier_id) == []
-    erase(ErasureRequest(dossier_id, "ocmw-gent", None, ErasureReason.CONSENT_WITHDRAWN, utc_now()))
+    erase(ErasureRequest(dossier_id, "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, utc_now()))
     assert objects_of(stack, dossier_id) == {}
 
 

@@ -96,9 +96,12 @@ def test_personal_data_is_stored_only_sealed_and_hashed(stack: RunningStack) -> 
     assert number not in dump
     assert "Distinctivename" not in dump
     assert "Veldstraat" not in dump
-    persons = [i for i in stack.table_items("RESPITE_TABLE_DOSSIERS") if i["PK"]["S"].startswith("PERSON#")]
-    assert persons, "the registration is indexed by the national number's keyed hash"
+    # the registration is indexed by the national number's keyed hash, in the key store only
+    assert all(not i["PK"]["S"].startswith("PERSON#") for i in stack.table_items("RESPITE_TABLE_DOSSIERS"))
+    persons = [i for i in stack.table_items("RESPITE_TABLE_KEY_STORE") if i["PK"]["S"].startswith("PERSON#")]
+    assert persons
     assert all(len(i["PK"]["S"].removeprefix("PERSON#")) == 64 for i in persons)
+    assert number not in json.dumps(stack.table_items("RESPITE_TABLE_KEY_STORE"), default=str)
 
 
 def test_the_same_person_twice_at_one_agency_is_a_conflict(stack: RunningStack) -> None:

@@ -162,7 +162,7 @@ def test_an_upload_after_the_erasure_is_found_by_erasing_again() -> None:
         documents.document_key("D-LATE", "consent-form", "U1"), DocumentType.PDF
     )
     documents.download_url(documents.document_key("D-LATE", "consent-form", "U0"), key, "form.pdf")
-    request = ErasureRequest("D-LATE", "ocmw-gent", "PERSON#x", ErasureReason.CONSENT_WITHDRAWN, NOW)
+    request = ErasureRequest("D-LATE", "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, NOW)
     erase(request, lambda: NOW)
     assert objects() == {}  # the document and its download copy
 

@@ -347,7 +347,6 @@ def erase_now(stage: Stage, dossier_id: str, agency_id: str) -> list[dict[str, A
         ErasureRequest(
             dossier_id=dossier_id,
             agency_id=agency_id,
-            person_key=None,
             reason=ErasureReason.RETENTION_ENDED,
             requested_at=utc_now(),
         ),

@@ -23,6 +23,7 @@ from respite_core.store.data_keys import DataKeys
 from respite_core.store.dossier_items import claim_item, inbox_item, message_item
 from respite_core.store.erasure_receipts import ErasureReceipts, receipt_subject
 from respite_core.store.pseudonyms import pseudonym_key
+from respite_core.store.registrations import Registrations
 from respite_core.store.table import Table, write_together
 from respite_infra.catalogue import CATALOGUE, ERASE_DOSSIERS
 from respite_infra.local.handlers import LambdaContext
@@ -76,7 +77,6 @@ def a_dossier(dossier_id: str, *, state: str = "withdrawn") -> ErasureRequest:
         "agency_id": "ocmw-gent",
         "state": state,
         "opened_at": to_iso(NOW - timedelta(days=90)),
-        "person_key": person_key,
     }
     notice = Message(
         message_id=f"{dossier_id}-notice",
@@ -115,14 +115,7 @@ def a_dossier(dossier_id: str, *, state: str = "withdrawn") -> ErasureRequest:
                     "person": key.seal("person", json.dumps(PERSON)),
                 }
             ),
-            dossiers.put_op(
-                {
-                    "PK": person_key,
-                    "SK": table_keys.agency("ocmw-gent"),
-                    "entity": "registration",
-                    "dossier_id": dossier_id,
-                }
-            ),
+            *Registrations().register_ops(person_key, "ocmw-gent", dossier_id),
             dossiers.put_op(claim_item(claim, key, agency_id="ocmw-gent", received_at=NOW)),
             dossiers.put_op(message_item(notice, key, agency_id="ocmw-gent", office_id="vanhove")),
             dossiers.put_op(inbox_item(notice, "vanhove", "2026-09-01")),
@@ -167,7 +160,7 @@ def a_dossier(dossier_id: str, *, state: str = "withdrawn") -> ErasureRequest:
         TableName=locate(TableName.IDEMPOTENCY), Item={"id": {"S": record}, "data": {"S": json.dumps(PERSON)}}
     )
     idempotency_records.remember(dossier_id, record)
-    return ErasureRequest(dossier_id, "ocmw-gent", person_key, ErasureReason.CONSENT_WITHDRAWN, NOW)
+    return ErasureRequest(dossier_id, "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, NOW)
 
 
 def everything(*, but: tuple[QueueName, ...] = ()) -> str:
@@ -219,9 +212,10 @@ def test_erasure_leaves_nothing_of_the_dossier_anywhere_but_a_receipt() -> None:
     assert receipt.completed_at is not None
     assert receipt.completed_at > receipt.started_at == NOW
     assert receipt.reason is ErasureReason.CONSENT_WITHDRAWN
-    # partition: meta, person, claim, notice, token pointer, mail, idempotency pointer (7);
-    # elsewhere: registration, inbox copy, token, token-for, 2 feed items, 2 log entries, record (9)
-    assert (receipt.items, receipt.objects, receipt.offices_told) == (16, 2, 1)
+    # partition: meta, person, claim, notice, token pointer, mail, idempotency pointer, and the key
+    # store's pointer to the registration (8); elsewhere: the registration (key store), inbox copy,
+    # token, token-for, 2 feed items, 2 log entries, record (9)
+    assert (receipt.items, receipt.objects, receipt.offices_told) == (17, 2, 1)
     assert receipt.subject == receipt_subject("D-ERASE-1")
     assert ErasureReceipts().find("D-ERASE-1") == receipt
     assert ErasureReceipts().on(NOW.date()) == [receipt]
@@ -265,7 +259,7 @@ def test_a_cascade_that_crashes_half_way_completes_when_run_again() -> None:
 
     assert receipt.complete
     assert receipt.started_at == NOW
-    assert (receipt.items, receipt.objects) == (16, 2)  # counted before anything was deleted
+    assert (receipt.items, receipt.objects) == (17, 2)  # counted before anything was deleted
     assert "D-CRASH" not in everything(but=TOLD).replace(receipt.subject, "")
 
 
@@ -317,7 +311,6 @@ def ttl_remove(dossier_id: str, sequence: str) -> dict[str, Any]:
         "dossier_id": {"S": dossier_id},
         "agency_id": {"S": "ocmw-gent"},
         "state": {"S": "closed"},
-        "person_key": {"S": table_keys.person("pseudonym-of-" + dossier_id)},
         "expires_at": {"N": str(expires)},
     }
     return {
@@ -432,7 +425,6 @@ def withdrawal_record(dossier_id: str, sequence: str) -> dict[str, Any]:
         "entity": {"S": "dossier"},
         "dossier_id": {"S": dossier_id},
         "agency_id": {"S": "ocmw-gent"},
-        "person_key": {"S": table_keys.person("pseudonym-of-" + dossier_id)},
         "state": {"S": "withdrawn"},
         "withdrawn_at": {"S": to_iso(NOW)},
     }

@@ -281,7 +281,7 @@ def test_a_forbidden_attachment_is_refused_and_the_mail_still_linked(wired: dict
 
 
 def erasure_of(dossier_id: str) -> ErasureRequest:
-    return ErasureRequest(dossier_id, "ocmw-gent", None, ErasureReason.CONSENT_WITHDRAWN, NOW)
+    return ErasureRequest(dossier_id, "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, NOW)
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,8 @@ from respite_core.store.dossier_items import (
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of, to_dynamo
 from respite_core.store.listing import Partition, listing
-from respite_core.store.pseudonyms import pseudonym, pseudonym_key
+from respite_core.store.pseudonyms import pseudonym_key
+from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
@@ -280,8 +281,8 @@ class ClaimsStore:
     # --- lookups ----------------------------------------------------------------------------------
 
     def registrations(self, country: str, compact_number: str) -> list[Item]:
-        person = table_keys.person(pseudonym(country, compact_number, pseudonym_key()))
-        return self._dossiers.query_partition(person)
+        """The person's registrations, one per agency (in the key store, by their pseudonym)."""
+        return Registrations().of_person(person_key(country, compact_number))
 
     def dossier_summary(self, dossier_id: str) -> Dossier | None:
         item = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)

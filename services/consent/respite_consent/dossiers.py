@@ -16,6 +16,7 @@ from respite_consent.models import (
     MailView,
     MessageView,
     PendingReply,
+    TransferView,
 )
 from respite_core.domain import (
     Claim,
@@ -168,6 +169,15 @@ def mail_views(mails: Sequence[StoredMail], attachments: Sequence[StoredAttachme
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """The dossier's latest transfer, its reason opened."""
+
+    from_agency_id: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class DossierContents:
     """Everything the dossier partition holds, parsed; the person already opened."""
 
@@ -178,6 +188,7 @@ class DossierContents:
     messages: Sequence[Message]
     attachments: Sequence[StoredAttachment] = ()
     mails: Sequence[StoredMail] = ()
+    transfer: Transfer | None = None
 
 
 def view(contents: DossierContents, today: date) -> DossierView:
@@ -211,4 +222,13 @@ def view(contents: DossierContents, today: date) -> DossierView:
             for m in sorted(contents.messages, key=lambda m: (m.created_at, m.message_id))
         ],
         mails=mail_views(contents.mails, contents.attachments),
+        transferred=transfer_view(contents.transfer),
+    )
+
+
+def transfer_view(transfer: Transfer | None) -> TransferView | None:
+    if transfer is None:
+        return None
+    return TransferView(
+        from_agency_id=transfer.from_agency_id, transferred_at=transfer.at, reason=transfer.reason
     )

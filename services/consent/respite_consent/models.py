@@ -185,6 +185,14 @@ class ConsentRecord(Answer):
     withdrawn_at: datetime | None = None
 
 
+class TransferView(Answer):
+    """The dossier's latest move to this agency: from where, when, and the operator's reason."""
+
+    from_agency_id: str
+    transferred_at: datetime
+    reason: str
+
+
 class DossierView(Answer):
     dossier_id: str
     agency_id: str
@@ -204,6 +212,7 @@ class DossierView(Answer):
     pending_replies: list[PendingReply]
     messages: list[MessageView]
     mails: list[MailView] = Field(default_factory=list)
+    transferred: TransferView | None = None
 
 
 # --- changing -----------------------------------------------------------------------------------
@@ -231,7 +240,9 @@ class ConsentWithdrawn(Answer):
 
 class TransferDossier(Request):
     to_agency_id: EntityId
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="why the dossier moves; kept sealed with the dossier's data key, shown to the new agency"
+    )
 
 
 class DossierTransferred(Answer):

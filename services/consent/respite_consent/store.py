@@ -2,27 +2,30 @@
 
 Registration is one transaction over the dossier table and the key store: the data key, the
 dossier, the sealed person, the consent evidence and the person's registration at this agency
-(keyed by the pseudonym) are written together or not at all. The registration item's condition
-makes a second registration of the same person at the same agency fail, without a scan.
+(keyed by the pseudonym, in the key store: `respite_core.store.registrations`) are written together
+or not at all. The registration item's condition makes a second registration of the same person at
+the same agency fail, without a scan. Nothing in the dossier table names the pseudonym.
 
 Every change of a dossier is one transaction that also appends its access-log entry, guarded by
 the state and agency the change was decided on (a concurrent change makes it fail, not overwrite)
 and by the liveness fence: once the dossier's data key is destroyed nothing more is written about
-it (DataKeyDestroyed). Free text a caseworker types about the dossier (the closure's reason) is
-sealed with the dossier's data key like the person, so no item or stream record carries it in clear.
+it (DataKeyDestroyed). Free text typed about the dossier (the closure's and the transfer's reasons)
+is sealed with the dossier's data key like the person, so no item or stream record carries it in
+clear.
 """
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from respite_consent.dossiers import StoredAttachment, StoredMail
+from respite_consent.dossiers import StoredAttachment, StoredMail, Transfer
 from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
-from respite_core.domain import DebtorIdentity, Dossier, DossierState
+from respite_core.domain import Dossier, DossierState
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
@@ -32,12 +35,17 @@ from respite_core.store.dossier_items import attachment_name_field
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.listing import Partition, listing
-from respite_core.store.pseudonyms import pseudonym, pseudonym_key
+from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
 PERSON_FIELD = "person"
 CLOSE_REASON_FIELD = "close_reason"  # the Dossier field, and the field it is sealed under
 SEALED_CLOSE_REASON = "sealed_close_reason"  # the meta item's attribute that holds it
+# the latest transfer, on the meta item: from which agency, when, and why (free text, sealed)
+TRANSFERRED_FROM = "transferred_from"
+TRANSFERRED_AT = "transferred_at"
+TRANSFER_REASON_FIELD = "transfer_reason"  # the field the reason is sealed under
+SEALED_TRANSFER_REASON = "sealed_transfer_reason"
 DOSSIER_INDEX = "GSI1"
 
 
@@ -51,12 +59,11 @@ class ChangedMeanwhile(Exception):
     """The dossier changed between reading and writing (or the target already holds the person)."""
 
 
-def dossier_item(dossier: Dossier, person_key: str) -> Item:
+def dossier_item(dossier: Dossier) -> Item:
     return {
         "PK": table_keys.dossier(dossier.dossier_id),
         "SK": table_keys.DOSSIER_META,
         ENTITY: "dossier",
-        "person_key": person_key,  # the registration item's key (a keyed hash, not the number)
         **_listing_keys(dossier),
         **dossier.model_dump(mode="json", exclude_none=True),
     }
@@ -70,11 +77,32 @@ def _listing_keys(dossier: Dossier) -> Item:
 
 
 @dataclass(frozen=True)
+class SealedTransfer:
+    """The dossier's latest transfer as stored: its reason still sealed."""
+
+    from_agency_id: str
+    at: datetime
+    sealed_reason: str
+
+    def opened(self, key: DataKey) -> Transfer:
+        return Transfer(self.from_agency_id, self.at, key.open(TRANSFER_REASON_FIELD, self.sealed_reason))
+
+
+def _sealed_transfer(meta: Item) -> SealedTransfer | None:
+    if SEALED_TRANSFER_REASON not in meta:
+        return None
+    return SealedTransfer(
+        from_agency_id=str(meta[TRANSFERRED_FROM]),
+        at=parse_iso(str(meta[TRANSFERRED_AT])),
+        sealed_reason=str(meta[SEALED_TRANSFER_REASON]),
+    )
+
+
+@dataclass(frozen=True)
 class DossierPartition:
     """Every live item of one dossier, from one Query."""
 
     dossier: Dossier
-    person_key: str
     sealed_person: str | None
     consent: ConsentRecord | None
     claim_items: Sequence[Item]  # sealed in parts: open with the dossier's data key
@@ -82,6 +110,7 @@ class DossierPartition:
     attachment_items: Sequence[Item] = ()  # documents offices attached to replies (API, link page)
     mail_items: Sequence[Item] = ()  # offices' answers by email (sealed), with their documents
     sealed_close_reason: str | None = None
+    transfer: SealedTransfer | None = None  # the latest transfer, if any
 
 
 def opened_dossier(partition: DossierPartition, key: DataKey) -> Dossier:
@@ -141,19 +170,21 @@ class DossierStore:
         self._dossiers = Table(TableName.DOSSIERS)
         self._keys = DataKeys()
         self._log = AccessLog()
+        self._registrations = Registrations()
 
     # --- registering ----------------------------------------------------------------------------
 
     def register(self, new: NewDossier, log: AccessEntry) -> None:
         dossier = new.dossier
         dossier_pk = table_keys.dossier(dossier.dossier_id)
-        person_pk = self.person_key(new.person)
-        self._refuse_second_registration(person_pk, dossier.agency_id)  # the transaction re-checks it
+        number = new.person.national_number
+        person = person_key(number.country.value, number.compact)
+        self._refuse_second_registration(person, dossier.agency_id)  # the transaction re-checks it
         key = self._keys.generate(dossier.dossier_id)
         sealed_person = key.seal(PERSON_FIELD, new.person.model_dump_json())
         operations = [
             self._keys.store_op(key),
-            self._dossiers.put_op(dossier_item(dossier, person_pk), unless_exists=True),
+            self._dossiers.put_op(dossier_item(dossier), unless_exists=True),
             self._dossiers.put_op(
                 {
                     "PK": dossier_pk,
@@ -167,31 +198,19 @@ class DossierStore:
                 | new.consent.model_dump(mode="json")
             ),
             self._log.append_op(log),
-            self._dossiers.put_op(
-                {
-                    "PK": person_pk,
-                    "SK": table_keys.agency(dossier.agency_id),
-                    ENTITY: "registration",
-                    "dossier_id": dossier.dossier_id,
-                },
-                unless_exists=True,
-            ),
+            *self._registrations.register_ops(person, dossier.agency_id, dossier.dossier_id),
         ]
         try:
             write_together(operations)
         except TransactionConflict as conflict:
             if conflict.reasons[-1] == "ConditionalCheckFailed":  # registered concurrently
-                self._refuse_second_registration(person_pk, dossier.agency_id)
+                self._refuse_second_registration(person, dossier.agency_id)
             raise
 
-    def person_key(self, person: DebtorIdentity) -> str:
-        number = person.national_number
-        return table_keys.person(pseudonym(number.country.value, number.compact, pseudonym_key()))
-
-    def _refuse_second_registration(self, person_pk: str, agency_id: str) -> None:
-        existing = self._dossiers.get(person_pk, table_keys.agency(agency_id))
+    def _refuse_second_registration(self, person: str, agency_id: str) -> None:
+        existing = self._registrations.dossier_at(person, agency_id)
         if existing is not None:
-            raise AlreadyRegistered(existing["dossier_id"])
+            raise AlreadyRegistered(existing)
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -212,7 +231,6 @@ class DossierStore:
         consent = by_kind.get("consent", [])
         return DossierPartition(
             dossier=model_of(Dossier, meta[0]),
-            person_key=str(meta[0]["person_key"]),
             sealed_person=str(person[0][PERSON_FIELD]) if person else None,
             consent=model_of(ConsentRecord, consent[0]) if consent else None,
             claim_items=by_kind.get("claim", []),
@@ -220,6 +238,7 @@ class DossierStore:
             attachment_items=by_kind.get("attachment", []),
             mail_items=by_kind.get("mail", []),
             sealed_close_reason=str(meta[0][SEALED_CLOSE_REASON]) if SEALED_CLOSE_REASON in meta[0] else None,
+            transfer=_sealed_transfer(meta[0]),
         )
 
     def data_key(self, dossier_id: str) -> DataKey:
@@ -285,25 +304,21 @@ class DossierStore:
         except TransactionConflict:
             raise ChangedMeanwhile from None
 
-    def transfer(self, before: Dossier, after: Dossier, person_key: str, log: AccessEntry) -> None:
-        """Move the dossier and the person's registration to the new agency in one transaction."""
-        self.change(
-            before,
-            after,
-            log,
-            self._dossiers.delete_op(
-                person_key, table_keys.agency(before.agency_id), expected={"dossier_id": before.dossier_id}
-            ),
-            self._dossiers.put_op(
-                {
-                    "PK": person_key,
-                    "SK": table_keys.agency(after.agency_id),
-                    ENTITY: "registration",
-                    "dossier_id": after.dossier_id,
-                },
-                unless_exists=True,
-            ),
-        )
+    def transfer(self, before: Dossier, after: Dossier, reason: str, log: AccessEntry) -> None:
+        """Move the dossier and the person's registration (in the key store) to the new agency in
+        one transaction. The transfer's reason is free text: kept on the meta item sealed with the
+        dossier's data key, for the new agency (DataKeyDestroyed when the key is gone)."""
+        key = self._keys.open(before.dossier_id)
+        person = self._registrations.person_of(before.dossier_id)
+        if person is None:  # its registration is gone: the dossier is being erased
+            raise ChangedMeanwhile
+        record = {
+            TRANSFERRED_FROM: before.agency_id,
+            TRANSFERRED_AT: to_iso(log.at),
+            SEALED_TRANSFER_REASON: key.seal(TRANSFER_REASON_FIELD, reason),
+        }
+        moves = self._registrations.move_ops(person, before.dossier_id, before.agency_id, after.agency_id)
+        self.change(before, after, log, *moves, also=record)
 
     def data_key_exists(self, dossier_id: str) -> bool:
         return self._keys.exists(dossier_id)

@@ -2,7 +2,9 @@
 
 The dossier table is single-table: one partition per dossier (`DOSSIER#<id>`) holds the dossier,
 the sealed person, the consent evidence, claims and messages, so the dossier view is one Query.
-Lookups that must not reveal a national number use its keyed hash (`PERSON#<pseudonym>`).
+Lookups that must not reveal a national number use its keyed hash (`PERSON#<pseudonym>`): the
+person's registrations live in the key store, not here, so no stream record or backup of the dossier
+table links a pseudonym to a dossier.
 """
 
 DOSSIER_META = "META"
@@ -23,8 +25,15 @@ def office(office_id: str) -> str:
 
 
 def person(pseudonym: str) -> str:
-    """The registration of one person at one agency: PK person(pseudonym), SK agency(agency_id)."""
+    """The registration of one person at one agency, in the key store: PK person(pseudonym), SK
+    agency(agency_id)."""
     return f"PERSON#{pseudonym}"
+
+
+def registration_of(dossier_id: str) -> str:
+    """The key store's pointer from a dossier to its person's registrations (PK = SK; attribute
+    `person_key`): what lets a transfer move them and an erasure find them once the key is gone."""
+    return f"REGISTERED#{dossier_id}"
 
 
 def agency_dossier_listing(opened_at_iso: str, dossier_id: str) -> str:

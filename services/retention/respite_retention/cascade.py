@@ -1,13 +1,14 @@
 """The erasure cascade: everything about one dossier, everywhere, then a receipt.
 
 1. destroy the data key (crypto-shredding: every copy not yet deleted is unreadable from here on);
-2. find everything: the dossier's partition, what it points to (registration, reference tokens,
-   per-message delivery records, idempotency records), the items of other partitions that name it
-   (the agency's feed and claim receipts, the offices' inboxes and webhook deliveries, its access
-   log), its documents and raw inbound mail;
+2. find everything: the dossier's partition, what it points to (its person's registrations and
+   their pointer in the key store, reference tokens, per-message delivery records, idempotency
+   records), the items of other partitions that name it (the agency's feed and claim receipts, the
+   offices' inboxes and webhook deliveries, its access log), its documents and raw inbound mail;
 3. file the receipt with those counts (or find the one an interrupted run filed);
 4. queue a `termination` (ids only) for each office the agency wrote to;
-5. delete the objects, then the items elsewhere, then the partition, its meta item last;
+5. delete the objects, then the items elsewhere, then the partition (with the registrations'
+   pointer), its meta item last;
 6. search again, and delete what arrived meanwhile (an upload to the incoming prefix, say: the fence
    keeps items from being written once the key is gone, but not S3 objects), until nothing is left;
 7. mark the receipt complete, at the time the last store was found clean.
@@ -23,6 +24,7 @@ from datetime import datetime
 from respite_core import table_keys
 from respite_core.erasure import ErasureReceipt
 from respite_core.ids import utc_now
+from respite_core.resources import TableName
 from respite_core.store.erasure_receipts import ErasureReceipts, receipt_subject
 from respite_core.store.items import ENTITY
 from respite_retention.erasure import (
@@ -35,6 +37,7 @@ from respite_retention.erasure import (
     partition_keys,
     partitions_to_search,
     raw_mail_keys,
+    registration_pointer,
     terminations,
 )
 from respite_retention.store import ErasureStore
@@ -56,14 +59,17 @@ def find(request: ErasureRequest, store: ErasureStore) -> Found:
     items = store.partition(request.dossier_id)
     meta = next((i for i in items if i.get(ENTITY) == "dossier"), None)
     agency_id = str(meta["agency_id"]) if meta else request.agency_id
-    person_key = str(meta["person_key"]) if meta and meta.get("person_key") else request.person_key
     offices = sorted(set(offices_of(items)) | {str(i["office_id"]) for i in items if i.get("office_id")})
-    elsewhere = store.existing(derived_keys(items, agency_id=agency_id, person_key=person_key))
+    elsewhere = store.existing(derived_keys(items))
+    person = store.registered_person(request.dossier_id)
+    if person is not None:  # the person's registrations, at whichever agency the dossier is now
+        elsewhere += store.items_about(TableName.KEY_STORE, person, request.dossier_id)
     agencies = agencies_involved(store.access_entries(request.dossier_id), agency_id)
     for table, pk in partitions_to_search(request.dossier_id, agencies=agencies, offices=offices):
         elsewhere += store.items_about(table, pk, request.dossier_id)
     objects = store.documents(request.dossier_id) + store.existing_objects(raw_mail_keys(items))
-    return Found(partition_keys(items), elsewhere, objects, offices_of(items))
+    pointer = registration_pointer(request.dossier_id) if person is not None else None
+    return Found(partition_keys(items, pointer), elsewhere, objects, offices_of(items))
 
 
 # How often the cascade searches again for what arrived while it deleted before it gives up (and the

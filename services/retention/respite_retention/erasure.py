@@ -33,7 +33,6 @@ class ErasureRequest:
 
     dossier_id: str
     agency_id: str
-    person_key: str | None  # the person's registration item at the agency (a keyed hash)
     reason: ErasureReason
     requested_at: datetime
 
@@ -66,7 +65,6 @@ def _request(meta: Image, reason: ErasureReason, requested_at: str) -> ErasureRe
     return ErasureRequest(
         dossier_id=str(meta["dossier_id"]),
         agency_id=str(meta["agency_id"]),
-        person_key=str(meta["person_key"]) if meta.get("person_key") else None,
         reason=reason,
         requested_at=parse_iso(requested_at) if requested_at else datetime.now(UTC),
     )
@@ -101,12 +99,10 @@ def offices_of(partition: Iterable[Item]) -> list[str]:
     )
 
 
-def derived_keys(partition: Iterable[Item], *, agency_id: str, person_key: str | None) -> list[ItemKey]:
-    """What the partition points to in other places: the person's registration at the agency, the
-    reference tokens and the per-message records of the deliveries table, the idempotency records."""
+def derived_keys(partition: Iterable[Item]) -> list[ItemKey]:
+    """What the partition points to in other places: the reference tokens and the per-message
+    records of the deliveries table, the idempotency records."""
     keys: list[ItemKey] = []
-    if person_key:
-        keys.append(ItemKey(TableName.DOSSIERS, person_key, table_keys.agency(agency_id)))
     for item in partition:
         entity, sk = item.get(ENTITY), str(item["SK"])
         if entity == "reference_token":
@@ -130,11 +126,22 @@ def raw_mail_keys(partition: Iterable[Item]) -> list[ObjectKey]:
     ]
 
 
-def partition_keys(partition: Iterable[Item]) -> list[ItemKey]:
+def partition_keys(partition: Iterable[Item], pointer: ItemKey | None = None) -> list[ItemKey]:
     """The dossier's own items, its meta item last: until the very end, a redelivered erasure still
-    finds the dossier (its agency, its person's registration) and can finish what was left."""
+    finds the dossier (its agency) and can finish what was left. With them the key store's `pointer`
+    to the person's registrations, if it is still there: deleted with the partition, after the
+    registrations it points to (those are deleted with what lies elsewhere), so a run interrupted
+    before that still finds them."""
     keys = [ItemKey(TableName.DOSSIERS, str(i["PK"]), str(i["SK"])) for i in partition]
+    if pointer is not None:
+        keys.append(pointer)
     return sorted(keys, key=lambda k: k.sk == table_keys.DOSSIER_META)
+
+
+def registration_pointer(dossier_id: str) -> ItemKey:
+    """The key store's pointer from the dossier to its person's registrations."""
+    key = table_keys.registration_of(dossier_id)
+    return ItemKey(TableName.KEY_STORE, key, key)
 
 
 def agencies_involved(access_entries: Iterable[Item], current: str) -> list[str]:

@@ -21,6 +21,7 @@ from respite_core.store.data_keys import DataKeys
 from respite_core.store.documents import dossier_prefixes
 from respite_core.store.idempotency_records import RECORD_KEY
 from respite_core.store.items import Item, to_dynamo
+from respite_core.store.registrations import Registrations
 from respite_core.store.table import Table
 from respite_retention.erasure import ERASURE_REQUESTED, ItemKey, ObjectKey, OfficeTermination
 
@@ -38,6 +39,10 @@ class ErasureStore:
         return Table(TableName.DOSSIERS).query(
             "PK = :pk", {":pk": table_keys.dossier(dossier_id)}, consistent=True, include_expired=True
         )
+
+    def registered_person(self, dossier_id: str) -> str | None:
+        """The key of the person's registrations (the key store's pointer), None once it is gone."""
+        return Registrations().person_of(dossier_id)
 
     def access_entries(self, dossier_id: str) -> list[Item]:
         return Table(TableName.ACCESS_LOG).query_partition(table_keys.access_log(dossier_id))

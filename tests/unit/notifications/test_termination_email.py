@@ -156,7 +156,6 @@ def test_the_retention_services_message_reads_as_a_termination_keyed_without_the
     request = ErasureRequest(
         dossier_id="01JDOSSIER",
         agency_id="ocmw-gent",
-        person_key=None,
         reason=ErasureReason.RETENTION_ENDED,
         requested_at=datetime(2026, 11, 22, tzinfo=UTC),
     )

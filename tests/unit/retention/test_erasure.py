@@ -21,6 +21,7 @@ from respite_retention.erasure import (
     offices_of,
     partition_keys,
     raw_mail_keys,
+    registration_pointer,
     terminations,
 )
 
@@ -31,7 +32,6 @@ META = {
     "entity": "dossier",
     "dossier_id": "D1",
     "agency_id": "ocmw-gent",
-    "person_key": "PERSON#abc",
 }
 
 
@@ -40,7 +40,7 @@ def test_withdrawal_asks_for_erasure_once() -> None:
 
     request = erasure_requested("MODIFY", META | {"state": "notified"}, new, None)
 
-    assert request == ErasureRequest("D1", "ocmw-gent", "PERSON#abc", ErasureReason.CONSENT_WITHDRAWN, NOW)
+    assert request == ErasureRequest("D1", "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, NOW)
     # a later change of a withdrawn dossier (e.g. the sweeper's) is not a second withdrawal
     assert erasure_requested("MODIFY", new, new | {"x": 1}, None) is None
 
@@ -84,6 +84,15 @@ def test_the_meta_item_is_deleted_last() -> None:
     assert len(keys) == 3
 
 
+def test_the_registrations_pointer_goes_with_the_partition_before_the_meta_item() -> None:
+    partition = [META, {"PK": "DOSSIER#D1", "SK": "PERSON"}]
+
+    keys = partition_keys(partition, registration_pointer("D1"))
+
+    assert keys[-1] == ItemKey(TableName.DOSSIERS, "DOSSIER#D1", "META")
+    assert ItemKey(TableName.KEY_STORE, "REGISTERED#D1", "REGISTERED#D1") in keys[:-1]
+
+
 def test_what_the_partition_points_to_elsewhere() -> None:
     partition = [
         META,
@@ -114,11 +123,10 @@ def test_what_the_partition_points_to_elsewhere() -> None:
         },
     ]
 
-    keys = derived_keys(partition, agency_id="ocmw-gent", person_key="PERSON#abc")
+    keys = derived_keys(partition)
 
     assert sorted(keys) == sorted(
         [
-            ItemKey(TableName.DOSSIERS, "PERSON#abc", table_keys.agency("ocmw-gent")),
             ItemKey(TableName.DELIVERIES, "TOKEN#h1", "TOKEN#h1"),
             ItemKey(TableName.IDEMPOTENCY, "http#r1", None),
             ItemKey(TableName.DELIVERIES, "EMAIL#m1", "EMAIL#m1"),
@@ -150,7 +158,7 @@ def test_a_kept_mail_linked_or_quarantined_points_to_its_raw_mime() -> None:
 
 
 def test_terminations_carry_ids_and_the_reason_only_and_are_stable() -> None:
-    request = ErasureRequest("D1", "ocmw-gent", "PERSON#abc", ErasureReason.CONSENT_WITHDRAWN, NOW)
+    request = ErasureRequest("D1", "ocmw-gent", ErasureReason.CONSENT_WITHDRAWN, NOW)
 
     first, again = terminations(request, ["lambert", "vanhove"]), terminations(request, ["vanhove"])
 
