@@ -443,7 +443,7 @@ def statement_csv(dossier_id: str) -> Response:
     """One row a claim with its creditor's name, company number and address; `;` between cells,
     amounts in euros with the decimal separator of the language. Logged as the JSON is."""
     statement = statement_for(dossier_id)
-    return download(as_csv(statement).encode(), CSV, f"statement-of-debts-{dossier_id}.csv", statement)
+    return download(as_csv(statement), CSV, f"statement-of-debts-{dossier_id}.csv", statement)
 
 
 @api.operation(
@@ -481,7 +481,7 @@ def statement_for(dossier_id: str) -> StatementOfDebts:
     )
 
 
-def download(body: bytes, content_type: str, filename: str, statement: StatementOfDebts) -> Response:
+def download(body: bytes | str, content_type: str, filename: str, statement: StatementOfDebts) -> Response:
     headers: dict[str, str | list[str]] = {
         "Content-Type": f"{content_type}; charset=utf-8" if content_type == CSV else content_type,
         "Content-Disposition": f'attachment; filename="{filename}"',
