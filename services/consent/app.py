@@ -19,6 +19,7 @@ from respite_consent.models import (
     ConsentRecord,
     ConsentWithdrawn,
     DocumentDownload,
+    DocumentLanguage,
     DossierClosed,
     DossierPage,
     DossierRegistered,
@@ -34,9 +35,7 @@ from respite_consent.models import (
     RequestFormUpload,
     SignedForm,
     StatementOfDebts,
-    StatementQuery,
     SubjectAccessExport,
-    SubjectAccessQuery,
     TransferDossier,
 )
 from respite_consent.models import CloseDossier as CloseRequest
@@ -365,7 +364,7 @@ def subject_access_json(dossier_id: str) -> Response:
     "GET",
     "/dossiers/{dossier_id}/subject-access.pdf",
     summary="The subject-access export as a PDF in the person's language",
-    query=SubjectAccessQuery,
+    query=DocumentLanguage,
     responses={200: None},
     response_type=PDF,
     problems=(404, 410, 422),
@@ -374,15 +373,10 @@ def subject_access_json(dossier_id: str) -> Response:
 def subject_access_pdf(dossier_id: str) -> Response:
     """The subject-access export laid out for the person, in Dutch, French or English: the language
     they consented in, or `lang`. Send `Accept: application/pdf`. Logged as the JSON export is."""
-    wanted = query_params(api.request, SubjectAccessQuery)
+    wanted = query_params(api.request, DocumentLanguage)
     export = subject_access_export(dossier_id, wanted.lang)
-    return Response(
-        body=render_pdf(export, export.language),
-        status_code=200,
-        headers={
-            "Content-Type": PDF,
-            "Content-Disposition": f'attachment; filename="subject-access-{dossier_id}.pdf"',
-        },
+    return download(
+        render_pdf(export, export.language), PDF, f"subject-access-{dossier_id}.pdf", export.language
     )
 
 
@@ -416,7 +410,7 @@ CSV = "text/csv"
     "GET",
     "/dossiers/{dossier_id}/statement-of-debts",
     summary="Every known debt of the person, by creditor, with the creditors' names and places",
-    query=StatementQuery,
+    query=DocumentLanguage,
     responses={200: StatementOfDebts},
     problems=(404, 410, 422),
     roles=AGENCY_STAFF,
@@ -433,7 +427,7 @@ def statement_json(dossier_id: str) -> Response:
     "GET",
     "/dossiers/{dossier_id}/statement-of-debts.csv",
     summary="The statement of debts as CSV: one row a claim",
-    query=StatementQuery,
+    query=DocumentLanguage,
     responses={200: None},
     response_type=CSV,
     problems=(404, 410, 422),
@@ -443,14 +437,14 @@ def statement_csv(dossier_id: str) -> Response:
     """One row a claim with its creditor's name, company number and address; `;` between cells,
     amounts in euros with the decimal separator of the language. Logged as the JSON is."""
     statement = statement_for(dossier_id)
-    return download(as_csv(statement), CSV, f"statement-of-debts-{dossier_id}.csv", statement)
+    return download(as_csv(statement), CSV, f"statement-of-debts-{dossier_id}.csv", statement.language)
 
 
 @api.operation(
     "GET",
     "/dossiers/{dossier_id}/statement-of-debts.pdf",
     summary="The statement of debts as a PDF",
-    query=StatementQuery,
+    query=DocumentLanguage,
     responses={200: None},
     response_type=PDF,
     problems=(404, 410, 422),
@@ -460,12 +454,12 @@ def statement_pdf(dossier_id: str) -> Response:
     """The statement laid out for printing, in the person's language or `lang`. Send
     `Accept: application/pdf`. Logged as the JSON is."""
     statement = statement_for(dossier_id)
-    return download(as_pdf(statement), PDF, f"statement-of-debts-{dossier_id}.pdf", statement)
+    return download(as_pdf(statement), PDF, f"statement-of-debts-{dossier_id}.pdf", statement.language)
 
 
 def statement_for(dossier_id: str) -> StatementOfDebts:
     who = caller(api.request)
-    wanted = query_params(api.request, StatementQuery)
+    wanted = query_params(api.request, DocumentLanguage)
     purpose = claimed(who, Purpose.CASE_WORK, dossier_id)
     opened = open_for_reading(who, dossier_id, purpose)
     opened.log(who, Action.STATEMENT_OF_DEBTS, purpose)
@@ -481,11 +475,12 @@ def statement_for(dossier_id: str) -> StatementOfDebts:
     )
 
 
-def download(body: bytes | str, content_type: str, filename: str, statement: StatementOfDebts) -> Response:
+def download(body: bytes | str, content_type: str, filename: str, language: Language) -> Response:
+    """A document to save, in `language`."""
     headers: dict[str, str | list[str]] = {
         "Content-Type": f"{content_type}; charset=utf-8" if content_type == CSV else content_type,
         "Content-Disposition": f'attachment; filename="{filename}"',
-        "Content-Language": statement.language.value,
+        "Content-Language": language.value,
     }
     return Response(body=body, status_code=200, headers=headers)
 

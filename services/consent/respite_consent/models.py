@@ -341,9 +341,11 @@ class AccessLogPage(Answer):
 # --- the subject-access export (GDPR art. 15) -------------------------------------------------------
 
 
-class SubjectAccessQuery(Request):
+class DocumentLanguage(Request):
+    """The language of a document made for the person (the subject-access export, the statement)."""
+
     lang: Language | None = Field(
-        default=None, description="the PDF's language; default: the language the person consented in"
+        default=None, description="the document's language; default: the language the person consented in"
     )
 
 
@@ -450,12 +452,6 @@ ConsentRecord.model_rebuild()
 
 
 # --- the statement of debts -----------------------------------------------------------------------------
-
-
-class StatementQuery(Request):
-    lang: Language | None = Field(
-        default=None, description="the statement's language; default: the language the person consented in"
-    )
 
 
 class StatementCreditor(HeldCreditor):
