@@ -17,6 +17,7 @@ from respite_consent.models import (
     MessageView,
     PendingReply,
     TransferView,
+    facts_of,
 )
 from respite_core.domain import (
     Claim,
@@ -194,20 +195,8 @@ class DossierContents:
 def view(contents: DossierContents, today: date) -> DossierView:
     dossier, claims = contents.dossier, contents.claims
     return DossierView(
-        **dossier.model_dump(
-            include={
-                "dossier_id",
-                "agency_id",
-                "state",
-                "opened_at",
-                "agency_reference",
-                "standstill_starts_on",
-                "standstill_ends_on",
-                "closed_at",
-                "close_reason",
-                "retention_ends_at",
-            }
-        ),
+        **facts_of(dossier),
+        agency_id=dossier.agency_id,
         person=contents.person,
         consent=contents.consent,
         creditors=creditors(claims),

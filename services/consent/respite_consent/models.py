@@ -14,6 +14,7 @@ from respite_core.domain import (
     CreditorClass,
     DebtorIdentity,
     Direction,
+    Dossier,
     DossierState,
     Enforcement,
     EntityId,
@@ -193,9 +194,10 @@ class TransferView(Answer):
     reason: str
 
 
-class DossierView(Answer):
+class DossierFacts(Answer):
+    """Where a dossier stands: what the dossier view and the subject-access export both show."""
+
     dossier_id: str
-    agency_id: str
     state: DossierState
     opened_at: datetime
     agency_reference: str | None = None
@@ -204,6 +206,14 @@ class DossierView(Answer):
     closed_at: datetime | None = None
     close_reason: str | None = None
     retention_ends_at: datetime | None = None
+
+
+def facts_of(dossier: Dossier) -> dict[str, object]:
+    return dossier.model_dump(include=set(DossierFacts.model_fields))
+
+
+class DossierView(DossierFacts):
+    agency_id: str
     person: DebtorIdentity
     consent: ConsentRecord
     creditors: list[CreditorView]
@@ -419,7 +429,7 @@ class OfficeTold(Answer):
     messages_sent: int
 
 
-class SubjectAccessExport(Answer):
+class SubjectAccessExport(DossierFacts):
     """Everything Respite holds about the person of one dossier, for the agency to hand over (GDPR
     art. 15): the person, the consent, the claims by creditor, the messages with their contents, the
     documents (listed), the offices told, and every access to the dossier."""
@@ -428,15 +438,6 @@ class SubjectAccessExport(Answer):
     language: Language = Field(description="the person's language (the one they consented in)")
     agency_id: str
     agency_name: str
-    dossier_id: str
-    state: DossierState
-    opened_at: datetime
-    agency_reference: str | None = None
-    standstill_starts_on: date | None = None
-    standstill_ends_on: date | None = None
-    closed_at: datetime | None = None
-    close_reason: str | None = None
-    retention_ends_at: datetime | None = None
     person: DebtorIdentity
     consent: ConsentRecord
     creditors: list[HeldCreditor]

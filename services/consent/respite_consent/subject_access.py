@@ -16,6 +16,7 @@ from respite_consent.models import (
     HeldMessage,
     OfficeTold,
     SubjectAccessExport,
+    facts_of,
 )
 from respite_core.access_log import AccessEntry
 from respite_core.domain import DIRECTIONS, Claim, Direction, Language, Message
@@ -166,19 +167,7 @@ def subject_access(
         language=language,
         agency_id=dossier.agency_id,
         agency_name=agency_name,
-        **dossier.model_dump(
-            include={
-                "dossier_id",
-                "state",
-                "opened_at",
-                "agency_reference",
-                "standstill_starts_on",
-                "standstill_ends_on",
-                "closed_at",
-                "close_reason",
-                "retention_ends_at",
-            }
-        ),
+        **facts_of(dossier),
         person=contents.person,
         consent=contents.consent.model_copy(update={"withdrawn_at": dossier.withdrawn_at}),
         creditors=held_creditors(contents.claims, office_names),
