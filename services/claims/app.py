@@ -98,7 +98,8 @@ app = api.app
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
 READ_SCOPE, WRITE_SCOPE = "respite/office.read", "respite/office.write"
 LOOKUPS_PER_HOUR = int(os.environ.get("RESPITE_LOOKUPS_PER_HOUR", "60"))
-CLAIM_REPLIES = {MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY}  # the replies that may carry claims
+# the replies that may carry claims: a pre-approved balance states the balance it accepts any plan for
+CLAIM_REPLIES = {MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY, MessageType.BALANCE_REPLY_PREAPPROVED}
 NOT_FOUND = "No dossier with this id at your agency."
 NO_MESSAGE = "No such message for your office."
 
@@ -481,7 +482,8 @@ def terminate(dossier_id: str) -> Response:
     roles=AGENCY_STAFF,
 )
 def negotiation(dossier_id: str) -> Response:
-    """The latest proposal's part for each creditor, and who accepted, rejected or has not answered."""
+    """The latest proposal's part for each creditor, who accepted, rejected or has not answered, and
+    each answer's reason and comment (a rejection's why)."""
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
     latest = exchange.latest_proposals(record.messages)
     parts = [model_of(CreditorPart, m.body) for m in latest.values()]
@@ -495,6 +497,7 @@ def negotiation(dossier_id: str) -> Response:
         total_offered=sum(p.offered for p in parts),
         parts=sorted(parts, key=lambda p: p.office_id),
         tally=exchange.tally(record.messages),
+        answers=exchange.proposal_answers(record.messages),
     )
     return json_response(body)
 
@@ -581,7 +584,8 @@ def take_reply(
 )
 def reply_to(dossier_id: str, message_id: str) -> Response:
     """The reply's type must be one the catalogue allows for the request (a `proposal_accept` cannot
-    answer a `notice`); `notice_ack` and `balance_reply` may carry claims (at most 50: upload more as CSV)."""
+    answer a `notice`); `notice_ack`, `balance_reply` and `balance_reply_preapproved` may carry claims (at
+    most 50: upload more as CSV); `no_cooperation` needs its reason, `proposal_reject` may give one."""
     office, client_id = calling_office(WRITE_SCOPE)
     reply = parse_body(api.request, Reply)
     return json_response(take_reply(office, client_id, dossier_id, message_id, reply), 201)
@@ -719,7 +723,13 @@ def upload_claims(dossier_id: str, message_id: str) -> Response:
     reply_id = answered.message_id if answered else new_id()
     if answered is None:
         message = exchange.answer(
-            req, Reply(type=reply_type), record.dossier, office.office_id, now, reply_id
+            req,
+            Reply(type=reply_type),
+            record.dossier,
+            office.office_id,
+            now,
+            reply_id,
+            claims_received=len(claims),
         )
         dates = DossierDates(
             exchange.next_deadline(record.dossier, [*record.messages, message]),
@@ -926,6 +936,9 @@ def acknowledge(dossier_id: str, message_id: str) -> Response:
     office, _ = calling_office(WRITE_SCOPE)
     store = ClaimsStore()
     _, message = office_request(office, dossier_id, message_id, store)
+    if message.answered_at is not None and message.acknowledged_at is not None:
+        # its answer acknowledged it (and took it out of the inbox): acknowledging again changes nothing
+        return json_response(Acknowledged(message_id=message_id, acknowledged_at=message.acknowledged_at))
     now = utc_now()
     try:
         store.acknowledge(office.office_id, message, now)

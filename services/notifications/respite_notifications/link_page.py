@@ -37,7 +37,8 @@ from respite_notifications.email.sender import link_for
 from respite_notifications.office_requests import OfficeRequest, OfficeRequests
 
 CLAIM_ROWS = 5
-CLAIM_REPLIES = (MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY)  # the answers that carry claims
+# the answers that carry claims (a pre-approved balance too: the balance it accepts any plan for)
+CLAIM_REPLIES = (MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY, MessageType.BALANCE_REPLY_PREAPPROVED)
 ANSWER_PATH = "/claims/replies/by-token/{token}"  # the claims service takes the form
 _TYPE_ORDER = {message_type: n for n, message_type in enumerate(MessageType)}
 
@@ -173,9 +174,7 @@ def answered(request: OfficeRequest, language: Language) -> dict[str, Any]:
     return {
         "on": words["answered"].format(day=long_date(reply.created_at.date(), language)),
         "type": MESSAGE_TYPES[language][reply.type],
-        "reason": NO_COOPERATION_REASONS[language][NoCooperationReason(reason)]
-        if isinstance(reason, str)
-        else None,
+        "reason": reason_shown(reason, language),
         "file_references": [str(r) for r in references] if isinstance(references, list) else [],
         "comment": str(reply.body.get("comment") or ""),
         "attachments": [
@@ -192,6 +191,14 @@ def answered(request: OfficeRequest, language: Language) -> dict[str, Any]:
             for c in sorted(request.claims, key=lambda c: c.office_reference)
         ],
     }
+
+
+def reason_shown(reason: JsonValue, language: Language) -> str | None:
+    """A no_cooperation's listed reason in the page's language; a rejection's in the office's own words."""
+    if not isinstance(reason, str) or not reason:
+        return None
+    listed = {r.value: r for r in NoCooperationReason}
+    return NO_COOPERATION_REASONS[language][listed[reason]] if reason in listed else reason
 
 
 def details(body: Mapping[str, JsonValue], language: Language) -> list[dict[str, str]]:
