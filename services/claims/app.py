@@ -22,6 +22,7 @@ from respite_claims.models import (
     Acknowledged,
     ClaimInput,
     CreditorPart,
+    DocumentDownload,
     DocumentUpload,
     DocumentUploadRequest,
     InboxMessage,
@@ -42,6 +43,7 @@ from respite_claims.models import (
     RejectedRowView,
     Reply,
     ReplyAccepted,
+    RequestDocument,
     SendToOffices,
     SentMessage,
     Terminate,
@@ -309,7 +311,7 @@ def request_document_upload(dossier_id: str) -> Response:
 
 
 def budget_key(dossier_id: str, document_id: str) -> str:
-    return documents.document_key(dossier_id, "budget", document_id)
+    return documents.budget_document_key(dossier_id, document_id)
 
 
 @api.operation(
@@ -862,6 +864,7 @@ def inbox_page() -> InboxPage:
                 agency_language=agency.language,
                 person=person,
                 body=dict(message.body),
+                documents=request_documents(message),
                 callback_url=callback_url(message),
             )
         )
@@ -872,6 +875,77 @@ def inbox_page() -> InboxPage:
 def callback_url(message: Message) -> str:
     base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
     return f"{base}/claims/callbacks/{message.dossier_id}/{message.message_id}"
+
+
+def document_url(message: Message, document_id: str) -> str:
+    base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
+    return (
+        f"{base}/claims/dossiers/{message.dossier_id}/messages/{message.message_id}/documents/{document_id}"
+    )
+
+
+def request_documents(message: Message) -> list[RequestDocument]:
+    """The documents a request carries to its office, each with the route that downloads it."""
+    budget = message.body.get("budget_document")
+    if not isinstance(budget, dict) or not isinstance(budget.get("document_id"), str):
+        return []
+    document_id = str(budget["document_id"])
+    return [
+        RequestDocument(
+            document_id=document_id,
+            name=documents.budget_document_name(document_id),
+            content_type=documents.DocumentType.PDF.value,
+            size_bytes=int(str(budget.get("size_bytes", 0))),
+            sha256=str(budget.get("sha256", "")),
+            url=document_url(message, document_id),
+        )
+    ]
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/messages/{message_id}/documents/{document_id}",
+    summary="A short-lived link that downloads a document a request carries",
+    responses={200: DocumentDownload},
+    problems=(404, 410),
+    roles=(),
+    office_scope=READ_SCOPE,
+)
+def download_request_document(dossier_id: str, message_id: str, document_id: str) -> Response:
+    """The budget calculation (VTLB) PDF of a proposal, for the office the proposal was sent to (any
+    other office: 404, as for a message that does not exist): opened with the dossier's data key,
+    copied for this download only and signed for 5 minutes. The read is in the dossier's access log,
+    with the office as its reader."""
+    office, client_id = calling_office(READ_SCOPE)
+    store = ClaimsStore()
+    record, request = office_request(office, dossier_id, message_id, store)
+    found = next((d for d in request_documents(request) if d.document_id == document_id), None)
+    if found is None:
+        raise Problem(404, "No such document with this message.")
+    now = utc_now()
+    read = office_entry(
+        office.office_id,
+        client_id,
+        dossier_id,
+        Action.READ_BY_OFFICE,
+        Purpose.CREDITOR_EXCHANGE,
+        at=now,
+        detail=f"document:{document_id}",
+    )
+    try:
+        store.log(read)  # before anything is served: an erasure meanwhile refuses the entry
+        url = documents.download_url(budget_key(dossier_id, document_id), record.data_key, found.name)
+    except DataKeyDestroyed:
+        raise erased() from None
+    body = DocumentDownload(
+        document_id=document_id,
+        name=found.name,
+        content_type=found.content_type,
+        size_bytes=found.size_bytes,
+        download_url=url,
+        download_expires_at=now + documents.DOWNLOAD_EXPIRES,
+    )
+    return json_response(body)
 
 
 INBOX_COLUMNS = (

@@ -221,6 +221,30 @@ class PersonForOffice(Answer):
     national_number: NationalNumber | None = None  # only to offices flagged `public`
 
 
+class RequestDocument(Answer):
+    """A document the request carries (a proposal's budget calculation PDF): `url` is the claims API's
+    route that gives a short-lived download link for it (with the office's token)."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    url: str
+
+
+class DocumentDownload(Answer):
+    """A link that downloads one document a request carries; it expires in minutes (each request makes a
+    new one, from the document sealed with the dossier's data key)."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    download_url: str
+    download_expires_at: datetime
+
+
 class InboxMessage(Answer):
     message_id: str
     conversation_id: str
@@ -234,6 +258,7 @@ class InboxMessage(Answer):
     agency_language: Language
     person: PersonForOffice
     body: dict[str, object]
+    documents: list[RequestDocument] = Field(default_factory=list)
     callback_url: str
 
 

@@ -451,6 +451,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Reden",
             "comment": "Opmerking",
             "budget_document": "Budgetberekening bijgevoegd",
+            "budget_download": "Downloaden (PDF, {size} kB)",
         },
         _L.FR: {
             "standstill": "Suspension de l'exécution demandée",
@@ -463,6 +464,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Motif",
             "comment": "Remarque",
             "budget_document": "Calcul budgétaire joint",
+            "budget_download": "Télécharger (PDF, {size} Ko)",
         },
         _L.EN: {
             "standstill": "Standstill of enforcement requested",
@@ -475,6 +477,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Reason",
             "comment": "Comment",
             "budget_document": "Budget calculation attached",
+            "budget_download": "Download (PDF, {size} KB)",
         },
     }
 )
