@@ -22,7 +22,6 @@ from respite_claims.models import (
     Acknowledged,
     ClaimInput,
     CreditorPart,
-    DocumentDownload,
     DocumentUpload,
     DocumentUploadRequest,
     InboxMessage,
@@ -44,6 +43,7 @@ from respite_claims.models import (
     Reply,
     ReplyAccepted,
     RequestDocument,
+    RequestDocumentDownload,
     SendToOffices,
     SentMessage,
     Terminate,
@@ -906,7 +906,7 @@ def request_documents(message: Message) -> list[RequestDocument]:
     "GET",
     "/dossiers/{dossier_id}/messages/{message_id}/documents/{document_id}",
     summary="A short-lived link that downloads a document a request carries",
-    responses={200: DocumentDownload},
+    responses={200: RequestDocumentDownload},
     problems=(404, 410),
     roles=(),
     office_scope=READ_SCOPE,
@@ -937,7 +937,7 @@ def download_request_document(dossier_id: str, message_id: str, document_id: str
         url = documents.download_url(budget_key(dossier_id, document_id), record.data_key, found.name)
     except DataKeyDestroyed:
         raise erased() from None
-    body = DocumentDownload(
+    body = RequestDocumentDownload(
         document_id=document_id,
         name=found.name,
         content_type=found.content_type,

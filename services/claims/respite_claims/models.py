@@ -233,7 +233,7 @@ class RequestDocument(Answer):
     url: str
 
 
-class DocumentDownload(Answer):
+class RequestDocumentDownload(Answer):
     """A link that downloads one document a request carries; it expires in minutes (each request makes a
     new one, from the document sealed with the dossier's data key)."""
 

@@ -183,6 +183,7 @@ def page_context(
             ]
             if MessageType.NO_COOPERATION in allowed
             else [],
+            "rejects": MessageType.PROPOSAL_REJECT in allowed,  # a rejection may say why
             "takes_claims": any(t in CLAIM_REPLIES for t in allowed),
             "classes": [  # ordinary first: the default, as in the API
                 {"value": c.value, "label": CREDITOR_CLASSES[language][c]}
