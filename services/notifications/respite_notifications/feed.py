@@ -222,12 +222,24 @@ def weekly_digest(overview: StatusOverview) -> FeedItem:
 
 
 def webhook_trouble(
-    kind: FeedKind, delivery: Mapping[str, Any], *, agency_id: str, at: datetime, round_: int
+    kind: FeedKind,
+    delivery: Mapping[str, Any],
+    *,
+    agency_id: str,
+    at: datetime,
+    round_: int,
+    office_name: OfficeName = str,
 ) -> FeedItem:
     """An office's endpoint disabled (410) or a request's webhook given up: the caseworker of the
     dossier it was about hears of it (ids and the message type; no URL, no status text)."""
     webhook_id = str(delivery["webhook_id"])
     message_type = delivery.get("message_type")
+    office, about = office_name(str(delivery["office_id"])), _words_of(str(message_type or "message"))
+    headline = (
+        f"{office}'s webhook endpoint is gone: it gets no more webhooks"
+        if kind is FeedKind.WEBHOOK_DISABLED
+        else f"The webhook of the {about} to {office} could not be delivered"
+    )
     return FeedItem(
         item_id=f"{to_iso(at)}~{kind.value}~{webhook_id}-{round_}",
         agency_id=agency_id,
@@ -237,6 +249,7 @@ def webhook_trouble(
         office_id=str(delivery["office_id"]),
         message_id=str(delivery["message_id"]),
         message_type=MessageType(message_type) if message_type else None,
+        headline=headline,
     )
 
 

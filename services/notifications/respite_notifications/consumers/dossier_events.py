@@ -6,7 +6,6 @@ Partial batch failures are reported (`batchItemFailures`), so one bad record is 
 feed item's id is derived from the change that caused it, so a redelivered record adds nothing.
 """
 
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -16,19 +15,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.observability import traced
-from respite_core.store.directory import Directory
 from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import feed_items_for
-from respite_notifications.store import FeedStore, Outbox
+from respite_notifications.store import FeedStore, Outbox, office_name
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
-@lru_cache(maxsize=256)  # a batch names few offices; a renamed office shows its new name within a cold start
-def office_name(office_id: str) -> str:
-    office = Directory().office(office_id)
-    return office.name if office is not None else office_id
 
 
 def on_record(record: DynamoDBRecord) -> None:
