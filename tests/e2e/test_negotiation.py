@@ -707,6 +707,9 @@ def test_the_caseworker_reads_every_answer_and_the_office_gets_the_budget_pdf(
     assert notice["acknowledged_at"] == notice["answered_at"]
     assert notice["fetched_at"] is not None
     assert all(m["dossier_id"] != dossier_id for m in vanhove.inbox(limit=100).json()["messages"])
+    late_ack = vanhove.acknowledge(dossier_id, notices["vanhove"])  # acknowledging after it changes nothing
+    assert late_ack.status_code == 200, late_ack.text
+    assert late_ack.json()["acknowledged_at"] == notice["acknowledged_at"]
 
     # the feed says who answered what, and nothing of the person or of the office's words
     def headlines() -> dict[str, str]:
