@@ -496,6 +496,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
     handler="respite_notifications.consumers.dossier_events.handler",
     uses=(
         (TableName.FEED, Access.WRITE),
+        (TableName.DIRECTORY, Access.READ),  # the office's name in the feed's headline
         (TableName.IDEMPOTENCY, Access.WRITE),
         (QueueName.OUTBOX, Access.WRITE),
         (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only

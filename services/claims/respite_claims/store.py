@@ -175,7 +175,8 @@ class ClaimsStore:
         now: datetime,
         log: AccessEntry,
     ) -> None:
-        """The reply, the request answered, the next deadline and the claims: all or nothing."""
+        """The reply, the request answered (and so acknowledged: it leaves the office's inbox), the
+        next deadline and the claims: all or nothing."""
         if len(claims) > MAX_CLAIMS_PER_REPLY:
             raise ValueError(f"at most {MAX_CLAIMS_PER_REPLY} claims in one reply")
         dossier, key = record.dossier, record.data_key
@@ -185,6 +186,7 @@ class ClaimsStore:
                 | {"received_at": to_iso(now)}
             ),
             self._answered_op(request, now),
+            self._inbox_pointer_delete_op(request),
             self._dossier_update(dossier, dossier, dates),
             self._log.append_op(log),
             *(
@@ -198,14 +200,25 @@ class ClaimsStore:
             raise ChangedMeanwhile from None
 
     def _answered_op(self, request: Message, now: datetime) -> dict[str, Any]:
-        """The request leaves the deadline index; only an unanswered request can be answered."""
+        """The request leaves the deadline index; only an unanswered request can be answered. An
+        answer is an acknowledgement: the office has the request, whether it called
+        `/acknowledgement` or not (fetched and acknowledged now, unless it was before)."""
         op = self._dossiers.update_op(
             table_keys.dossier(request.dossier_id),
             table_keys.message(request.message_id),
             changes={"answered_at": to_iso(now), "GSI2PK": None, "GSI2SK": None},
+            if_absent={"fetched_at": to_iso(now), "acknowledged_at": to_iso(now)},
         )
         op["Update"]["ConditionExpression"] += " AND attribute_not_exists(answered_at)"
         return op
+
+    def _inbox_pointer_delete_op(self, request: Message) -> dict[str, Any]:
+        """The request's pointer leaves the office's inbox (and the acknowledgement deadline with it);
+        gone already when the office acknowledged it first."""
+        return self._dossiers.delete_op(
+            table_keys.inbox(request.receiver),
+            table_keys.inbox_entry(to_iso(request.created_at), request.message_id),
+        )
 
     def put_claims(self, record: DossierRecord, claims: Sequence[Claim], now: datetime) -> None:
         """Claims of an upload, `CLAIMS_PER_BATCH` to a fenced transaction (idempotent: the same
@@ -260,9 +273,8 @@ class ClaimsStore:
             table_keys.dossier(dossier_id),
             table_keys.message(message_id),
             changes={"acknowledged_at": to_iso(now)},
+            if_absent={"fetched_at": to_iso(now)},
         )
-        stamp["Update"]["UpdateExpression"] += ", fetched_at = if_not_exists(fetched_at, :ack)"
-        stamp["Update"]["ExpressionAttributeValues"][":ack"] = {"S": to_iso(now)}
         operations = [
             {
                 "Delete": {

@@ -147,6 +147,35 @@ class DocumentDownload(Answer):
     download_expires_at: datetime
 
 
+class BudgetDocumentView(Answer):
+    """The budget calculation (VTLB) PDF a proposal carried to its office."""
+
+    document_id: str
+    sha256: str
+    size_bytes: int
+
+
+class MessageContent(Answer):
+    """What a message says; each type carries only its own fields (the others are absent or empty).
+
+    notice: `standstill`. proposal, reconsideration: `kind`, `claim_ids`, `outstanding`, `offered`
+    (cents), `monthly` (instalments: cents per month), `budget_document`; a reconsideration's
+    `comment`. termination: `reason`. Replies: `file_references`, `comment` (an objection's or a
+    status report's text, ...); no_cooperation: `reason` (one of the listed reasons); proposal_reject:
+    `reason` (the office's words)."""
+
+    standstill: str | None = Field(None, description="notice: `requested`")
+    kind: Literal["instalments", "buy_out"] | None = None
+    claim_ids: list[str] = Field(default_factory=list)
+    outstanding: int | None = None
+    offered: int | None = None
+    monthly: list[int] | None = None
+    budget_document: BudgetDocumentView | None = None
+    reason: str | None = None
+    comment: str | None = None
+    file_references: list[str] = Field(default_factory=list)
+
+
 class MessageView(Answer):
     message_id: str
     conversation_id: str
@@ -154,8 +183,15 @@ class MessageView(Answer):
     sender: str
     receiver: str
     created_at: datetime
+    fetched_at: datetime | None = Field(None, description="to an office: when it first fetched the message")
+    acknowledged_at: datetime | None = Field(
+        None, description="to an office: when it acknowledged the message (answering it acknowledges it too)"
+    )
+    answered_at: datetime | None = Field(None, description="a request: when the office's reply came")
     in_reply_to: str | None = None
     reply_due_on: date | None = None
+    claims_received: int | None = Field(None, description="a reply: how many claims came with it")
+    body: MessageContent = Field(default_factory=MessageContent)
     attachments: list[AttachmentView] = Field(default_factory=list)
 
 

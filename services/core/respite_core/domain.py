@@ -615,8 +615,10 @@ class Message(DomainModel):
     created_at: UtcDatetime
     fetched_at: UtcDatetime | None = None
     acknowledged_at: UtcDatetime | None = None
+    answered_at: UtcDatetime | None = None  # a request: when the office's reply came (it acknowledges it)
     reply_due_on: date | None = None
     in_reply_to: EntityId | None = None  # the message_id this one answers
+    claims_received: Annotated[int, Field(ge=0)] | None = None  # a reply: how many claims came with it
     body: dict[str, JsonValue] = Field(default_factory=dict)
 
     @property
