@@ -60,13 +60,16 @@ class Problem(ChaliceUnhandledError):
         kind: str | None = None,
         invalid_params: Sequence[InvalidParam] = (),
         extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
+        """`headers`: what the answer carries beside its body (e.g. a 429's `Retry-After`)."""
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.kind = kind or _TITLES.get(status, "error").lower().replace(" ", "-")
         self.invalid_params = list(invalid_params)
         self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -84,7 +87,7 @@ class Problem(ChaliceUnhandledError):
         return Response(
             body=json.dumps(self.body()) + "\n",
             status_code=self.status,
-            headers={"Content-Type": PROBLEM_JSON},
+            headers={**self.headers, "Content-Type": PROBLEM_JSON},
         )
 
 
