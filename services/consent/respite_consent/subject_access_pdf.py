@@ -356,25 +356,28 @@ def _access_lines(export: SubjectAccessExport, language: Language) -> list[str]:
 
 def render(export: SubjectAccessExport, language: Language) -> bytes:
     """The PDF: a title, the introduction (who holds the data, the person's rights), the sections."""
-    from fpdf import FPDF  # imported here: only the PDF route pays for loading it (and Pillow)
-
     w = WORDS[language]
+    generated = when(export.generated_at, language)
+    intro = w["intro"].format(agency=export.agency_name, dossier=export.dossier_id, generated=generated)
+    return layout(w["title"], intro, sections(export, language))
+
+
+def layout(title: str, intro: str, headed: list[tuple[str, list[str]]]) -> bytes:
+    """A document for a person as a PDF: its title, an introduction, then headed sections of lines
+    (the one layout of every PDF the consent service hands out)."""
+    from fpdf import FPDF  # imported here: only the PDF routes pay for loading it (and Pillow)
+
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(printable(w["title"]))
+    pdf.set_title(printable(title))
     pdf.set_creator("Respite")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("helvetica", style="B", size=16)
-    _paragraph(pdf, w["title"], height=9)
+    _paragraph(pdf, title, height=9)
     pdf.set_font("helvetica", size=10)
-    generated = when(export.generated_at, language)
-    _paragraph(
-        pdf,
-        w["intro"].format(agency=export.agency_name, dossier=export.dossier_id, generated=generated),
-        height=5,
-    )
-    for heading, lines in sections(export, language):
+    _paragraph(pdf, intro, height=5)
+    for heading, lines in headed:
         pdf.ln(3)
         pdf.set_font("helvetica", style="B", size=12)
         _paragraph(pdf, heading, height=7)
