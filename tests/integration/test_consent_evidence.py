@@ -30,7 +30,7 @@ SIGNED_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1
 
 def registration(serial: int = 33, **consent: Any) -> dict[str, Any]:
     """The README's registration, of the person born on its birth date with this `serial`."""
-    body = copy.deepcopy(EXAMPLE)
+    body: dict[str, Any] = copy.deepcopy(EXAMPLE)
     body["person"]["national_number"]["number"] = be_national_number(body["person"]["birth_date"], serial)
     body["consent"] |= consent
     return body

@@ -37,7 +37,7 @@ def test_the_callers_language_is_negotiated(header: str | None, language: Langua
 
 def answer(problem: Problem, accept_language: str | None) -> tuple[dict[str, str], dict[str, object]]:
     response = problem.response(accept_language)
-    return dict(response.headers), json.loads(str(response.body))
+    return {name: str(value) for name, value in response.headers.items()}, json.loads(str(response.body))
 
 
 def test_a_problem_is_answered_in_the_language_asked_for() -> None:
@@ -115,7 +115,9 @@ def raised_details() -> list[str]:
             if isinstance(detail, ast.Constant) and isinstance(detail.value, str):
                 found.append(detail.value)
             elif isinstance(detail, ast.JoinedStr):
-                found.append("".join(v.value if isinstance(v, ast.Constant) else "x" for v in detail.values))
+                found.append(
+                    "".join(str(v.value) if isinstance(v, ast.Constant) else "x" for v in detail.values)
+                )
             elif isinstance(detail, ast.Name) and detail.id in constants:
                 found.append(constants[detail.id])
     return found

@@ -20,7 +20,7 @@ def consent(channel: ConsentChannel = ConsentChannel.IN_PERSON, **changes: objec
         channel=channel,
         captured_by="u-anna",
         captured_at=NOW - timedelta(days=1),
-        **changes,  # type: ignore[arg-type]
+        **changes,
     )
 
 
