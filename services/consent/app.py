@@ -554,8 +554,7 @@ def withdraw_consent(dossier_id: str) -> Response:
     if dossier.state is DossierState.WITHDRAWN and dossier.withdrawn_at is not None:
         # a retry: its Idempotency-Key's record went with the key (nothing about the dossier is kept
         # that its erasure could miss), so the answer comes from the dossier itself
-        done = ConsentWithdrawn(dossier_id=dossier_id, state=dossier.state, withdrawn_at=dossier.withdrawn_at)
-        return json_response(done)
+        return json_response(withdrawal_answer(store, dossier, dossier.withdrawn_at))
     now = utc_now()
     try:
         withdrawn = dossiers.withdraw(dossier, now)
@@ -567,15 +566,20 @@ def withdraw_consent(dossier_id: str) -> Response:
         store.change(dossier, withdrawn, log)
     except ChangedMeanwhile:
         raise Problem(409, "The dossier changed meanwhile; its data key is destroyed. Try again.") from None
-    partition = store.partition(dossier_id)  # the consent evidence stays until the erasure runs
+    return json_response(withdrawal_answer(store, withdrawn, now))
+
+
+def withdrawal_answer(store: DossierStore, withdrawn: Dossier, at: datetime) -> ConsentWithdrawn:
+    """The withdrawal, with the receipt of the consent withdrawn: its evidence stays (it names nobody)
+    until the erasure runs, so a retry answers as the first time."""
+    partition = store.partition(withdrawn.dossier_id)
     consent = partition.consent if partition is not None else None
-    body = ConsentWithdrawn(
-        dossier_id=dossier_id,
+    return ConsentWithdrawn(
+        dossier_id=withdrawn.dossier_id,
         state=withdrawn.state,
-        withdrawn_at=now,
+        withdrawn_at=at,
         consent_receipt=receipt_of(withdrawn, consent) if consent is not None else None,
     )
-    return json_response(body)
 
 
 @api.operation(
