@@ -293,7 +293,7 @@ TABLES = (
     Table(
         TableName.ACCESS_LOG,
         owner="consent",
-        purpose="append-only access log and erasure receipts (no personal data)",
+        purpose="append-only access log, offices' unmatched lookups and erasure receipts (no personal data)",
         personal_data=False,
         ttl_attribute=None,
     ),

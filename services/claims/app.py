@@ -7,6 +7,7 @@ person is in debt help. Operators keep the office directory.
 """
 
 import contextlib
+import math
 import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -58,7 +59,7 @@ from respite_claims.store import (
     OfficeAccounts,
 )
 from respite_claims.store import Outgoing as StoredMessage
-from respite_core.access_log import Action, Purpose, entry, office_entry
+from respite_core.access_log import Action, Purpose, entry, lookup_miss, office_entry
 from respite_core.api import (
     Api,
     Caller,
@@ -1033,12 +1034,19 @@ def acknowledge(dossier_id: str, message_id: str) -> Response:
 )
 def lookup() -> Response:
     """Answers yes or no, and the agencies' names and contact addresses — nothing else. Rate-limited per
-    office; every lookup is logged without the number."""
+    office over a sliding hour (429 with `Retry-After` in seconds); every lookup is logged without the
+    number: a match in the access log of each dossier found, a miss in the office's own log."""
     office, client_id = calling_office(READ_SCOPE)
     wanted = parse_body(api.request, Lookup)
     store, now = ClaimsStore(), utc_now()
-    if not store.within_rate(f"lookup#{office.office_id}", LOOKUPS_PER_HOUR, timedelta(hours=1), now):
-        raise Problem(429, f"At most {LOOKUPS_PER_HOUR} lookups an hour.", kind="rate-limited")
+    wait = store.take_rate(f"lookup#{office.office_id}", LOOKUPS_PER_HOUR, timedelta(hours=1), now)
+    if wait is not None:
+        raise Problem(
+            429,
+            f"At most {LOOKUPS_PER_HOUR} lookups an hour.",
+            kind="rate-limited",
+            headers={"Retry-After": str(max(1, math.ceil(wait.total_seconds())))},
+        )
     number = wanted.national_number
     open_states = {
         DossierState.REGISTERED,
@@ -1068,6 +1076,8 @@ def lookup() -> Response:
         agency = directory.agency(dossier.agency_id)
         if agency is not None:
             agencies.append({"name": agency.name, "contact_email": agency.contact_email})
+    if not agencies:
+        store.log_lookup_miss(lookup_miss(office.office_id, client_id, at=now))
     return json_response(LookupAnswer(in_debt_help=bool(agencies), agencies=agencies))
 
 

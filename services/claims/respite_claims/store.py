@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from respite_core import aws, table_keys
-from respite_core.access_log import AccessEntry
+from respite_core.access_log import AccessEntry, LookupMiss
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
 from respite_core.resources import QueueName, TableName, UserPoolName, locate
@@ -45,6 +45,7 @@ MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads
 CLAIMS_PER_BATCH = 99  # an upload's transactions: DynamoDB's 100 operations, less the fence
 PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
 OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
 
 class ChangedMeanwhile(Exception):
@@ -304,21 +305,41 @@ class ClaimsStore:
         """Behind the fence: DataKeyDestroyed (nothing logged) once the dossier is erased."""
         self._log.append(entry)
 
-    def within_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> bool:
-        """Count one more use in the current window; False once `limit` is passed."""
-        start = int(now.timestamp()) // int(window.total_seconds()) * int(window.total_seconds())
+    def log_lookup_miss(self, miss: LookupMiss) -> None:
+        self._log.append_lookup_miss(miss)
+
+    def take_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> timedelta | None:
+        """Count one use of `subject` in the window that ends `now` (a sliding window, not a clock
+        hour): None when it is within `limit`, else how long until the oldest use leaves the window
+        (a refused use is not counted, so a caller that waits that long gets through).
+
+        One item per subject holds its uses in the window; it is replaced only if nobody else
+        replaced it since it was read (a version), so concurrent uses are each counted."""
         client = aws.dynamodb()
-        response = client.update_item(
-            TableName=locate(TableName.IDEMPOTENCY),
-            Key={"id": {"S": f"rate#{subject}#{start}"}},
-            UpdateExpression="ADD uses :one SET expiration = :expires",
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":expires": {"N": str(start + 2 * int(window.total_seconds()))},
-            },
-            ReturnValues="UPDATED_NEW",
-        )
-        return int(response["Attributes"]["uses"]["N"]) <= limit
+        table, key = locate(TableName.IDEMPOTENCY), {"id": {"S": f"rate#{subject}"}}
+        at, span = int(now.timestamp() * 1000), int(window.total_seconds() * 1000)
+        for _ in range(RATE_ATTEMPTS):
+            found = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item", {})
+            version = int(found["version"]["N"]) if "version" in found else 0
+            uses = sorted(int(u["N"]) for u in found.get("uses", {}).get("L", []) if int(u["N"]) > at - span)
+            if len(uses) >= limit:  # room again once the use `limit` places back leaves the window
+                return timedelta(milliseconds=uses[len(uses) - limit] + span - at)
+            try:
+                client.put_item(
+                    TableName=table,
+                    Item=key
+                    | {
+                        "uses": {"L": [{"N": str(u)} for u in [*uses, at]]},
+                        "version": {"N": str(version + 1)},
+                        "expiration": {"N": str((at + span) // 1000 + 1)},  # TTL: gone when all are out
+                    },
+                    ConditionExpression="attribute_not_exists(id) OR version = :seen",
+                    ExpressionAttributeValues={":seen": {"N": str(version)}},
+                )
+                return None
+            except client.exceptions.ConditionalCheckFailedException:
+                continue  # another use came in between: count again
+        return timedelta(seconds=1)  # still contended: ask the caller to come back in a moment
 
 
 class OfficeAccounts:
