@@ -293,7 +293,7 @@ TABLES = (
     Table(
         TableName.ACCESS_LOG,
         owner="consent",
-        purpose="append-only access log and erasure receipts (no personal data)",
+        purpose="append-only access log, offices' unmatched lookups and erasure receipts (no personal data)",
         personal_data=False,
         ttl_attribute=None,
     ),
@@ -496,6 +496,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
     handler="respite_notifications.consumers.dossier_events.handler",
     uses=(
         (TableName.FEED, Access.WRITE),
+        (TableName.DIRECTORY, Access.READ),  # the office's name in the feed's headline
         (TableName.IDEMPOTENCY, Access.WRITE),
         (QueueName.OUTBOX, Access.WRITE),
         (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only

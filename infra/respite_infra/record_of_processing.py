@@ -47,7 +47,8 @@ _KEPT: dict[TableName, str] = {
     ),
     TableName.DIRECTORY: "while the agency or office takes part (no data about people in debt help)",
     TableName.ACCESS_LOG: (
-        "a dossier's entries are deleted with the dossier; erasure receipts are kept (no personal data)"
+        "a dossier's entries are deleted with the dossier; erasure receipts and offices' unmatched "
+        "lookups are kept (no personal data)"
     ),
     TableName.DELIVERIES: (
         "items expire (TTL `expires_at`); items about an erased dossier are deleted with it, but for"

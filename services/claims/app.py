@@ -7,6 +7,7 @@ person is in debt help. Operators keep the office directory.
 """
 
 import contextlib
+import math
 import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -42,6 +43,8 @@ from respite_claims.models import (
     RejectedRowView,
     Reply,
     ReplyAccepted,
+    RequestDocument,
+    RequestDocumentDownload,
     SendToOffices,
     SentMessage,
     Terminate,
@@ -56,7 +59,7 @@ from respite_claims.store import (
     OfficeAccounts,
 )
 from respite_claims.store import Outgoing as StoredMessage
-from respite_core.access_log import Action, Purpose, entry, office_entry
+from respite_core.access_log import Action, Purpose, entry, lookup_miss, office_entry
 from respite_core.api import (
     Api,
     Caller,
@@ -98,7 +101,8 @@ app = api.app
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
 READ_SCOPE, WRITE_SCOPE = "respite/office.read", "respite/office.write"
 LOOKUPS_PER_HOUR = int(os.environ.get("RESPITE_LOOKUPS_PER_HOUR", "60"))
-CLAIM_REPLIES = {MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY}  # the replies that may carry claims
+# the replies that may carry claims: a pre-approved balance states the balance it accepts any plan for
+CLAIM_REPLIES = {MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY, MessageType.BALANCE_REPLY_PREAPPROVED}
 NOT_FOUND = "No dossier with this id at your agency."
 NO_MESSAGE = "No such message for your office."
 
@@ -308,7 +312,7 @@ def request_document_upload(dossier_id: str) -> Response:
 
 
 def budget_key(dossier_id: str, document_id: str) -> str:
-    return documents.document_key(dossier_id, "budget", document_id)
+    return documents.budget_document_key(dossier_id, document_id)
 
 
 @api.operation(
@@ -481,7 +485,8 @@ def terminate(dossier_id: str) -> Response:
     roles=AGENCY_STAFF,
 )
 def negotiation(dossier_id: str) -> Response:
-    """The latest proposal's part for each creditor, and who accepted, rejected or has not answered."""
+    """The latest proposal's part for each creditor, who accepted, rejected or has not answered, and
+    each answer's reason and comment (a rejection's why)."""
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
     latest = exchange.latest_proposals(record.messages)
     parts = [model_of(CreditorPart, m.body) for m in latest.values()]
@@ -495,6 +500,7 @@ def negotiation(dossier_id: str) -> Response:
         total_offered=sum(p.offered for p in parts),
         parts=sorted(parts, key=lambda p: p.office_id),
         tally=exchange.tally(record.messages),
+        answers=exchange.proposal_answers(record.messages),
     )
     return json_response(body)
 
@@ -581,7 +587,8 @@ def take_reply(
 )
 def reply_to(dossier_id: str, message_id: str) -> Response:
     """The reply's type must be one the catalogue allows for the request (a `proposal_accept` cannot
-    answer a `notice`); `notice_ack` and `balance_reply` may carry claims (at most 50: upload more as CSV)."""
+    answer a `notice`); `notice_ack`, `balance_reply` and `balance_reply_preapproved` may carry claims (at
+    most 50: upload more as CSV); `no_cooperation` needs its reason, `proposal_reject` may give one."""
     office, client_id = calling_office(WRITE_SCOPE)
     reply = parse_body(api.request, Reply)
     return json_response(take_reply(office, client_id, dossier_id, message_id, reply), 201)
@@ -719,7 +726,13 @@ def upload_claims(dossier_id: str, message_id: str) -> Response:
     reply_id = answered.message_id if answered else new_id()
     if answered is None:
         message = exchange.answer(
-            req, Reply(type=reply_type), record.dossier, office.office_id, now, reply_id
+            req,
+            Reply(type=reply_type),
+            record.dossier,
+            office.office_id,
+            now,
+            reply_id,
+            claims_received=len(claims),
         )
         dates = DossierDates(
             exchange.next_deadline(record.dossier, [*record.messages, message]),
@@ -852,6 +865,7 @@ def inbox_page() -> InboxPage:
                 agency_language=agency.language,
                 person=person,
                 body=dict(message.body),
+                documents=request_documents(message),
                 callback_url=callback_url(message),
             )
         )
@@ -862,6 +876,77 @@ def inbox_page() -> InboxPage:
 def callback_url(message: Message) -> str:
     base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
     return f"{base}/claims/callbacks/{message.dossier_id}/{message.message_id}"
+
+
+def document_url(message: Message, document_id: str) -> str:
+    base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
+    return (
+        f"{base}/claims/dossiers/{message.dossier_id}/messages/{message.message_id}/documents/{document_id}"
+    )
+
+
+def request_documents(message: Message) -> list[RequestDocument]:
+    """The documents a request carries to its office, each with the route that downloads it."""
+    budget = message.body.get("budget_document")
+    if not isinstance(budget, dict) or not isinstance(budget.get("document_id"), str):
+        return []
+    document_id = str(budget["document_id"])
+    return [
+        RequestDocument(
+            document_id=document_id,
+            name=documents.budget_document_name(document_id),
+            content_type=documents.DocumentType.PDF.value,
+            size_bytes=int(str(budget.get("size_bytes", 0))),
+            sha256=str(budget.get("sha256", "")),
+            url=document_url(message, document_id),
+        )
+    ]
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/messages/{message_id}/documents/{document_id}",
+    summary="A short-lived link that downloads a document a request carries",
+    responses={200: RequestDocumentDownload},
+    problems=(404, 410),
+    roles=(),
+    office_scope=READ_SCOPE,
+)
+def download_request_document(dossier_id: str, message_id: str, document_id: str) -> Response:
+    """The budget calculation (VTLB) PDF of a proposal, for the office the proposal was sent to (any
+    other office: 404, as for a message that does not exist): opened with the dossier's data key,
+    copied for this download only and signed for 5 minutes. The read is in the dossier's access log,
+    with the office as its reader."""
+    office, client_id = calling_office(READ_SCOPE)
+    store = ClaimsStore()
+    record, request = office_request(office, dossier_id, message_id, store)
+    found = next((d for d in request_documents(request) if d.document_id == document_id), None)
+    if found is None:
+        raise Problem(404, "No such document with this message.")
+    now = utc_now()
+    read = office_entry(
+        office.office_id,
+        client_id,
+        dossier_id,
+        Action.READ_BY_OFFICE,
+        Purpose.CREDITOR_EXCHANGE,
+        at=now,
+        detail=f"document:{document_id}",
+    )
+    try:
+        store.log(read)  # before anything is served: an erasure meanwhile refuses the entry
+        url = documents.download_url(budget_key(dossier_id, document_id), record.data_key, found.name)
+    except DataKeyDestroyed:
+        raise erased() from None
+    body = RequestDocumentDownload(
+        document_id=document_id,
+        name=found.name,
+        content_type=found.content_type,
+        size_bytes=found.size_bytes,
+        download_url=url,
+        download_expires_at=now + documents.DOWNLOAD_EXPIRES,
+    )
+    return json_response(body)
 
 
 INBOX_COLUMNS = (
@@ -926,6 +1011,9 @@ def acknowledge(dossier_id: str, message_id: str) -> Response:
     office, _ = calling_office(WRITE_SCOPE)
     store = ClaimsStore()
     _, message = office_request(office, dossier_id, message_id, store)
+    if message.answered_at is not None and message.acknowledged_at is not None:
+        # its answer acknowledged it (and took it out of the inbox): acknowledging again changes nothing
+        return json_response(Acknowledged(message_id=message_id, acknowledged_at=message.acknowledged_at))
     now = utc_now()
     try:
         store.acknowledge(office.office_id, message, now)
@@ -946,12 +1034,19 @@ def acknowledge(dossier_id: str, message_id: str) -> Response:
 )
 def lookup() -> Response:
     """Answers yes or no, and the agencies' names and contact addresses — nothing else. Rate-limited per
-    office; every lookup is logged without the number."""
+    office over a sliding hour (429 with `Retry-After` in seconds); every lookup is logged without the
+    number: a match in the access log of each dossier found, a miss in the office's own log."""
     office, client_id = calling_office(READ_SCOPE)
     wanted = parse_body(api.request, Lookup)
     store, now = ClaimsStore(), utc_now()
-    if not store.within_rate(f"lookup#{office.office_id}", LOOKUPS_PER_HOUR, timedelta(hours=1), now):
-        raise Problem(429, f"At most {LOOKUPS_PER_HOUR} lookups an hour.", kind="rate-limited")
+    wait = store.take_rate(f"lookup#{office.office_id}", LOOKUPS_PER_HOUR, timedelta(hours=1), now)
+    if wait is not None:
+        raise Problem(
+            429,
+            f"At most {LOOKUPS_PER_HOUR} lookups an hour.",
+            kind="rate-limited",
+            headers={"Retry-After": str(max(1, math.ceil(wait.total_seconds())))},
+        )
     number = wanted.national_number
     open_states = {
         DossierState.REGISTERED,
@@ -981,6 +1076,8 @@ def lookup() -> Response:
         agency = directory.agency(dossier.agency_id)
         if agency is not None:
             agencies.append({"name": agency.name, "contact_email": agency.contact_email})
+    if not agencies:
+        store.log_lookup_miss(lookup_miss(office.office_id, client_id, at=now))
     return json_response(LookupAnswer(in_debt_help=bool(agencies), agencies=agencies))
 
 

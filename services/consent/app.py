@@ -11,12 +11,18 @@ from itertools import islice
 
 from chalice.app import Response
 
-from respite_consent import dossiers
+from respite_consent import consent_receipt, dossiers
+from respite_consent.consent_texts import CURRENT_VERSION, UnknownConsentText, consent_text, every_text
 from respite_consent.models import (
     AccessLogPage,
     AccessLogQuery,
     ConfirmFormUpload,
+    ConsentReceipt,
     ConsentRecord,
+    ConsentTextList,
+    ConsentTextQuery,
+    ConsentTextSummary,
+    ConsentTextView,
     ConsentWithdrawn,
     DocumentDownload,
     DocumentLanguage,
@@ -31,6 +37,7 @@ from respite_consent.models import (
     ListDossiers,
     OverviewQuery,
     ReadDossier,
+    ReceiptQuery,
     RegisterDossier,
     RequestFormUpload,
     SignedForm,
@@ -39,7 +46,7 @@ from respite_consent.models import (
     TransferDossier,
 )
 from respite_consent.models import CloseDossier as CloseRequest
-from respite_consent.registration import ConsentNotProven, open_dossier
+from respite_consent.registration import ConsentNotProven, ImplausibleConsentDate, open_dossier
 from respite_consent.statement import as_csv, as_pdf, statement_of_debts
 from respite_consent.store import (
     PERSON_FIELD,
@@ -59,6 +66,7 @@ from respite_core.domain import DebtorIdentity, Dossier, DossierState, IllegalTr
 from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
+from respite_core.problem_language import preferred_language
 from respite_core.store import access_log, documents
 from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.data_keys import DataKey, DataKeyDestroyed
@@ -190,12 +198,18 @@ def illegal(error: IllegalTransition) -> Problem:
 )
 def register_dossier() -> Response:
     """Registers a person who asked for debt help, with the evidence of their consent, and opens their
-    dossier at the caller's agency. The same person twice at one agency is a 409 naming the dossier."""
+    dossier at the caller's agency; the answer holds the person's consent receipt. The same person
+    twice at one agency is a 409 naming the dossier. Consent dated in the future (beyond a few
+    minutes' clock skew) or more than 30 days ago is a 422. Consent on a signed paper form opens the
+    dossier `awaiting_signed_form`: no message goes to an office (409) until the form is uploaded and
+    confirmed (`consent/form-upload`, then `consent/form`), which makes it `registered`."""
     who = caller(api.request)
     command = parse_body(api.request, RegisterDossier)
     now = utc_now()
     try:
         new = open_dossier(command, who, dossier_id=new_id(), now=now)
+    except ImplausibleConsentDate as error:
+        raise Problem(422, str(error), kind="implausible-consent-date") from None
     except ConsentNotProven as error:
         raise Problem(422, str(error), kind="consent-not-proven") from None
     log = entry(who, new.dossier.dossier_id, Action.REGISTERED, Purpose.CASE_WORK, at=now)
@@ -214,6 +228,7 @@ def register_dossier() -> Response:
         agency_id=dossier.agency_id,
         state=dossier.state,
         opened_at=dossier.opened_at,
+        consent_receipt=receipt_of(dossier, ConsentRecord.model_validate(new.consent.model_dump())),
     )
     return json_response(registered, 201, Location=f"/consent/dossiers/{dossier.dossier_id}")
 
@@ -303,6 +318,126 @@ def consent_proof(dossier_id: str) -> Response:
         raise Problem(410, "This dossier's consent record is erased.", kind="erased") from None
     record = partition.consent.model_copy(update={"withdrawn_at": partition.dossier.withdrawn_at})
     return json_response(record)
+
+
+def receipt_of(dossier: Dossier, consent: ConsentRecord) -> ConsentReceipt:
+    agency = Directory().agency(dossier.agency_id)
+    return consent_receipt.receipt(dossier, consent, agency.name if agency else dossier.agency_id)
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/consent/receipt",
+    summary="The person's consent receipt",
+    responses={200: ConsentReceipt},
+    problems=(404, 410),
+    roles=DOSSIER_READERS,
+)
+def consent_receipt_json(dossier_id: str) -> Response:
+    """What the person is handed as proof of their consent: the text they agreed to (version,
+    language, SHA-256, the words), how and when, at which agency; whether the signed form is still
+    awaited. It names nobody. Logged with the purpose `consent_proof`; `receipt.pdf` is the same as
+    a PDF in the person's language."""
+    return json_response(logged_receipt(dossier_id))
+
+
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/consent/receipt.pdf",
+    summary="The person's consent receipt as a PDF in their language",
+    query=ReceiptQuery,
+    responses={200: None},
+    response_type=PDF,
+    problems=(404, 410, 422),
+    roles=DOSSIER_READERS,
+)
+def consent_receipt_pdf(dossier_id: str) -> Response:
+    """The consent receipt laid out for the person, in Dutch, French or English: the language they
+    consented in, or `lang`. Send `Accept: application/pdf`. Logged as the JSON receipt is."""
+    wanted = query_params(api.request, ReceiptQuery)
+    receipt = logged_receipt(dossier_id)
+    return Response(
+        body=consent_receipt.render(receipt, wanted.lang or receipt.language),
+        status_code=200,
+        headers={
+            "Content-Type": PDF,
+            "Content-Disposition": f'attachment; filename="consent-receipt-{dossier_id}.pdf"',
+        },
+    )
+
+
+def logged_receipt(dossier_id: str) -> ConsentReceipt:
+    """The receipt of the caller's agency's dossier, its read logged (behind the fence: 410 once the
+    dossier is withdrawn or erased, as the consent evidence is)."""
+    who = caller(api.request)
+    claimed(who, Purpose.CONSENT_PROOF, dossier_id)
+    store = DossierStore()
+    partition = own_partition(store, who, dossier_id, Purpose.CONSENT_PROOF)
+    if partition.consent is None:
+        raise Problem(410, "This dossier's consent record is erased.", kind="erased")
+    read = entry(who, dossier_id, Action.READ_CONSENT, Purpose.CONSENT_PROOF, at=utc_now(), detail="receipt")
+    try:
+        store.log_read(read)
+    except DataKeyDestroyed:
+        raise Problem(410, "This dossier's consent record is erased.", kind="erased") from None
+    return receipt_of(partition.dossier, partition.consent)
+
+
+# --- the consent texts ------------------------------------------------------------------------------
+
+
+@api.operation(
+    "GET",
+    "/consent-texts",
+    summary="Every consent text, by version and language, with its hash",
+    responses={200: ConsentTextList},
+)
+def list_consent_texts() -> Response:
+    """Each version of the consent text in Dutch, French and English, with the SHA-256 a registration
+    records as its evidence; `current` marks the version new registrations use."""
+    caller(api.request)
+    texts = [
+        ConsentTextSummary(
+            version=t.version,
+            language=t.language,
+            sha256=t.sha256,
+            current=t.version == CURRENT_VERSION,
+            text=f"/consent/consent-texts/{t.version}?lang={t.language.value}",
+        )
+        for t in every_text()
+    ]
+    return json_response(ConsentTextList(texts=texts))
+
+
+@api.operation(
+    "GET",
+    "/consent-texts/{version}",
+    summary="One consent text in one language, with its hash",
+    query=ConsentTextQuery,
+    responses={200: ConsentTextView},
+    problems=(404, 422),
+)
+def read_consent_text(version: str) -> Response:
+    """The words the person agrees to, in `lang` (else the first language of `Accept-Language` there is
+    a text in, else English), with the SHA-256 of those words — the hash the consent evidence of a
+    registration in that version and language records. The answer's `Content-Language` says which."""
+    caller(api.request)
+    wanted = query_params(api.request, ConsentTextQuery)
+    language = wanted.lang or preferred_language(api.request.headers.get("accept-language"))
+    try:
+        text = consent_text(version, language)
+    except UnknownConsentText:
+        raise Problem(404, "There is no consent text of this version.") from None
+    view = ConsentTextView(
+        version=text.version,
+        language=text.language,
+        sha256=text.sha256,
+        current=text.version == CURRENT_VERSION,
+        text=text.text,
+    )
+    response = json_response(view, Vary="Accept-Language")
+    response.headers["Content-Language"] = text.language.value
+    return response
 
 
 # --- the access log and the subject-access export -------------------------------------------------
@@ -505,8 +640,7 @@ def withdraw_consent(dossier_id: str) -> Response:
     if dossier.state is DossierState.WITHDRAWN and dossier.withdrawn_at is not None:
         # a retry: its Idempotency-Key's record went with the key (nothing about the dossier is kept
         # that its erasure could miss), so the answer comes from the dossier itself
-        done = ConsentWithdrawn(dossier_id=dossier_id, state=dossier.state, withdrawn_at=dossier.withdrawn_at)
-        return json_response(done)
+        return json_response(withdrawal_answer(store, dossier, dossier.withdrawn_at))
     now = utc_now()
     try:
         withdrawn = dossiers.withdraw(dossier, now)
@@ -518,8 +652,20 @@ def withdraw_consent(dossier_id: str) -> Response:
         store.change(dossier, withdrawn, log)
     except ChangedMeanwhile:
         raise Problem(409, "The dossier changed meanwhile; its data key is destroyed. Try again.") from None
-    body = ConsentWithdrawn(dossier_id=dossier_id, state=withdrawn.state, withdrawn_at=now)
-    return json_response(body)
+    return json_response(withdrawal_answer(store, withdrawn, now))
+
+
+def withdrawal_answer(store: DossierStore, withdrawn: Dossier, at: datetime) -> ConsentWithdrawn:
+    """The withdrawal, with the receipt of the consent withdrawn: its evidence stays (it names nobody)
+    until the erasure runs, so a retry answers as the first time."""
+    partition = store.partition(withdrawn.dossier_id)
+    consent = partition.consent if partition is not None else None
+    return ConsentWithdrawn(
+        dossier_id=withdrawn.dossier_id,
+        state=withdrawn.state,
+        withdrawn_at=at,
+        consent_receipt=receipt_of(withdrawn, consent) if consent is not None else None,
+    )
 
 
 @api.operation(
@@ -642,8 +788,9 @@ def request_form_upload(dossier_id: str) -> Response:
 )
 def confirm_form(dossier_id: str) -> Response:
     """Checks the uploaded file (size, type, and that its content really is a PDF, JPEG or PNG), seals
-    it with the dossier's data key, keeps its SHA-256 as evidence, and logs the addition. A file that
-    fails the checks is deleted (422); so is one confirmed after the dossier was erased (404)."""
+    it with the dossier's data key, keeps its SHA-256 as evidence, and logs the addition; a dossier
+    `awaiting_signed_form` becomes `registered` with it. A file that fails the checks is deleted
+    (422); so is one confirmed after the dossier was erased (404)."""
     who = caller(api.request)
     command = parse_body(api.request, ConfirmFormUpload)
     store = DossierStore()
@@ -675,6 +822,9 @@ def confirm_form(dossier_id: str) -> Response:
     except DataKeyDestroyed:
         documents.delete(key)  # erased meanwhile: nothing of the form stays
         raise Problem(404, NOT_FOUND) from None
+    except ChangedMeanwhile:
+        documents.delete(key)
+        raise Problem(409, "The dossier changed meanwhile. Read it again.") from None
     except Exception:
         documents.delete(key)
         raise

@@ -716,3 +716,73 @@ def test_bad_fields_are_listed_on_a_422_page_and_nothing_is_stored(
     assert second.status_code == 409
     assert "Il a déjà été répondu à cette demande." in second.text.replace("&#39;", "'")
     assert len(replies_in(stack, notice.dossier_id)) == 1
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_a_proposals_budget_pdf_downloads_from_the_link_page_for_its_office_only(
+    stack: RunningStack, agency: Agency
+) -> None:
+    notice = send_notice(
+        stack, agency, "waterbedrijf-noord", "incasso@wbnoord.example", family_name="Budgeted"
+    )
+    dossier_id = notice.dossier_id
+    claims = {"type": "notice_ack", "claims-0-office_reference": "W-B1", "claims-0-principal_creditor": "WBN"}
+    answered = form_post(answer_url(stack, notice.mail.token), claims | {"claims-0-principal": "400,00"})
+    assert answered.status_code == 303, answered.text
+    grant = agency.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
+    budget = b"%PDF-1.7\n% the household budget\n%%EOF\n"
+    posted = requests.post(
+        grant["url"], data=grant["fields"], files={"file": ("b.pdf", budget, "application/pdf")}, timeout=15
+    )
+    assert posted.status_code in (200, 201, 204)
+    proposed = agency.claims(
+        f"/dossiers/{dossier_id}/proposals",
+        {"kind": "buy_out", "percentage_bp": 5_000, "budget_document_id": grant["document_id"]},
+    )
+    assert proposed.status_code == 201, proposed.text
+    proposal_id = proposed.json()["messages"][0]["message_id"]
+    deliver(
+        OfficeDelivery(
+            dossier_id=dossier_id,
+            message_id=proposal_id,
+            office_id="waterbedrijf-noord",
+            agency_id="ocmw-gent",
+            message_type="proposal",
+            created_at=utc_now(),
+        )
+    )
+    mail = wait_for(
+        lambda: next(
+            (
+                m
+                for m in mails_about(stack, dossier_id, "incasso@wbnoord.example")
+                if m.token != notice.mail.token
+            ),
+            None,
+        ),
+        timeout_s=10,
+    )
+
+    page = requests.get(f"{mail.link}?lang=en", timeout=15)
+
+    assert page.status_code == 200
+    href = f"/notifications/r/{mail.token}/documents/{grant['document_id']}"
+    assert f'href="{stack.base_url}{href}"' in page.text or f'href="{href}"' in page.text
+    assert "Download (PDF, 1 KB)" in page.text
+    downloaded = requests.get(f"{stack.base_url}{href}", timeout=15)  # 303 to a link signed for minutes
+    assert downloaded.status_code == 200
+    assert downloaded.content == budget
+    # the notice's link opens no document, nor does an id the proposal does not carry
+    assert (
+        requests.get(
+            f"{stack.base_url}/notifications/r/{notice.mail.token}/documents/{grant['document_id']}",
+            timeout=15,
+        ).status_code
+        == 404
+    )
+    assert (
+        requests.get(
+            f"{stack.base_url}/notifications/r/{mail.token}/documents/{new_id()}", timeout=15
+        ).status_code
+        == 404
+    )

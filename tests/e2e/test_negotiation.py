@@ -18,7 +18,7 @@ from respite_core.calendar import Country, local_date
 from respite_core.domain import CreditorClass
 from respite_core.money import MAX_CENTS
 from tests.e2e.conftest import RunningStack, wait_for
-from tests.e2e.test_dossiers import Client, new_person, objects_of, register
+from tests.e2e.test_dossiers import Client, access_entries, new_person, objects_of, register
 from tests.e2e.test_slice import ANNA, PROBLEM
 
 CSV_HEADER = ";".join(
@@ -655,3 +655,138 @@ def test_no_cooperation_needs_its_reason(offices: dict[str, Office], notified: d
         dossier_id, message_id, {"type": "notice_ack", "reason": "unknown_person"}
     )
     assert ack_with_reason.status_code == 422
+
+
+# --- what the caseworker sees of the answers (issue 14, points 1, 2, 3, 5) ---------------------------------
+
+
+def upload_budget(agency: Agency, dossier_id: str, pdf: bytes) -> str:
+    grant = agency.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
+    posted = requests.post(
+        grant["url"], data=grant["fields"], files={"file": ("vtlb.pdf", pdf, "application/pdf")}, timeout=15
+    )
+    assert posted.status_code in (200, 201, 204)
+    return str(grant["document_id"])
+
+
+def test_the_caseworker_reads_every_answer_and_the_office_gets_the_budget_pdf(
+    stack: RunningStack, agency: Agency, offices: dict[str, Office]
+) -> None:
+    vanhove, lambert, water = offices["vanhove"], offices["lambert"], offices["waterbedrijf-noord"]
+    dossier_id = register(agency, new_person("Answered"))
+    sent = agency.claims(
+        f"/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove", "lambert", "waterbedrijf-noord"]}
+    )
+    assert sent.status_code == 201, sent.text
+    notices = {m["office_id"]: m["message_id"] for m in sent.json()["messages"]}
+
+    # the offices answer as the README's do: no call to /acknowledgement first
+    ack = {
+        "type": "notice_ack",
+        "file_references": ["VH/2026/0815"],
+        "comment": "Two files, one under garnishment.",
+        "claims": [claim("VH-A1", 50_000), claim("VH-A2", 20_000)],
+    }
+    assert vanhove.reply(dossier_id, notices["vanhove"], ack).status_code == 201
+    objection = {"type": "objection", "comment": "Our principal objects: a sale is planned."}
+    assert lambert.reply(dossier_id, notices["lambert"], objection).status_code == 201
+    water_ack = {"type": "notice_ack", "claims": [claim("W-A1", 40_000)]}
+    assert water.reply(dossier_id, notices["waterbedrijf-noord"], water_ack).status_code == 201
+
+    view = agency.get(f"/dossiers/{dossier_id}").json()
+    by_id = {m["message_id"]: m for m in view["messages"]}
+    replies = {m["in_reply_to"]: m for m in view["messages"] if m["in_reply_to"]}
+    assert replies[notices["vanhove"]]["body"]["comment"] == "Two files, one under garnishment."
+    assert replies[notices["vanhove"]]["body"]["file_references"] == ["VH/2026/0815"]
+    assert replies[notices["vanhove"]]["claims_received"] == 2
+    assert replies[notices["lambert"]]["body"]["comment"] == "Our principal objects: a sale is planned."
+    notice = by_id[notices["vanhove"]]
+    assert notice["body"]["standstill"] == "requested"
+    # answering acknowledged it: the caseworker sees when; the office's inbox no longer holds it
+    assert notice["answered_at"] is not None
+    assert notice["acknowledged_at"] == notice["answered_at"]
+    assert notice["fetched_at"] is not None
+    assert all(m["dossier_id"] != dossier_id for m in vanhove.inbox(limit=100).json()["messages"])
+    late_ack = vanhove.acknowledge(dossier_id, notices["vanhove"])  # acknowledging after it changes nothing
+    assert late_ack.status_code == 200, late_ack.text
+    assert late_ack.json()["acknowledged_at"] == notice["acknowledged_at"]
+
+    # the feed says who answered what, and nothing of the person or of the office's words
+    def headlines() -> dict[str, str]:
+        feed = agency.session.get(f"{stack.base_url}/notifications/feed", timeout=10).json()["items"]
+        found = {
+            i["office_id"]: i["headline"]
+            for i in feed
+            if i["dossier_id"] == dossier_id and i["kind"] == "reply_received"
+        }
+        return found if len(found) == 3 else {}
+
+    said = wait_for(headlines, timeout_s=20)
+    assert said["vanhove"] == "Gerechtsdeurwaarders Van Hove acknowledged the notice with 2 claims"
+    assert said["lambert"] == "Étude Lambert, huissiers de justice objects to the standstill"
+    assert not any("Answered" in h or "sale is planned" in h for h in said.values())
+
+    # a balance accepted in advance carries the balance's claims
+    balance = agency.claims(f"/dossiers/{dossier_id}/balance-requests", {"office_ids": ["lambert"]})
+    assert balance.status_code == 201, balance.text
+    preapproved = {"type": "balance_reply_preapproved", "claims": [claim("L-A1", 30_000)]}
+    balance_id = balance.json()["messages"][0]["message_id"]
+    answered = lambert.reply(dossier_id, balance_id, preapproved)
+    assert answered.status_code == 201, answered.text
+    assert answered.json()["claims_stored"] == 1
+    creditors = wait_for(
+        lambda: (
+            {c["office_id"] for c in agency.get(f"/dossiers/{dossier_id}").json()["creditors"]} >= {"lambert"}
+        )
+    )
+    assert creditors
+
+    # a buy-out with the budget PDF the water company needs: the office downloads it, no other office can
+    pdf = b"%PDF-1.7\n% budget of the Answered household\n%%EOF\n"
+    budget_id = upload_budget(agency, dossier_id, pdf)
+    proposed = agency.claims(
+        f"/dossiers/{dossier_id}/proposals",
+        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": budget_id},
+    )
+    assert proposed.status_code == 201, proposed.text
+    proposal = water.message(dossier_id, "proposal")
+    [document] = proposal["documents"]
+    assert document["document_id"] == budget_id
+    assert document["content_type"] == "application/pdf"
+    link = water.session.get(document["url"], timeout=15)
+    assert link.status_code == 200, link.text
+    downloaded = requests.get(link.json()["download_url"], timeout=15)
+    assert downloaded.content == pdf
+    assert vanhove.session.get(document["url"], timeout=15).status_code == 404  # not addressed to Van Hove
+    read = [
+        e
+        for e in access_entries(stack, dossier_id)
+        if e.get("detail", {}).get("S") == f"document:{budget_id}"
+    ]
+    assert [(e["actor_role"]["S"], e["actor_agency_id"]["S"]) for e in read] == [
+        ("office", "waterbedrijf-noord")
+    ]
+
+    # Van Hove rejects with its reason; the negotiation and the dossier show it
+    vh_proposal = vanhove.message(dossier_id, "proposal")
+    rejection = {
+        "type": "proposal_reject",
+        "reason": "35 % is too little for us.",
+        "comment": "We accept 60 %.",
+    }
+    rejected = vanhove.reply(dossier_id, vh_proposal["message_id"], rejection)
+    assert rejected.status_code == 201, rejected.text
+    negotiation = agency.claims_get(f"/dossiers/{dossier_id}/negotiation").json()
+    assert negotiation["tally"]["rejected"] == ["vanhove"]
+    [answer] = [a for a in negotiation["answers"] if a["office_id"] == "vanhove"]
+    assert (answer["type"], answer["reason"], answer["comment"]) == (
+        "proposal_reject",
+        "35 % is too little for us.",
+        "We accept 60 %.",
+    )
+    final = agency.get(f"/dossiers/{dossier_id}").json()
+    sent_proposal = next(m for m in final["messages"] if m["message_id"] == vh_proposal["message_id"])
+    assert sent_proposal["body"]["kind"] == "buy_out"
+    assert sent_proposal["body"]["budget_document"]["document_id"] == budget_id
+    the_rejection = next(m for m in final["messages"] if m["in_reply_to"] == vh_proposal["message_id"])
+    assert the_rejection["body"]["reason"] == "35 % is too little for us."

@@ -86,6 +86,9 @@ def test_the_public_routes_are_the_ones_offices_and_readers_reach_without_a_toke
     assert ("claims", "/replies/by-token/{token}", "POST") in public
     assert ("notifications", "/r/{token}", "GET") in public
     assert ("notifications", "/r/{token}/done", "GET") in public
+    assert ("notifications", "/r/{token}/documents/{document_id}", "GET") in public  # the token opens it
+    office_download = "/dossiers/{dossier_id}/messages/{message_id}/documents/{document_id}"
+    assert ("claims", office_download, "GET") not in public  # the office's token, its read scope
     assert ("consent", "/dossiers/{dossier_id}", "GET") not in public
     assert not [
         p for p in public if not p[1].startswith(("/callbacks", "/replies", "/r/", "/docs", "/openapi"))

@@ -8,12 +8,17 @@ import boto3
 import pytest
 
 from respite_claims.consumers.deadlines import sweep
+from respite_claims.exchange import answer
+from respite_claims.models import Reply
+from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierDates
 from respite_core import aws as aws_clients
 from respite_core import table_keys
+from respite_core.access_log import Action, Purpose, office_entry
 from respite_core.domain import Dossier, Message, MessageType
 from respite_core.resources import TableName, env_var
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.dossier_items import inbox_item, message_item
+from respite_core.store.fence import write_about
 from respite_core.store.table import Table, write_together
 from respite_infra.catalogue import CATALOGUE, FEED_FROM_DOSSIER_EVENTS
 from respite_infra.local.handlers import resolve
@@ -144,3 +149,103 @@ def test_the_marks_reach_the_agencys_feed_through_the_stream(
 
     expected = ["dossier_registered", "not_acknowledged", "reply_overdue", "standstill_ends_soon"]
     assert wait_for(feed_kinds) == expected
+
+
+def answer_by_api(dossier_id: str, at: datetime) -> None:
+    """Van Hove answers the notice as the claims API stores it, without calling `/acknowledgement`."""
+    store = ClaimsStore()
+    record = store.dossier(dossier_id)
+    assert record is not None
+    notice = record.message(f"{dossier_id}N")
+    assert notice is not None
+    reply = answer(
+        notice, Reply(type=MessageType.NOTICE_ACK), record.dossier, "vanhove", at, f"{dossier_id}R"
+    )
+    log = office_entry(
+        "vanhove", "client-vh", dossier_id, Action.ANSWERED_BY_OFFICE, Purpose.CREDITOR_EXCHANGE, at=at
+    )
+    store.reply(record, notice, reply, [], dates=DossierDates(None, None), now=at, log=log)
+
+
+def test_an_answered_message_was_received_and_is_never_reported_unacknowledged(
+    wired: dict[str, str],
+) -> None:
+    seed_dossier(
+        "ANSWERED",
+        standstill_ends_on=TODAY + timedelta(days=60),
+        reply_due_on=TODAY + timedelta(days=5),
+        ack_due_on=TODAY - timedelta(days=1),
+    )
+    answered_at = SENT + timedelta(days=2)
+
+    answer_by_api("ANSWERED", answered_at)
+    marked = sweep(TODAY)
+
+    assert marked["not_acknowledged"] == 0
+    notice = Table(TableName.DOSSIERS).get(table_keys.dossier("ANSWERED"), table_keys.message("ANSWEREDN"))
+    assert notice is not None
+    assert "ack_overdue_on" not in notice
+    # the answer acknowledged it: the agency sees when, and it left the office's inbox
+    assert notice["acknowledged_at"] == notice["fetched_at"] == notice["answered_at"]
+    assert list(ClaimsStore().inbox("vanhove", None)) == []
+
+
+def test_a_message_answered_by_mail_or_stamped_answered_is_not_reported_unacknowledged(
+    wired: dict[str, str],
+) -> None:
+    for dossier_id in ("BYMAIL", "STAMPED"):
+        seed_dossier(
+            dossier_id,
+            standstill_ends_on=TODAY + timedelta(days=60),
+            reply_due_on=TODAY + timedelta(days=5),
+            ack_due_on=TODAY - timedelta(days=1),
+        )
+    dossiers = Table(TableName.DOSSIERS)
+    write_about(
+        "BYMAIL",
+        [
+            dossiers.put_op(
+                {
+                    "PK": table_keys.dossier("BYMAIL"),
+                    "SK": "MAIL#ses-1",
+                    "entity": "mail",
+                    "dossier_id": "BYMAIL",
+                    "in_reply_to": "BYMAILN",
+                    "office_id": "vanhove",
+                    "agency_id": "ocmw-gent",
+                    "received_at": "2026-09-03T08:00:00.000000Z",
+                }
+            )
+        ],
+    )
+    # answered while the sweep was under way: its pointer was still in the index
+    dossiers.update(
+        table_keys.dossier("STAMPED"),
+        table_keys.message("STAMPEDN"),
+        changes={"answered_at": "2026-09-03T08:00:00.000000Z"},
+    )
+
+    assert sweep(TODAY)["not_acknowledged"] == 0
+    for dossier_id in ("BYMAIL", "STAMPED"):
+        notice = dossiers.get(table_keys.dossier(dossier_id), table_keys.message(f"{dossier_id}N"))
+        assert notice is not None
+        assert "ack_overdue_on" not in notice
+    assert table_keys.ACK_DUE not in deadline_index(wired)
+
+
+def test_acknowledging_an_answered_message_after_its_answer_changes_nothing(wired: dict[str, str]) -> None:
+    seed_dossier(
+        "LATEACK",
+        standstill_ends_on=TODAY + timedelta(days=60),
+        reply_due_on=TODAY + timedelta(days=5),
+        ack_due_on=TODAY + timedelta(days=1),
+    )
+    answer_by_api("LATEACK", SENT + timedelta(days=1))
+    record = ClaimsStore().dossier("LATEACK")
+    assert record is not None
+    notice = record.message("LATEACKN")
+    assert notice is not None
+
+    assert notice.acknowledged_at == notice.answered_at == SENT + timedelta(days=1)
+    with pytest.raises(ChangedMeanwhile):  # the pointer left the inbox with the answer
+        ClaimsStore().acknowledge("vanhove", notice, SENT + timedelta(days=3))

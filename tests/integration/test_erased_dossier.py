@@ -64,9 +64,14 @@ WEBHOOK_URL = "https://hooks.vanhove.example/respite"
 
 
 def state(stage: Stage) -> dict[TableName, Any]:
-    """Every item of the tables about dossiers, but the lookups' rate counters (about an office)."""
+    """Every item of the tables about dossiers, but the lookups' rate counters and unmatched lookups
+    (about an office: they name no dossier)."""
     return {
-        table: {key: item for key, item in scan(stage, table).items() if not key[0].startswith("rate#")}
+        table: {
+            key: item
+            for key, item in scan(stage, table).items()
+            if not key[0].startswith(("rate#", "LOOKUPS#"))
+        }
         for table in ABOUT_DOSSIERS
     }
 

@@ -18,6 +18,10 @@ S, E = DossierState, DossierEvent
 
 # Written out by hand, apart from the code: every legal move. Anything else must be refused.
 LEGAL: dict[tuple[DossierState, DossierEvent], DossierState] = {
+    (S.AWAITING_SIGNED_FORM, E.SIGNED_FORM_ADDED): S.REGISTERED,
+    (S.AWAITING_SIGNED_FORM, E.CLOSED): S.CLOSED,
+    (S.AWAITING_SIGNED_FORM, E.CONSENT_WITHDRAWN): S.WITHDRAWN,
+    (S.AWAITING_SIGNED_FORM, E.TRANSFERRED): S.AWAITING_SIGNED_FORM,
     (S.REGISTERED, E.NOTICES_SENT): S.NOTIFIED,
     (S.NOTIFIED, E.NOTICES_SENT): S.NOTIFIED,
     (S.NEGOTIATING, E.NOTICES_SENT): S.NEGOTIATING,

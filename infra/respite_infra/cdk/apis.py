@@ -57,6 +57,8 @@ PUBLIC_ROUTES: dict[str, str] = {
     "credential, opening one request for one office and nothing else",
     "/r/{token}/done": "the link page's confirmation: the reference token in the path is the credential, "
     "and the page shows no data of the request",
+    "/r/{token}/documents/{document_id}": "a document the link page's request carries (its budget PDF): the "
+    "reference token in the path is the credential, opening that request's own documents and nothing else",
 }
 
 # Routes whose bodies may be larger than the WAF's managed size rule allows (8 KB): the app enforces its

@@ -130,7 +130,9 @@ def reply_from(form: FormData, words: Mapping[str, str]) -> tuple[Reply | None, 
     errors: list[str] = []
     reply_type = form.value("type")
     reason = form.value("reason") or None
-    if reply_type != MessageType.NO_COOPERATION.value:
+    if reply_type == MessageType.PROPOSAL_REJECT.value:
+        reason = form.value("rejection_reason") or None  # the office's own words, if any
+    elif reply_type != MessageType.NO_COOPERATION.value:
         reason = None  # the reason select only counts with no cooperation
     elif reason is None:
         errors.append(f"{words['reason']}: {words['reason_required']}")

@@ -7,10 +7,11 @@ from botocore.exceptions import ClientError
 
 from respite_core import aws, table_keys
 from respite_core.resources import TableName
-from respite_core.store.items import Item
+from respite_core.store.items import ENTITY, Item
 from respite_core.store.table import Table
 
 _AWAITING = {"notified", "negotiating", "settled"}  # the dossier states that take replies
+_ANSWERS = {"message", "mail"}  # what answers a request: an office's reply, or its mail linked to it
 
 
 class DeadlineStore:
@@ -47,19 +48,28 @@ class DeadlineStore:
         return self._mark(request["PK"], request["SK"], "overdue_on", today)
 
     def mark_not_acknowledged(self, pointer: Item, today: date) -> bool:
-        """On the message (its dossier's partition names the agency), and the pointer leaves the index."""
-        if not self.takes_replies(str(pointer["dossier_id"])):
+        """On the message (its dossier's partition names the agency), and the pointer leaves the index.
+        A message the office answered was received, whether it called `/acknowledgement` or not: an
+        answer by API, CSV, link page or callback (it stamped the message) or a mail linked to it."""
+        dossier_id, message_id = str(pointer["dossier_id"]), str(pointer["message_id"])
+        if not self.takes_replies(dossier_id) or self._answered(dossier_id, message_id):
             self._leave_index(pointer["PK"], pointer["SK"])
             return False
         marked = self._mark(
-            table_keys.dossier(str(pointer["dossier_id"])),
-            table_keys.message(str(pointer["message_id"])),
+            table_keys.dossier(dossier_id),
+            table_keys.message(message_id),
             "ack_overdue_on",
             today,
             in_index=False,
+            unless=("acknowledged_at", "answered_at"),
         )
         self._leave_index(pointer["PK"], pointer["SK"])
         return marked
+
+    def _answered(self, dossier_id: str, message_id: str) -> bool:
+        """Whether a reply or a linked mail of the office answers the message."""
+        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
+        return any(i.get("in_reply_to") == message_id and i.get(ENTITY) in _ANSWERS for i in items)
 
     def warn_standstill(self, dossier: Item, today: date) -> bool:
         # only while the standstill is still what the dossier is due for: closing it meanwhile put its
@@ -77,14 +87,16 @@ class DeadlineStore:
         *,
         in_index: bool = True,
         still: str | None = None,
+        unless: tuple[str, ...] = (),
     ) -> bool:
-        """Set the mark once (and leave the index); False when someone was first, the item is gone, or
-        (with `still`) it is no longer in the index under that kind."""
+        """Set the mark once (and leave the index); False when someone was first, the item is gone,
+        (with `still`) it is no longer in the index under that kind, or it has an `unless` attribute."""
         changes: dict[str, Any] = {attribute: today.isoformat()}
         if in_index:
             changes |= {"GSI2PK": None, "GSI2SK": None}
         op = self._dossiers.update_op(pk, sk, changes=changes)["Update"]
-        op["ConditionExpression"] += f" AND attribute_not_exists({attribute})"
+        for absent in (attribute, *unless):
+            op["ConditionExpression"] += f" AND attribute_not_exists({absent})"
         if still is not None:
             op["ConditionExpression"] += " AND GSI2PK = :still"
             op.setdefault("ExpressionAttributeValues", {})[":still"] = {"S": still}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from respite_claims.models import ClaimInput, CreditorPart, ProposalKind, Reply, Tally
+from respite_claims.models import ClaimInput, CreditorPart, ProposalAnswer, ProposalKind, Reply, Tally
 from respite_claims.plan import Debt, buy_out, instalment_plan
 from respite_core.calendar import Country, local_date
 from respite_core.domain import (
@@ -124,15 +124,23 @@ def not_yet_notified(office_ids: Sequence[str], messages: Iterable[Message]) -> 
 
 
 def answer(
-    request: Message, reply: Reply, dossier: Dossier, office_id: str, now: datetime, message_id: str
+    request: Message,
+    reply: Reply,
+    dossier: Dossier,
+    office_id: str,
+    now: datetime,
+    message_id: str,
+    *,
+    claims_received: int = 0,
 ) -> Message:
-    """The office's reply as a message (ReplyNotAllowed / NotNow when it may not answer that request)."""
+    """The office's reply as a message (ReplyNotAllowed / NotNow when it may not answer that request).
+    `claims_received`: how many claims came with it (by API: those of `reply`; by CSV: the rows taken)."""
     if dossier.state not in ANSWERABLE_IN:
         raise NotNow(f"the dossier is {dossier.state.value}: it takes no replies")
     check_reply(request.type, reply.type)
     body: dict[str, Any] = {}
     if reply.reason is not None:
-        body["reason"] = reply.reason.value
+        body["reason"] = str(reply.reason)  # a listed reason's value, or the office's own words
     if reply.file_references:
         body["file_references"] = list(reply.file_references)
     if reply.comment:
@@ -146,6 +154,7 @@ def answer(
         type=reply.type,
         created_at=now,
         in_reply_to=request.message_id,
+        claims_received=(claims_received or len(reply.claims)) or None,
         body=body,
     )
 
@@ -261,6 +270,28 @@ def tally(messages: Sequence[Message]) -> Tally:
         else:
             waiting.append(office)
     return Tally(accepted=accepted, rejected=rejected, pending=waiting, preapproved=sorted(preapproved))
+
+
+def proposal_answers(messages: Sequence[Message]) -> list[ProposalAnswer]:
+    """Each office's answer to the latest proposal or reconsideration it received, with its reason
+    and comment; offices that have not answered are not listed (the tally names them)."""
+    latest = {proposal.message_id for proposal in latest_proposals(messages).values()}
+    return [
+        ProposalAnswer(
+            office_id=m.sender,
+            message_id=m.message_id,
+            type=m.type,
+            answered_at=m.created_at,
+            reason=_text(m.body.get("reason")),
+            comment=_text(m.body.get("comment")),
+        )
+        for m in sorted(messages, key=lambda m: m.sender)
+        if m.in_reply_to in latest
+    ]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def settlement_blockers(messages: Sequence[Message]) -> list[str]:

@@ -111,6 +111,17 @@ class Tally(Answer):
     preapproved: list[str]
 
 
+class ProposalAnswer(Answer):
+    """An office's answer to the latest proposal (or reconsideration) it received, with its words."""
+
+    office_id: str
+    message_id: str
+    type: MessageType
+    answered_at: datetime
+    reason: str | None = Field(None, description="proposal_reject: why, as the office wrote it")
+    comment: str | None = None
+
+
 class Negotiation(Answer):
     dossier_id: str
     state: DossierState
@@ -120,6 +131,7 @@ class Negotiation(Answer):
     total_offered: int
     parts: list[CreditorPart]
     tally: Tally
+    answers: list[ProposalAnswer] = Field(default_factory=list)
 
 
 class OfficeListing(Answer):
@@ -152,19 +164,30 @@ class ClaimInput(Request):
         return self
 
 
+REASONED_REPLIES = (MessageType.NO_COOPERATION, MessageType.PROPOSAL_REJECT)  # the replies that give a reason
+
+
 class Reply(Request):
     """An office's answer to a request; its type must be one the catalogue allows for that request."""
 
     type: MessageType
-    reason: NoCooperationReason | None = Field(default=None, description="no_cooperation: why (required)")
+    reason: NoCooperationReason | Text | None = Field(
+        default=None,
+        union_mode="left_to_right",  # a listed reason is the reason, not just any text
+        description="no_cooperation: why, one of the listed reasons (required); proposal_reject: why the "
+        "plan is refused, in the office's words (optional); other replies take none",
+    )
     file_references: list[Reference] = Field(default_factory=list, max_length=50)
     claims: list[ClaimInput] = Field(default_factory=list, max_length=50)
     comment: Text | None = None
 
     @model_validator(mode="after")
-    def _reason_with_no_cooperation_only(self) -> Self:
-        if (self.type is MessageType.NO_COOPERATION) != (self.reason is not None):
-            raise ValueError("a no_cooperation reply needs a reason; other replies take none")
+    def _reason_where_the_catalogue_has_one(self) -> Self:
+        if self.type is MessageType.NO_COOPERATION:
+            if not isinstance(self.reason, NoCooperationReason):
+                raise ValueError("a no_cooperation reply needs a reason: " + ", ".join(NoCooperationReason))
+        elif self.reason is not None and self.type not in REASONED_REPLIES:
+            raise ValueError("only no_cooperation and proposal_reject replies give a reason")
         return self
 
 
@@ -198,6 +221,30 @@ class PersonForOffice(Answer):
     national_number: NationalNumber | None = None  # only to offices flagged `public`
 
 
+class RequestDocument(Answer):
+    """A document the request carries (a proposal's budget calculation PDF): `url` is the claims API's
+    route that gives a short-lived download link for it (with the office's token)."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    url: str
+
+
+class RequestDocumentDownload(Answer):
+    """A link that downloads one document a request carries; it expires in minutes (each request makes a
+    new one, from the document sealed with the dossier's data key)."""
+
+    document_id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    download_url: str
+    download_expires_at: datetime
+
+
 class InboxMessage(Answer):
     message_id: str
     conversation_id: str
@@ -211,6 +258,7 @@ class InboxMessage(Answer):
     agency_language: Language
     person: PersonForOffice
     body: dict[str, object]
+    documents: list[RequestDocument] = Field(default_factory=list)
     callback_url: str
 
 

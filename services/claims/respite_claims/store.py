@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from respite_core import aws, table_keys
-from respite_core.access_log import AccessEntry
+from respite_core.access_log import AccessEntry, LookupMiss
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
 from respite_core.resources import QueueName, TableName, UserPoolName, locate
@@ -45,6 +45,7 @@ MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads
 CLAIMS_PER_BATCH = 99  # an upload's transactions: DynamoDB's 100 operations, less the fence
 PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
 OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
 
 class ChangedMeanwhile(Exception):
@@ -175,7 +176,8 @@ class ClaimsStore:
         now: datetime,
         log: AccessEntry,
     ) -> None:
-        """The reply, the request answered, the next deadline and the claims: all or nothing."""
+        """The reply, the request answered (and so acknowledged: it leaves the office's inbox), the
+        next deadline and the claims: all or nothing."""
         if len(claims) > MAX_CLAIMS_PER_REPLY:
             raise ValueError(f"at most {MAX_CLAIMS_PER_REPLY} claims in one reply")
         dossier, key = record.dossier, record.data_key
@@ -185,6 +187,7 @@ class ClaimsStore:
                 | {"received_at": to_iso(now)}
             ),
             self._answered_op(request, now),
+            self._inbox_pointer_delete_op(request),
             self._dossier_update(dossier, dossier, dates),
             self._log.append_op(log),
             *(
@@ -198,14 +201,25 @@ class ClaimsStore:
             raise ChangedMeanwhile from None
 
     def _answered_op(self, request: Message, now: datetime) -> dict[str, Any]:
-        """The request leaves the deadline index; only an unanswered request can be answered."""
+        """The request leaves the deadline index; only an unanswered request can be answered. An
+        answer is an acknowledgement: the office has the request, whether it called
+        `/acknowledgement` or not (fetched and acknowledged now, unless it was before)."""
         op = self._dossiers.update_op(
             table_keys.dossier(request.dossier_id),
             table_keys.message(request.message_id),
             changes={"answered_at": to_iso(now), "GSI2PK": None, "GSI2SK": None},
+            if_absent={"fetched_at": to_iso(now), "acknowledged_at": to_iso(now)},
         )
         op["Update"]["ConditionExpression"] += " AND attribute_not_exists(answered_at)"
         return op
+
+    def _inbox_pointer_delete_op(self, request: Message) -> dict[str, Any]:
+        """The request's pointer leaves the office's inbox (and the acknowledgement deadline with it);
+        gone already when the office acknowledged it first."""
+        return self._dossiers.delete_op(
+            table_keys.inbox(request.receiver),
+            table_keys.inbox_entry(to_iso(request.created_at), request.message_id),
+        )
 
     def put_claims(self, record: DossierRecord, claims: Sequence[Claim], now: datetime) -> None:
         """Claims of an upload, `CLAIMS_PER_BATCH` to a fenced transaction (idempotent: the same
@@ -260,9 +274,8 @@ class ClaimsStore:
             table_keys.dossier(dossier_id),
             table_keys.message(message_id),
             changes={"acknowledged_at": to_iso(now)},
+            if_absent={"fetched_at": to_iso(now)},
         )
-        stamp["Update"]["UpdateExpression"] += ", fetched_at = if_not_exists(fetched_at, :ack)"
-        stamp["Update"]["ExpressionAttributeValues"][":ack"] = {"S": to_iso(now)}
         operations = [
             {
                 "Delete": {
@@ -292,21 +305,41 @@ class ClaimsStore:
         """Behind the fence: DataKeyDestroyed (nothing logged) once the dossier is erased."""
         self._log.append(entry)
 
-    def within_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> bool:
-        """Count one more use in the current window; False once `limit` is passed."""
-        start = int(now.timestamp()) // int(window.total_seconds()) * int(window.total_seconds())
+    def log_lookup_miss(self, miss: LookupMiss) -> None:
+        self._log.append_lookup_miss(miss)
+
+    def take_rate(self, subject: str, limit: int, window: timedelta, now: datetime) -> timedelta | None:
+        """Count one use of `subject` in the window that ends `now` (a sliding window, not a clock
+        hour): None when it is within `limit`, else how long until the oldest use leaves the window
+        (a refused use is not counted, so a caller that waits that long gets through).
+
+        One item per subject holds its uses in the window; it is replaced only if nobody else
+        replaced it since it was read (a version), so concurrent uses are each counted."""
         client = aws.dynamodb()
-        response = client.update_item(
-            TableName=locate(TableName.IDEMPOTENCY),
-            Key={"id": {"S": f"rate#{subject}#{start}"}},
-            UpdateExpression="ADD uses :one SET expiration = :expires",
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":expires": {"N": str(start + 2 * int(window.total_seconds()))},
-            },
-            ReturnValues="UPDATED_NEW",
-        )
-        return int(response["Attributes"]["uses"]["N"]) <= limit
+        table, key = locate(TableName.IDEMPOTENCY), {"id": {"S": f"rate#{subject}"}}
+        at, span = int(now.timestamp() * 1000), int(window.total_seconds() * 1000)
+        for _ in range(RATE_ATTEMPTS):
+            found = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item", {})
+            version = int(found["version"]["N"]) if "version" in found else 0
+            uses = sorted(int(u["N"]) for u in found.get("uses", {}).get("L", []) if int(u["N"]) > at - span)
+            if len(uses) >= limit:  # room again once the use `limit` places back leaves the window
+                return timedelta(milliseconds=uses[len(uses) - limit] + span - at)
+            try:
+                client.put_item(
+                    TableName=table,
+                    Item=key
+                    | {
+                        "uses": {"L": [{"N": str(u)} for u in [*uses, at]]},
+                        "version": {"N": str(version + 1)},
+                        "expiration": {"N": str((at + span) // 1000 + 1)},  # TTL: gone when all are out
+                    },
+                    ConditionExpression="attribute_not_exists(id) OR version = :seen",
+                    ExpressionAttributeValues={":seen": {"N": str(version)}},
+                )
+                return None
+            except client.exceptions.ConditionalCheckFailedException:
+                continue  # another use came in between: count again
+        return timedelta(seconds=1)  # still contended: ask the caller to come back in a moment
 
 
 class OfficeAccounts:

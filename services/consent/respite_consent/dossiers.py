@@ -14,6 +14,7 @@ from respite_consent.models import (
     DossierSummary,
     DossierView,
     MailView,
+    MessageContent,
     MessageView,
     PendingReply,
     TransferView,
@@ -169,6 +170,15 @@ def mail_views(mails: Sequence[StoredMail], attachments: Sequence[StoredAttachme
     ]
 
 
+def message_view(message: Message, attachments: list[AttachmentView]) -> MessageView:
+    """A message as the caseworker reads it: its times and everything it says (opened from its seal)."""
+    said = {name: value for name, value in message.body.items() if name in MessageContent.model_fields}
+    return MessageView.model_validate(
+        message.model_dump(include=set(MessageView.model_fields) - {"body", "attachments"})
+        | {"body": MessageContent.model_validate(said), "attachments": attachments}
+    )
+
+
 @dataclass(frozen=True)
 class Transfer:
     """The dossier's latest transfer, its reason opened."""
@@ -204,10 +214,7 @@ def view(contents: DossierContents, today: date) -> DossierView:
         totals_by_class={c: amounts_of(x for x in claims if x.creditor_class is c) for c in CreditorClass},
         pending_replies=pending_replies(contents.messages, today),
         messages=[
-            MessageView.model_validate(
-                m.model_dump(include=set(MessageView.model_fields))
-                | {"attachments": attachment_views(contents.attachments, m.message_id)}
-            )
+            message_view(m, attachment_views(contents.attachments, m.message_id))
             for m in sorted(contents.messages, key=lambda m: (m.created_at, m.message_id))
         ],
         mails=mail_views(contents.mails, contents.attachments),

@@ -61,11 +61,35 @@ class RegisterDossier(Request):
     )
 
 
+class ConsentReceipt(Answer):
+    """What the person is handed as proof of their consent (and of its withdrawal): the text they
+    agreed to (its version, language, SHA-256 — the hash the evidence records — and the words), how
+    and when they gave it, at which agency, for which dossier. It names nobody: the person keeps it."""
+
+    dossier_id: str
+    agency_id: str
+    agency_name: str
+    text_version: str
+    language: Language
+    text_sha256: str
+    text: str
+    channel: ConsentChannel
+    given_at: datetime
+    registered_at: datetime
+    awaiting_signed_form: bool = Field(
+        description="consent on a paper form whose signed copy is not added yet: no office is told till it is"
+    )
+    signed_form_added_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    pdf: str = Field(description="the receipt as a PDF in the person's language (while the dossier lives)")
+
+
 class DossierRegistered(Answer):
     dossier_id: str
     agency_id: str
     state: DossierState
     opened_at: datetime
+    consent_receipt: ConsentReceipt
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -148,6 +172,35 @@ class DocumentDownload(Answer):
     download_expires_at: datetime
 
 
+class BudgetDocumentView(Answer):
+    """The budget calculation (VTLB) PDF a proposal carried to its office."""
+
+    document_id: str
+    sha256: str
+    size_bytes: int
+
+
+class MessageContent(Answer):
+    """What a message says; each type carries only its own fields (the others are absent or empty).
+
+    notice: `standstill`. proposal, reconsideration: `kind`, `claim_ids`, `outstanding`, `offered`
+    (cents), `monthly` (instalments: cents per month), `budget_document`; a reconsideration's
+    `comment`. termination: `reason`. Replies: `file_references`, `comment` (an objection's or a
+    status report's text, ...); no_cooperation: `reason` (one of the listed reasons); proposal_reject:
+    `reason` (the office's words)."""
+
+    standstill: str | None = Field(None, description="notice: `requested`")
+    kind: Literal["instalments", "buy_out"] | None = None
+    claim_ids: list[str] = Field(default_factory=list)
+    outstanding: int | None = None
+    offered: int | None = None
+    monthly: list[int] | None = None
+    budget_document: BudgetDocumentView | None = None
+    reason: str | None = None
+    comment: str | None = None
+    file_references: list[str] = Field(default_factory=list)
+
+
 class MessageView(Answer):
     message_id: str
     conversation_id: str
@@ -155,8 +208,15 @@ class MessageView(Answer):
     sender: str
     receiver: str
     created_at: datetime
+    fetched_at: datetime | None = Field(None, description="to an office: when it first fetched the message")
+    acknowledged_at: datetime | None = Field(
+        None, description="to an office: when it acknowledged the message (answering it acknowledges it too)"
+    )
+    answered_at: datetime | None = Field(None, description="a request: when the office's reply came")
     in_reply_to: str | None = None
     reply_due_on: date | None = None
+    claims_received: int | None = Field(None, description="a reply: how many claims came with it")
+    body: MessageContent = Field(default_factory=MessageContent)
     attachments: list[AttachmentView] = Field(default_factory=list)
 
 
@@ -246,6 +306,10 @@ class ConsentWithdrawn(Answer):
     state: DossierState
     withdrawn_at: datetime
     personal_data: str = "unreadable: the dossier's data key is destroyed; erasure of every copy follows"
+    consent_receipt: ConsentReceipt | None = Field(
+        default=None,
+        description="the receipt of the consent, now withdrawn (none once the dossier is erased)",
+    )
 
 
 class TransferDossier(Request):
@@ -259,6 +323,44 @@ class DossierTransferred(Answer):
     dossier_id: str
     from_agency_id: str
     to_agency_id: str
+
+
+# --- the consent texts ---------------------------------------------------------------------------
+
+
+class ConsentTextQuery(Request):
+    lang: Language | None = Field(
+        default=None,
+        description="the text's language; default: the first of Accept-Language we have, else en",
+    )
+
+
+class ConsentTextSummary(Answer):
+    version: str
+    language: Language
+    sha256: str = Field(description="SHA-256 of the text (UTF-8): what a registration records as evidence")
+    current: bool = Field(description="the version new registrations are asked to use")
+    text: str = Field(description="the path that serves the text")
+
+
+class ConsentTextList(Answer):
+    texts: list[ConsentTextSummary]
+
+
+class ConsentTextView(Answer):
+    """A consent text as the person reads it, with the hash a registration records as its evidence."""
+
+    version: str
+    language: Language
+    sha256: str
+    current: bool
+    text: str
+
+
+class ReceiptQuery(Request):
+    lang: Language | None = Field(
+        default=None, description="the PDF's language; default: the language the person consented in"
+    )
 
 
 # --- the signed consent form ----------------------------------------------------------------------

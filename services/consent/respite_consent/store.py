@@ -25,7 +25,7 @@ from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
-from respite_core.domain import Dossier, DossierState
+from respite_core.domain import Dossier, DossierEvent, DossierState
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
@@ -330,12 +330,17 @@ class DossierStore:
     # --- the signed consent form ----------------------------------------------------------------
 
     def attach_form(self, dossier: Dossier, form: SignedForm, log: AccessEntry) -> None:
-        """The form's record and its log entry, while the dossier lives (else DataKeyDestroyed)."""
+        """The form's record and its log entry, while the dossier lives (else DataKeyDestroyed); a
+        dossier awaiting its signed form is registered by the same transaction (ChangedMeanwhile if
+        it changed since it was read)."""
         update = self._dossiers.update_op(
             table_keys.dossier(dossier.dossier_id),
             table_keys.DOSSIER_CONSENT,
             changes={"signed_form": form.model_dump(mode="json")},
         )
+        if dossier.state is DossierState.AWAITING_SIGNED_FORM:
+            self.change(dossier, dossier.apply(DossierEvent.SIGNED_FORM_ADDED), log, update)
+            return
         write_about(dossier.dossier_id, [update, self._log.append_op(log)])
 
 

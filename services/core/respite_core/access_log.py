@@ -101,6 +101,25 @@ class AccessEntry(BaseModel):
     detail: str | None = None  # e.g. "to:<agency_id>" for a transfer; never personal data
 
 
+class LookupMiss(BaseModel):
+    """An office's lookup that found nobody in debt help. It has no dossier to be logged with, so it is
+    logged with the office: which of its systems asked, and when; never the number (nor its hash) —
+    a miss names nobody."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entry_id: str
+    at: datetime
+    actor_id: str  # the office system's OAuth2 client id
+    office_id: str
+    action: Action = Action.LOOKED_UP
+    purpose: Purpose = Purpose.CREDITOR_LOOKUP
+
+
+def lookup_miss(office_id: str, client_id: str, *, at: datetime) -> LookupMiss:
+    return LookupMiss(entry_id=new_id(), at=at, actor_id=client_id, office_id=office_id)
+
+
 def entry(
     caller: Caller,
     dossier_id: str,

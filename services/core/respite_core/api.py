@@ -17,7 +17,9 @@ from typing import Any
 from chalice.app import ChaliceUnhandledError, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from respite_core.domain import Language
 from respite_core.observability import request_observer
+from respite_core.problem_language import DEFAULT_LANGUAGE, detail_in, preferred_language, title
 from respite_core.resources import UserPoolName, env_var
 from respite_core.store.data_keys import DataKeyDestroyed
 
@@ -25,21 +27,6 @@ PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024
 
 logger = logging.getLogger(__name__)
-
-_TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    410: "Gone",
-    413: "Content too large",
-    415: "Unsupported media type",
-    422: "Unprocessable content",
-    429: "Too many requests",
-    500: "Internal server error",
-}
 
 
 @dataclass(frozen=True)
@@ -59,31 +46,50 @@ class Problem(ChaliceUnhandledError):
         kind: str | None = None,
         invalid_params: Sequence[InvalidParam] = (),
         extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
+        """`headers`: what the answer carries beside its body (e.g. a 429's `Retry-After`)."""
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.kind = kind or _TITLES.get(status, "error").lower().replace(" ", "-")
+        self.kind = kind or title(status, Language.EN).lower().replace(" ", "-")
         self.invalid_params = list(invalid_params)
         self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
 
-    def body(self) -> dict[str, Any]:
+    def body(self, language: Language = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return self.in_language(language)[1]
+
+    def in_language(self, wanted: Language) -> tuple[Language, dict[str, Any]]:
+        """The problem in `wanted`, or in English when the catalogue lacks its detail
+        (`respite_core.problem_language`): never half in one language. Field names and reasons
+        of `invalid_params` stay as they are."""
+        detail = detail_in(self.detail, wanted)
+        language = wanted if detail is not None else DEFAULT_LANGUAGE
         body: dict[str, Any] = {
             "type": f"https://respite.example/problems/{self.kind}",
-            "title": _TITLES.get(self.status, "Error"),
+            "title": title(self.status, language),
             "status": self.status,
-            "detail": self.detail,
+            "detail": detail if detail is not None else self.detail,
         }
         if self.invalid_params:
             body["invalid_params"] = [{"name": p.name, "reason": p.reason} for p in self.invalid_params]
         body.update(self.extra)
-        return body
+        return language, body
 
-    def response(self) -> Response:
+    def response(self, accept_language: str | None = None) -> Response:
+        """The answer in the language `accept_language` prefers (English by default), which its
+        `Content-Language` names."""
+        language, body = self.in_language(preferred_language(accept_language))
         return Response(
-            body=json.dumps(self.body()) + "\n",
+            body=json.dumps(body) + "\n",
             status_code=self.status,
-            headers={"Content-Type": PROBLEM_JSON},
+            headers={
+                **self.headers,
+                "Content-Type": PROBLEM_JSON,
+                "Content-Language": language.value,
+                "Vary": "Accept-Language",
+            },
         )
 
 
@@ -95,15 +101,16 @@ def erased() -> Problem:
 def problem_responses(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """Chalice HTTP middleware: every error leaves as `application/problem+json` (but an
     HTML page that a view renders for a person, error pages included, leaves as the page)."""
+    accept_language = event.headers.get("accept-language")
     try:
         response = get_response(event)
     except Problem as problem:
-        return problem.response()
+        return problem.response(accept_language)
     except Exception:
         logger.exception("unhandled error")  # the traceback names code, never the request body
-        return Problem(500, "The request could not be completed.").response()
+        return Problem(500, "The request could not be completed.").response(accept_language)
     if response.status_code >= 400 and not (_is_problem(response) or _is_page(response)):
-        return _chalice_error_as_problem(response)
+        return _chalice_error_as_problem(response, accept_language)
     return response
 
 
@@ -132,14 +139,14 @@ def _is_page(response: Response) -> bool:
     )
 
 
-def _chalice_error_as_problem(response: Response) -> Response:
+def _chalice_error_as_problem(response: Response, accept_language: str | None) -> Response:
     body = response.body if isinstance(response.body, dict) else {}
     detail = {
         400: "The request is malformed.",
         405: "This method is not allowed on this resource.",
         415: "Send the body as application/json.",
     }.get(response.status_code, str(body.get("Message", "The request could not be completed.")))
-    problem = Problem(response.status_code, detail).response()
+    problem = Problem(response.status_code, detail).response(accept_language)
     for name, value in response.headers.items():
         if name.lower() == "allow":
             problem.headers["Allow"] = value
@@ -512,7 +519,7 @@ def replayable(
     if first:
         return first[0]
     if secrets and answer.status < 400:
-        return _shown_once(answer.body).response()
+        raise _shown_once(answer.body)  # rendered, in the caller's language, where every problem is
     return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
 
 

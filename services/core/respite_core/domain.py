@@ -255,6 +255,8 @@ class Consent(DomainModel):
 
 
 class DossierState(StrEnum):
+    # consent given on a paper form that is not uploaded yet: nothing may go to the offices until it is
+    AWAITING_SIGNED_FORM = "awaiting_signed_form"
     REGISTERED = "registered"  # consent given, dossier open
     NOTIFIED = "notified"  # notices sent, standstill running
     NEGOTIATING = "negotiating"  # a proposal is out
@@ -266,6 +268,7 @@ class DossierState(StrEnum):
 
 
 class DossierEvent(StrEnum):
+    SIGNED_FORM_ADDED = "signed_form_added"  # the signed consent form was uploaded and confirmed
     NOTICES_SENT = "notices_sent"
     PROPOSAL_SENT = "proposal_sent"
     RECONSIDERATION_SENT = "reconsideration_sent"
@@ -280,9 +283,11 @@ class DossierEvent(StrEnum):
 _S = DossierState
 _E = DossierEvent
 _ACTIVE: Final = (_S.REGISTERED, _S.NOTIFIED, _S.NEGOTIATING, _S.SETTLED)
+_OPEN: Final = (_S.AWAITING_SIGNED_FORM, *_ACTIVE)  # every state a dossier is worked in
 
 TRANSITIONS: Final[Mapping[tuple[DossierState, DossierEvent], DossierState]] = MappingProxyType(
     {
+        (_S.AWAITING_SIGNED_FORM, _E.SIGNED_FORM_ADDED): _S.REGISTERED,
         (_S.REGISTERED, _E.NOTICES_SENT): _S.NOTIFIED,
         # a creditor found later gets its notice too; the state does not move back
         (_S.NOTIFIED, _E.NOTICES_SENT): _S.NOTIFIED,
@@ -292,12 +297,12 @@ TRANSITIONS: Final[Mapping[tuple[DossierState, DossierEvent], DossierState]] = M
         (_S.NEGOTIATING, _E.RECONSIDERATION_SENT): _S.NEGOTIATING,
         (_S.NEGOTIATING, _E.SETTLEMENT_AGREED): _S.SETTLED,
         **{(state, _E.TERMINATED): _S.TERMINATED for state in (_S.NOTIFIED, _S.NEGOTIATING, _S.SETTLED)},
-        **{(state, _E.CLOSED): _S.CLOSED for state in (*_ACTIVE, _S.TERMINATED)},
+        **{(state, _E.CLOSED): _S.CLOSED for state in (*_OPEN, _S.TERMINATED)},
         # withdrawal is possible until the data is gone; a closed dossier is then erased before retention ends
-        **{(state, _E.CONSENT_WITHDRAWN): _S.WITHDRAWN for state in (*_ACTIVE, _S.TERMINATED, _S.CLOSED)},
+        **{(state, _E.CONSENT_WITHDRAWN): _S.WITHDRAWN for state in (*_OPEN, _S.TERMINATED, _S.CLOSED)},
         (_S.CLOSED, _E.ERASED): _S.ERASED,
         (_S.WITHDRAWN, _E.ERASED): _S.ERASED,
-        **{(state, _E.TRANSFERRED): state for state in _ACTIVE},
+        **{(state, _E.TRANSFERRED): state for state in _OPEN},
     }
 )
 """The one dossier state machine. Any (state, event) pair not listed is illegal.
@@ -305,18 +310,23 @@ TRANSITIONS: Final[Mapping[tuple[DossierState, DossierEvent], DossierState]] = M
 =================== ====================================================== ===========================
 event               legal from                                             to
 =================== ====================================================== ===========================
+signed_form_added   awaiting_signed_form                                   registered
 notices_sent        registered; notified, negotiating (a late creditor)    notified; same state
 proposal_sent       notified, negotiating                                  negotiating
 reconsideration     negotiating                                            negotiating
 settlement_agreed   negotiating                                            settled
 terminated          notified, negotiating, settled                         terminated
-closed              registered, notified, negotiating, settled, terminated closed
+closed              awaiting_signed_form, registered, notified,            closed
+                    negotiating, settled, terminated
 consent_withdrawn   every state but withdrawn and erased                   withdrawn
 erased              closed, withdrawn                                      erased
-transferred         registered, notified, negotiating, settled             same state
+transferred         awaiting_signed_form, registered, notified,            same state
+                    negotiating, settled
 =================== ====================================================== ===========================
 
 Nothing leaves erased. A registered dossier that nobody was told about is closed, not terminated.
+Consent given on a paper form opens the dossier awaiting that form: it is registered (and offices may
+be told) once the signed form is uploaded and confirmed.
 """
 
 
@@ -615,8 +625,10 @@ class Message(DomainModel):
     created_at: UtcDatetime
     fetched_at: UtcDatetime | None = None
     acknowledged_at: UtcDatetime | None = None
+    answered_at: UtcDatetime | None = None  # a request: when the office's reply came (it acknowledges it)
     reply_due_on: date | None = None
     in_reply_to: EntityId | None = None  # the message_id this one answers
+    claims_received: Annotated[int, Field(ge=0)] | None = None  # a reply: how many claims came with it
     body: dict[str, JsonValue] = Field(default_factory=dict)
 
     @property

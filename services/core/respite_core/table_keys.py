@@ -79,6 +79,12 @@ def access_log(dossier_id: str) -> str:
     return f"ACCESS#{dossier_id}"
 
 
+def office_lookups(office_id: str) -> str:
+    """An office's lookups that matched no dossier (a match is in that dossier's access log): SK
+    access_entry(...)."""
+    return f"LOOKUPS#{office_id}"
+
+
 def access_entry(at_iso: str, entry_id: str) -> str:
     return f"{at_iso}#{entry_id}"
 

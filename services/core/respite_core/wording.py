@@ -193,6 +193,7 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reply_type": "Soort antwoord",
             "reason": "Reden (alleen bij geen medewerking)",
             "reason_none": "— geen —",
+            "rejection_reason": "Reden van de weigering (alleen bij weigering van het voorstel)",
             "file_references": "Uw dossiernummers (één per regel)",
             "claims": "Vorderingen",
             "claims_hint": (
@@ -273,6 +274,7 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reply_type": "Type de réponse",
             "reason": "Motif (uniquement en cas de refus de collaborer)",
             "reason_none": "— aucun —",
+            "rejection_reason": "Motif du refus (uniquement en cas de refus de la proposition)",
             "file_references": "Vos numéros de dossier (un par ligne)",
             "claims": "Créances",
             "claims_hint": (
@@ -353,6 +355,7 @@ PAGE: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reply_type": "Type of answer",
             "reason": "Reason (no cooperation only)",
             "reason_none": "— none —",
+            "rejection_reason": "Why you reject it (rejection of the proposal only)",
             "file_references": "Your file numbers (one per line)",
             "claims": "Claims",
             "claims_hint": (
@@ -451,6 +454,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Reden",
             "comment": "Opmerking",
             "budget_document": "Budgetberekening bijgevoegd",
+            "budget_download": "Downloaden (PDF, {size} kB)",
         },
         _L.FR: {
             "standstill": "Suspension de l'exécution demandée",
@@ -463,6 +467,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Motif",
             "comment": "Remarque",
             "budget_document": "Calcul budgétaire joint",
+            "budget_download": "Télécharger (PDF, {size} Ko)",
         },
         _L.EN: {
             "standstill": "Standstill of enforcement requested",
@@ -475,6 +480,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
             "reason": "Reason",
             "comment": "Comment",
             "budget_document": "Budget calculation attached",
+            "budget_download": "Download (PDF, {size} KB)",
         },
     }
 )

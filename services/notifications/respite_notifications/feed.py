@@ -5,7 +5,7 @@ may be read by every caseworker of the agency. Items come from changes on the do
 stream; each item's id is derived from what caused it, so a redelivered change adds nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -47,14 +47,43 @@ class FeedItem(BaseModel):
     message_id: str | None = None
     message_type: MessageType | None = None
     due_on: date | None = None
-    summary: dict[str, int] | None = None  # the weekly digest's counts
+    summary: dict[str, int] | None = None  # counts: the weekly digest's; a reply's claims
     reason: str | None = None  # why a mail was quarantined (e.g. sender_not_of_office)
+    # what happened, in a sentence for lists: the office's name, the message's type, counts and dates;
+    # never the person nor an office's own words (the feed is not sealed: those stay in the dossier)
+    headline: str | None = None
+
+
+type OfficeName = Callable[[str], str]
+"""The office's name in the directory, from its id (its id when it is not there)."""
+
+_REPLY_HEADLINES: Mapping[MessageType, str] = {
+    MessageType.NOTICE_ACK: "{office} acknowledged the notice",
+    MessageType.NO_COOPERATION: "{office} will not cooperate",
+    MessageType.OBJECTION: "{office} objects to the standstill",
+    MessageType.NOT_IN_NEED: "{office} believes no debt help is needed",
+    MessageType.BALANCE_REPLY: "{office} sent its balance",
+    MessageType.BALANCE_REPLY_PREAPPROVED: "{office} sent its balance and accepts any plan in advance",
+    MessageType.PROPOSAL_ACCEPT: "{office} accepted the proposal",
+    MessageType.PROPOSAL_REJECT: "{office} rejected the proposal",
+    MessageType.STATUS_REPORT: "{office} sent a status report",
+}
+
+
+def _words(message_type: MessageType) -> str:
+    return message_type.value.replace("_", " ")
+
+
+def _claims(count: int) -> str:
+    return f"{count} claim" if count == 1 else f"{count} claims"
 
 
 type Image = Mapping[str, Any]
 
 
-def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> list[FeedItem]:
+def feed_items_for(
+    event_name: str, old: Image | None, new: Image | None, office_name: OfficeName = str
+) -> list[FeedItem]:
     """What the agency's caseworkers should hear of one change of the dossier table."""
     if not new:
         return []
@@ -62,27 +91,45 @@ def feed_items_for(event_name: str, old: Image | None, new: Image | None) -> lis
     if entity == "dossier":
         return _dossier_items(event_name, old or {}, new)
     if entity == "message":
-        return _message_items(event_name, old or {}, new)
+        return _message_items(event_name, old or {}, new, office_name)
     if entity in ("mail", "quarantined_mail") and event_name == "INSERT":
-        return [_mail_item(new)]
+        return [_mail_item(new, office_name)]
     return []
 
 
-def _mail_item(mail: Image) -> FeedItem:
+def _mail_item(mail: Image, office_name: OfficeName) -> FeedItem:
     """A mail kept in the dossier: linked, or quarantined (the caseworker hears that one came, and why
     it was not linked; what it says stays sealed)."""
-    about: dict[str, Any] = {"office_id": str(mail["office_id"]), "message_id": str(mail["in_reply_to"])}
+    office = office_name(str(mail["office_id"]))
+    about: dict[str, Any] = {
+        "office_id": str(mail["office_id"]),
+        "message_id": str(mail["in_reply_to"]),
+        "headline": f"{office} answered by email",
+    }
     kind = FeedKind.MAIL_RECEIVED
     if mail.get(ENTITY) == "quarantined_mail":
         kind, about["reason"] = FeedKind.MAIL_QUARANTINED, str(mail["reason"])
+        about["headline"] = f"A mail for {office} was not linked ({_words_of(str(mail['reason']))})"
     received = parse_iso(str(mail["received_at"]))
     return _item(kind, str(mail["agency_id"]), str(mail["dossier_id"]), received, **about)
+
+
+def _words_of(code: str) -> str:
+    return code.replace("_", " ")
 
 
 def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
     dossier = model_of(Dossier, new)
     if event_name == "INSERT":
-        return [_item(FeedKind.DOSSIER_REGISTERED, dossier.agency_id, dossier.dossier_id, dossier.opened_at)]
+        opened = dossier.opened_at
+        headline = "Dossier registered" + (
+            f" ({dossier.agency_reference})" if dossier.agency_reference else ""
+        )
+        return [
+            _item(
+                FeedKind.DOSSIER_REGISTERED, dossier.agency_id, dossier.dossier_id, opened, headline=headline
+            )
+        ]
     if _newly_set(old, new, "standstill_warned_on"):
         marked = date.fromisoformat(str(new["standstill_warned_on"]))
         return [
@@ -92,21 +139,39 @@ def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
                 dossier.dossier_id,
                 datetime.combine(marked, time(), tzinfo=UTC),
                 due_on=dossier.standstill_ends_on,
+                headline=f"The standstill ends on {dossier.standstill_ends_on}",
             )
         ]
     return []
 
 
-def _message_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
+def _message_items(event_name: str, old: Image, new: Image, office_name: OfficeName) -> list[FeedItem]:
     agency_id, dossier_id = str(new["agency_id"]), str(new["dossier_id"])
+    message_type = MessageType(new["type"])
     about = {
         "office_id": str(new["office_id"]),
         "message_id": str(new["message_id"]),
-        "message_type": MessageType(new["type"]),
+        "message_type": message_type,
     }
+    office = office_name(str(new["office_id"]))
     if event_name == "INSERT" and new.get("in_reply_to"):
         received = parse_iso(str(new.get("received_at") or new["created_at"]))
-        return [_item(FeedKind.REPLY_RECEIVED, agency_id, dossier_id, received, **about)]
+        claims = int(new.get("claims_received") or 0)
+        headline = _REPLY_HEADLINES[message_type].format(office=office) + (
+            f" with {_claims(claims)}" if claims else ""
+        )
+        counts = {"claims": claims} if claims else None
+        return [
+            _item(
+                FeedKind.REPLY_RECEIVED,
+                agency_id,
+                dossier_id,
+                received,
+                headline=headline,
+                summary=counts,
+                **about,
+            )
+        ]
     items = []
     for attribute, kind in (
         ("overdue_on", FeedKind.REPLY_OVERDUE),
@@ -116,6 +181,11 @@ def _message_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
             marked = date.fromisoformat(str(new[attribute]))
             when = datetime.combine(marked, time(), tzinfo=UTC)
             due = new.get("reply_due_on") if kind is FeedKind.REPLY_OVERDUE else None
+            headline = (
+                f"{office} has not answered the {_words(message_type)} due on {due}"
+                if kind is FeedKind.REPLY_OVERDUE
+                else f"{office} has neither acknowledged nor answered the {_words(message_type)}"
+            )
             items.append(
                 _item(
                     kind,
@@ -123,6 +193,7 @@ def _message_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
                     dossier_id,
                     when,
                     due_on=date.fromisoformat(str(due)) if due else None,
+                    headline=headline,
                     **about,
                 )
             )
@@ -146,16 +217,29 @@ def weekly_digest(overview: StatusOverview) -> FeedItem:
         dossier_id="",
         happened_at=overview.generated_at,
         summary=summary,
+        headline=f"The overview of week {week}",
     )
 
 
 def webhook_trouble(
-    kind: FeedKind, delivery: Mapping[str, Any], *, agency_id: str, at: datetime, round_: int
+    kind: FeedKind,
+    delivery: Mapping[str, Any],
+    *,
+    agency_id: str,
+    at: datetime,
+    round_: int,
+    office_name: OfficeName = str,
 ) -> FeedItem:
     """An office's endpoint disabled (410) or a request's webhook given up: the caseworker of the
     dossier it was about hears of it (ids and the message type; no URL, no status text)."""
     webhook_id = str(delivery["webhook_id"])
     message_type = delivery.get("message_type")
+    office, about = office_name(str(delivery["office_id"])), _words_of(str(message_type or "message"))
+    headline = (
+        f"{office}'s webhook endpoint is gone: it gets no more webhooks"
+        if kind is FeedKind.WEBHOOK_DISABLED
+        else f"The webhook of the {about} to {office} could not be delivered"
+    )
     return FeedItem(
         item_id=f"{to_iso(at)}~{kind.value}~{webhook_id}-{round_}",
         agency_id=agency_id,
@@ -165,6 +249,7 @@ def webhook_trouble(
         office_id=str(delivery["office_id"]),
         message_id=str(delivery["message_id"]),
         message_type=MessageType(message_type) if message_type else None,
+        headline=headline,
     )
 
 

@@ -25,6 +25,7 @@ from respite_core.ids import new_id, utc_now
 from respite_core.money import format_euros
 from respite_core.store import documents, reference_tokens
 from respite_core.store.data_keys import DataKeyDestroyed
+from respite_core.store.dossier_items import document_ids
 from respite_core.wording import (
     CREDITOR_CLASSES,
     DETAILS,
@@ -37,7 +38,8 @@ from respite_notifications.email.sender import link_for
 from respite_notifications.office_requests import OfficeRequest, OfficeRequests
 
 CLAIM_ROWS = 5
-CLAIM_REPLIES = (MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY)  # the answers that carry claims
+# the answers that carry claims (a pre-approved balance too: the balance it accepts any plan for)
+CLAIM_REPLIES = (MessageType.NOTICE_ACK, MessageType.BALANCE_REPLY, MessageType.BALANCE_REPLY_PREAPPROVED)
 ANSWER_PATH = "/claims/replies/by-token/{token}"  # the claims service takes the form
 _TYPE_ORDER = {message_type: n for n, message_type in enumerate(MessageType)}
 
@@ -53,6 +55,35 @@ def register(api: Api) -> None:
     @app.route("/r/{token}/done", methods=["GET"])
     def reference_link_answered(token: str) -> Response:
         return show(api, token, done=True)
+
+    @app.route("/r/{token}/documents/{document_id}", methods=["GET"])
+    def reference_link_document(token: str, document_id: str) -> Response:
+        return download(token, document_id)
+
+
+def download(token: str, document_id: str) -> Response:
+    """A document the request carries (its budget PDF), for the office the link was sent to: opened
+    with the dossier's data key, copied for this download only, and the browser sent to a link signed
+    for 5 minutes. The read is in the dossier's access log, like the page's."""
+    now = utc_now()
+    try:
+        grant = reference_tokens.resolve(token, now)
+    except (reference_tokens.UnknownToken, reference_tokens.TokenGone) as refused:
+        return pages.link_refused(refused)
+    requests = OfficeRequests()
+    try:
+        request = requests.read(grant.dossier_id, grant.message_id, grant.office_id)
+        if request is None or document_id not in document_ids(request.request):
+            return pages.link_not_valid()
+        requests.log_read(request, now, detail=f"document:{document_id}")
+        url = documents.download_url(
+            documents.budget_document_key(grant.dossier_id, document_id),
+            requests.data_key(grant.dossier_id),
+            documents.budget_document_name(document_id),
+        )
+    except DataKeyDestroyed:
+        return pages.link_gone()
+    return Response(body="", status_code=303, headers={**pages.PAGE_HEADERS, "Location": url})
 
 
 def show(api: Api, token: str, *, done: bool) -> Response:
@@ -125,7 +156,7 @@ def page_context(
             "dossier": request.dossier.dossier_id,
             "sent_on": long_date(message.created_at.date(), language),
             "due_on": long_date(message.reply_due_on, language) if message.reply_due_on else None,
-            "details": details(message.body, language),
+            "details": details(message.body, language, documents_href=f"{link_for(token)}/documents/"),
         },
         "person": {
             "name": f"{person.given_names} {person.family_name}",
@@ -152,6 +183,7 @@ def page_context(
             ]
             if MessageType.NO_COOPERATION in allowed
             else [],
+            "rejects": MessageType.PROPOSAL_REJECT in allowed,  # a rejection may say why
             "takes_claims": any(t in CLAIM_REPLIES for t in allowed),
             "classes": [  # ordinary first: the default, as in the API
                 {"value": c.value, "label": CREDITOR_CLASSES[language][c]}
@@ -173,9 +205,7 @@ def answered(request: OfficeRequest, language: Language) -> dict[str, Any]:
     return {
         "on": words["answered"].format(day=long_date(reply.created_at.date(), language)),
         "type": MESSAGE_TYPES[language][reply.type],
-        "reason": NO_COOPERATION_REASONS[language][NoCooperationReason(reason)]
-        if isinstance(reason, str)
-        else None,
+        "reason": reason_shown(reason, language),
         "file_references": [str(r) for r in references] if isinstance(references, list) else [],
         "comment": str(reply.body.get("comment") or ""),
         "attachments": [
@@ -194,8 +224,19 @@ def answered(request: OfficeRequest, language: Language) -> dict[str, Any]:
     }
 
 
-def details(body: Mapping[str, JsonValue], language: Language) -> list[dict[str, str]]:
-    """The parts of a request's body an office reads, labelled; amounts in euros."""
+def reason_shown(reason: JsonValue, language: Language) -> str | None:
+    """A no_cooperation's listed reason in the page's language; a rejection's in the office's own words."""
+    if not isinstance(reason, str) or not reason:
+        return None
+    listed = {r.value: r for r in NoCooperationReason}
+    return NO_COOPERATION_REASONS[language][listed[reason]] if reason in listed else reason
+
+
+def details(
+    body: Mapping[str, JsonValue], language: Language, *, documents_href: str = ""
+) -> list[dict[str, str]]:
+    """The parts of a request's body an office reads, labelled; amounts in euros; a document it
+    carries as a link that downloads it (`documents_href` + its id)."""
     words = DETAILS[language]
     shown: list[dict[str, str]] = []
     if body.get("standstill") == "requested":
@@ -214,6 +255,15 @@ def details(body: Mapping[str, JsonValue], language: Language) -> list[dict[str,
         value = body.get(text)
         if isinstance(value, str) and value:
             shown.append({"label": words[text], "value": value})
-    if isinstance(body.get("budget_document"), dict):
-        shown.append({"label": words["budget_document"], "value": "✓"})
+    budget = body.get("budget_document")
+    if isinstance(budget, dict) and isinstance(budget.get("document_id"), str):
+        size = budget.get("size_bytes")
+        kilobytes = max(1, round(size / 1024)) if isinstance(size, int) else 1
+        shown.append(
+            {
+                "label": words["budget_document"],
+                "value": words["budget_download"].format(size=kilobytes),
+                "href": f"{documents_href}{budget['document_id']}",
+            }
+        )
     return shown

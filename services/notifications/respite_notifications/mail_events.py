@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from respite_core.ids import parse_iso, to_iso
-from respite_notifications.feed import FeedItem, FeedKind
+from respite_notifications.feed import FeedItem, FeedKind, OfficeName
 
 TAG_NAMES = ("dossier_id", "message_id", "office_id", "agency_id")
 # SES: a tag's name and value hold only ASCII letters, digits, `_` and `-`, at most 256 characters.
@@ -119,7 +119,9 @@ def flag_reason(event: MailEvent) -> FlagReason:
     return FlagReason.BOUNCED if event.kind is MailEventKind.BOUNCE else FlagReason.COMPLAINED
 
 
-def feed_item_for(event: MailEvent, *, flagged: int, agency_id: str | None) -> FeedItem | None:
+def feed_item_for(
+    event: MailEvent, *, flagged: int, agency_id: str | None, office_name: OfficeName = str
+) -> FeedItem | None:
     """The caseworker's alert: which dossier's email to which office bounced or was complained of,
     and how many addresses are now flagged. `agency_id` is the agency the dossier is at now (it may
     have moved since the email was sent; None once it is erased). None when there is nothing to say
@@ -127,6 +129,12 @@ def feed_item_for(event: MailEvent, *, flagged: int, agency_id: str | None) -> F
     if event.about is None or not event.permanent or agency_id is None:
         return None
     kind = FeedKind.EMAIL_BOUNCED if event.kind is MailEventKind.BOUNCE else FeedKind.EMAIL_COMPLAINED
+    office = office_name(event.about.office_id)
+    headline = (
+        f"The email to {office} bounced: {_addresses(flagged)} flagged"
+        if kind is FeedKind.EMAIL_BOUNCED
+        else f"{office}'s mailbox marked the email as spam: {_addresses(flagged)} flagged"
+    )
     return FeedItem(
         item_id=f"{to_iso(event.happened_at)}~{kind.value}~{event.ses_message_id}",
         agency_id=agency_id,
@@ -136,7 +144,12 @@ def feed_item_for(event: MailEvent, *, flagged: int, agency_id: str | None) -> F
         office_id=event.about.office_id,
         message_id=event.about.message_id,
         summary={"addresses_flagged": flagged},
+        headline=headline,
     )
+
+
+def _addresses(count: int) -> str:
+    return f"{count} address" if count == 1 else f"{count} addresses"
 
 
 def deliverable(addresses: Sequence[str], flagged: Iterable[str]) -> tuple[tuple[str, ...], int]:
@@ -146,7 +159,9 @@ def deliverable(addresses: Sequence[str], flagged: Iterable[str]) -> tuple[tuple
     return send_to, len(addresses) - len(send_to)
 
 
-def withheld_item(about: AboutMessage, *, withheld: int, sent: int, at: datetime) -> FeedItem:
+def withheld_item(
+    about: AboutMessage, *, withheld: int, sent: int, at: datetime, office_name: OfficeName = str
+) -> FeedItem:
     """The caseworker hears that a request's email skipped flagged addresses (`sent` 0: it went to
     nobody, so the office must be reached another way)."""
     return FeedItem(
@@ -158,6 +173,10 @@ def withheld_item(about: AboutMessage, *, withheld: int, sent: int, at: datetime
         office_id=about.office_id,
         message_id=about.message_id,
         summary={"addresses_withheld": withheld, "addresses_sent": sent},
+        headline=(
+            f"The email to {office_name(about.office_id)} skipped {_addresses(withheld)} flagged"
+            + ("" if sent else ": it went to nobody, reach the office another way")
+        ),
     )
 
 

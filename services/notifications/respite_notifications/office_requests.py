@@ -13,7 +13,7 @@ from respite_core.access_log import Action, Purpose, office_entry
 from respite_core.domain import Agency, Claim, DebtorIdentity, Dossier, Message, Office
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
-from respite_core.store.data_keys import DataKeys
+from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.directory import Directory
 from respite_core.store.dossier_items import claim_from_item, message_from_item, person_from_item
 from respite_core.store.items import ENTITY, Item, model_of
@@ -81,9 +81,14 @@ class OfficeRequests:
             attachments=_attachments(items, reply.message_id) if reply else (),
         )
 
-    def log_read(self, request: OfficeRequest, at: datetime) -> None:
-        """The office read the person through its link: logged like a read of its inbox. Behind the
-        fence: DataKeyDestroyed (nothing logged, so nothing may be shown) once the dossier is erased."""
+    def data_key(self, dossier_id: str) -> DataKey:
+        """The dossier's data key (DataKeyDestroyed once it is erased): it opens its documents."""
+        return self._keys.open(dossier_id)
+
+    def log_read(self, request: OfficeRequest, at: datetime, detail: str | None = None) -> None:
+        """The office read the person (or, `detail`, a document) through its link: logged like a read
+        of its inbox. Behind the fence: DataKeyDestroyed (nothing logged, so nothing may be shown)
+        once the dossier is erased."""
         office_id = request.office.office_id
         AccessLog().append(
             office_entry(
@@ -93,7 +98,7 @@ class OfficeRequests:
                 Action.READ_BY_OFFICE,
                 Purpose.CREDITOR_EXCHANGE,
                 at=at,
-                detail=request.request.message_id,
+                detail=detail or request.request.message_id,
             )
         )
 

@@ -2,9 +2,11 @@
 the same transaction as every change (so the count never drifts from the items)."""
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.directory import Directory
 from respite_core.store.feed_counts import count_op
 from respite_core.store.fence import DataKeyDestroyed, write_about
 from respite_core.store.items import model_of
@@ -75,6 +77,13 @@ class FeedStore:
                 raise KeyError(item_id) from None
             return False
         return True
+
+
+@lru_cache(maxsize=256)  # a batch names few offices; a renamed office shows its new name after a cold start
+def office_name(office_id: str) -> str:
+    """The office's name for the feed's headlines (its id when it is not in the directory)."""
+    office = Directory().office(office_id)
+    return office.name if office is not None else office_id
 
 
 def dossier_agency(dossier_id: str) -> str | None:

@@ -57,6 +57,25 @@ def test_a_reason_counts_with_no_cooperation_only() -> None:
     assert errors == [f"{NL['reason']}: {NL['reason_required']}"]
 
 
+def test_a_rejection_takes_the_offices_own_reason_and_no_listed_one() -> None:
+    rejected, errors = reply_from(
+        form(type="proposal_reject", reason="recent_attempt", rejection_reason=" Te weinig per maand. "), NL
+    )
+    assert errors == []
+    assert rejected is not None
+    assert rejected.reason == "Te weinig per maand."
+
+    silent, errors = reply_from(form(type="proposal_reject"), NL)
+    assert errors == []
+    assert silent is not None
+    assert silent.reason is None  # a rejection may give no reason
+
+    accepted, errors = reply_from(form(type="proposal_accept", rejection_reason="ignored"), NL)
+    assert errors == []
+    assert accepted is not None
+    assert accepted.reason is None
+
+
 def test_errors_name_the_field_in_the_offices_language_and_never_the_value() -> None:
     reply, errors = reply_from(
         form(

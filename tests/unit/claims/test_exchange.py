@@ -19,6 +19,7 @@ from respite_claims.exchange import (
     not_yet_notified,
     notified_offices,
     pending,
+    proposal_answers,
     proposal_parts,
     send,
     settlement_blockers,
@@ -1140,3 +1141,74 @@ def test_an_explicit_rejection_outranks_an_earlier_acceptance_in_advance() -> No
     history = [*in_advance, first, reply("rj", M.PROPOSAL_REJECT, first), second]
     assert tally(history).pending == ["a"]
     assert settlement_blockers(history) == ["a"]
+
+
+# --- what an answer says ----------------------------------------------------------------------------
+
+
+def test_a_rejection_carries_the_offices_reason_and_a_listed_reason_stays_a_listed_one() -> None:
+    asked = request("q1", M.PROPOSAL, "bank-b", at(date(2026, 2, 2)), date(2026, 2, 16))
+    rejected = Reply.model_validate({"type": "proposal_reject", "reason": "The monthly part is too low."})
+    refused = Reply.model_validate({"type": "no_cooperation", "reason": "recent_discharge"})
+
+    message = answer(asked, rejected, NEGOTIATING, "bank-b", at(date(2026, 2, 5)), "r1")
+
+    assert message.body == {"reason": "The monthly part is too low."}
+    assert refused.reason is NoCooperationReason.RECENT_DISCHARGE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "no_cooperation", "reason": "we do not want to"},  # not a listed reason
+        {"type": "notice_ack", "reason": "unknown_person"},  # a notice_ack gives no reason
+        {"type": "proposal_accept", "reason": "fine"},
+        {"type": "proposal_reject", "reason": ""},
+    ],
+)
+def test_a_reason_is_taken_only_where_the_catalogue_has_one(body: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        Reply.model_validate(body)
+
+
+def test_a_reply_counts_the_claims_it_brought() -> None:
+    asked = request("q1", M.BALANCE_REQUEST, "bank-b", at(date(2026, 2, 2)), date(2026, 2, 16))
+    with_claims = Reply.model_validate(
+        {
+            "type": "balance_reply_preapproved",
+            "claims": [{"office_reference": "B-1", "principal_creditor": "Bank B", "principal": 100}],
+        }
+    )
+
+    by_api = answer(asked, with_claims, NEGOTIATING, "bank-b", at(date(2026, 2, 5)), "r1")
+    by_csv = answer(
+        asked,
+        Reply(type=M.BALANCE_REPLY),
+        NEGOTIATING,
+        "bank-b",
+        at(date(2026, 2, 5)),
+        "r2",
+        claims_received=7,
+    )
+    without = answer(asked, Reply(type=M.BALANCE_REPLY), NEGOTIATING, "bank-b", at(date(2026, 2, 5)), "r3")
+
+    assert (by_api.claims_received, by_csv.claims_received, without.claims_received) == (1, 7, None)
+
+
+def test_the_negotiation_lists_each_answer_to_the_latest_proposal_with_its_words() -> None:
+    first = request("p1", M.PROPOSAL, "bank-b", at(date(2026, 2, 2)), date(2026, 2, 16))
+    other = request("p2", M.PROPOSAL, "city-c", at(date(2026, 2, 2)), date(2026, 2, 16))
+    early = reply("r1", M.PROPOSAL_REJECT, first)
+    again = request("p3", M.RECONSIDERATION, "bank-b", at(date(2026, 2, 10)), date(2026, 2, 24))
+    rejected = Message.model_validate(
+        reply("r2", M.PROPOSAL_REJECT, again).model_dump()
+        | {"body": {"reason": "Still too low.", "comment": "Call us."}}
+    )
+    accepted = reply("r3", M.PROPOSAL_ACCEPT, other)
+
+    answers = proposal_answers([first, other, early, again, rejected, accepted])
+
+    assert [(a.office_id, a.type, a.reason, a.comment) for a in answers] == [
+        ("bank-b", M.PROPOSAL_REJECT, "Still too low.", "Call us."),  # the answer to the reconsideration
+        ("city-c", M.PROPOSAL_ACCEPT, None, None),
+    ]

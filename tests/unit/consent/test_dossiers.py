@@ -177,6 +177,66 @@ def test_pending_replies_are_the_unanswered_requests_with_their_deadlines() -> N
     assert [m.message_id for m in view.messages] == ["M1", "M2", "M3", "R1"]  # in time order
 
 
+def test_the_view_shows_what_every_message_says_and_when_it_was_fetched_acknowledged_answered() -> None:
+    sent, fetched, answered = NOW - timedelta(days=9), NOW - timedelta(days=8), NOW - timedelta(days=2)
+    budget = {"document_id": "B1", "sha256": "b" * 64, "size_bytes": 2048}
+    messages = [
+        message(
+            "P1",
+            MessageType.PROPOSAL,
+            sender="ocmw-gent",
+            receiver="vanhove",
+            created=sent,
+            reply_due_on=TODAY + timedelta(days=5),
+            fetched_at=fetched,
+            acknowledged_at=answered,
+            answered_at=answered,
+            body={
+                "kind": "buy_out",
+                "office_id": "vanhove",
+                "claim_ids": ["A1"],
+                "outstanding": 10_000,
+                "offered": 3_500,
+                "budget_document": budget,
+            },
+        ),
+        message(
+            "R1",
+            MessageType.PROPOSAL_REJECT,
+            sender="vanhove",
+            receiver="ocmw-gent",
+            created=answered,
+            in_reply_to="P1",
+            body={"reason": "35 % is too little.", "comment": "We accept 60 %.", "file_references": ["VH/1"]},
+        ),
+        message(
+            "R0",
+            MessageType.NOTICE_ACK,
+            sender="vanhove",
+            receiver="ocmw-gent",
+            created=sent - timedelta(days=3),
+            in_reply_to="N1",
+            claims_received=3,
+        ),
+    ]
+    contents = dossiers.DossierContents(dossier(), PERSON, CONSENT, [], messages)
+
+    shown = {m.message_id: m for m in dossiers.view(contents, TODAY).messages}
+
+    proposal, rejection = shown["P1"], shown["R1"]
+    assert (proposal.fetched_at, proposal.acknowledged_at, proposal.answered_at) == (
+        fetched,
+        answered,
+        answered,
+    )
+    assert (proposal.body.kind, proposal.body.offered, proposal.body.claim_ids) == ("buy_out", 3_500, ["A1"])
+    assert proposal.body.budget_document is not None
+    assert proposal.body.budget_document.document_id == "B1"
+    assert (rejection.body.reason, rejection.body.comment) == ("35 % is too little.", "We accept 60 %.")
+    assert rejection.body.file_references == ["VH/1"]
+    assert shown["R0"].claims_received == 3
+
+
 def test_closing_sets_the_retention_deadline() -> None:
     closed = dossiers.close(dossier(), "plan completed", NOW, timedelta(days=30))
     assert closed.state is DossierState.CLOSED

@@ -6,7 +6,7 @@ import pytest
 
 from respite_consent.consent_texts import CURRENT_VERSION, consent_text
 from respite_consent.models import RegisterDossier
-from respite_consent.registration import ConsentNotProven, open_dossier
+from respite_consent.registration import ConsentNotProven, ImplausibleConsentDate, open_dossier
 from respite_core.api import Caller, Role
 from respite_core.domain import DossierState, Language
 
@@ -69,3 +69,28 @@ def test_consent_given_in_the_future_is_not_proof() -> None:
 def test_consent_given_earlier_keeps_its_time() -> None:
     earlier = NOW - timedelta(days=2)
     assert open_dossier(request(given_at=earlier.isoformat()), ANNA, "D1", NOW).consent.captured_at == earlier
+
+
+@pytest.mark.parametrize(
+    "given_at",
+    [
+        NOW + timedelta(minutes=6),  # beyond any clock skew
+        NOW - timedelta(days=30, seconds=1),  # more than 30 days before it is registered
+        datetime(2001, 5, 1, tzinfo=UTC),
+    ],
+)
+def test_consent_dated_implausibly_is_not_proof(given_at: datetime) -> None:
+    with pytest.raises(ImplausibleConsentDate):
+        open_dossier(request(given_at=given_at.isoformat()), ANNA, "D1", NOW)
+
+
+@pytest.mark.parametrize("given_at", [NOW + timedelta(minutes=4), NOW - timedelta(days=30)])
+def test_consent_within_the_clock_skew_and_the_month_is_taken(given_at: datetime) -> None:
+    assert (
+        open_dossier(request(given_at=given_at.isoformat()), ANNA, "D1", NOW).consent.captured_at == given_at
+    )
+
+
+def test_consent_on_a_paper_form_waits_for_the_signed_form() -> None:
+    new = open_dossier(request(channel="signed_paper_form"), ANNA, "D1", NOW)
+    assert new.dossier.state is DossierState.AWAITING_SIGNED_FORM

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from respite_core.domain import DIRECTIONS, Direction, MessageType
 from respite_notifications.feed import FeedKind, feed_items_for
 
 DOSSIER: dict[str, Any] = {
@@ -124,3 +125,43 @@ def test_a_quarantined_mail_is_announced_with_its_reason_and_nothing_it_says() -
     )
     assert "Peeters" not in item.model_dump_json()
     assert feed_items_for("MODIFY", quarantined, quarantined) == []
+
+
+def office_names(office_id: str) -> str:
+    return {"vanhove": "Gerechtsdeurwaarders Van Hove"}.get(office_id, office_id)
+
+
+def test_a_reply_says_what_happened_with_the_offices_name_and_its_claims() -> None:
+    [with_claims] = feed_items_for("INSERT", None, REPLY | {"claims_received": 3}, office_names)
+    [rejected] = feed_items_for(
+        "INSERT", None, REPLY | {"type": "proposal_reject", "sealed_body": "v1:..."}, office_names
+    )
+
+    assert with_claims.headline == "Gerechtsdeurwaarders Van Hove acknowledged the notice with 3 claims"
+    assert with_claims.summary == {"claims": 3}
+    assert rejected.headline == "Gerechtsdeurwaarders Van Hove rejected the proposal"
+    assert rejected.summary is None
+
+
+def test_every_reply_type_has_a_headline() -> None:
+    replies = [t for t in MessageType if DIRECTIONS[t] is Direction.OFFICE_TO_AGENCY]
+    for reply_type in replies:
+        [item] = feed_items_for("INSERT", None, REPLY | {"type": reply_type.value}, office_names)
+        assert str(item.headline).startswith("Gerechtsdeurwaarders Van Hove "), reply_type
+
+
+def test_marks_say_which_office_and_what_it_did_not_do() -> None:
+    [overdue] = feed_items_for("MODIFY", REQUEST, REQUEST | {"overdue_on": "2026-09-17"}, office_names)
+    [unacknowledged] = feed_items_for(
+        "MODIFY", REQUEST, REQUEST | {"ack_overdue_on": "2026-09-10"}, office_names
+    )
+    assert overdue.headline == "Gerechtsdeurwaarders Van Hove has not answered the notice due on 2026-09-16"
+    assert unacknowledged.headline == (
+        "Gerechtsdeurwaarders Van Hove has neither acknowledged nor answered the notice"
+    )
+
+
+def test_a_headline_names_neither_the_person_nor_the_offices_words() -> None:
+    person_like = {"family_name": "Peeters", "comment": "Peeters owes more", "reason": "Peeters moved"}
+    [item] = feed_items_for("INSERT", None, REPLY | person_like, office_names)
+    assert "Peeters" not in item.model_dump_json()

@@ -199,3 +199,21 @@ def test_the_withheld_item_counts_addresses_without_naming_them() -> None:
     assert item.summary == {"addresses_withheld": 2, "addresses_sent": 0}
     assert item.item_id == withheld_item(ABOUT, withheld=2, sent=0, at=at).item_id
     assert "@" not in item.model_dump_json()
+
+
+def test_the_alerts_say_what_happened_with_the_offices_name_and_no_address() -> None:
+    event = mail_event_from(sns_envelope(ses_record()))
+    assert event is not None
+    names = {"vanhove": "Gerechtsdeurwaarders Van Hove"}.get
+    at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    bounced = feed_item_for(event, flagged=1, agency_id="ocmw-gent", office_name=lambda o: names(o) or o)
+    withheld = withheld_item(ABOUT, withheld=2, sent=0, at=at, office_name=lambda o: names(o) or o)
+
+    assert bounced is not None
+    assert bounced.headline == "The email to Gerechtsdeurwaarders Van Hove bounced: 1 address flagged"
+    assert withheld.headline == (
+        "The email to Gerechtsdeurwaarders Van Hove skipped 2 addresses flagged: it went to nobody, "
+        "reach the office another way"
+    )
+    assert "vanhove.example" not in bounced.model_dump_json() + withheld.model_dump_json()

@@ -127,3 +127,22 @@ def test_the_body_says_what_to_fetch_and_where_and_nothing_personal(monkeypatch:
         },
     }
     assert payload.webhook_id_for("01JTESTMESSAGE") == "msg_01JTESTMESSAGE"
+
+
+def test_a_proposal_with_its_budget_pdf_names_the_link_that_downloads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(payload.PUBLIC_URL_VARIABLE, "https://api.respite.example")
+    proposal = MESSAGE | {"type": "proposal", "document_ids": ["01JBUDGET"], "sealed_body": "v1:..."}
+
+    data = json.loads(payload.body(DELIVERY, proposal, at=datetime(2026, 3, 2, tzinfo=UTC)))["data"]
+
+    assert data["documents"] == [
+        {
+            "document_id": "01JBUDGET",
+            "url": "https://api.respite.example/claims/dossiers/01JTESTDOSSIER/messages/01JTESTMESSAGE"
+            "/documents/01JBUDGET",
+        }
+    ]
+    assert "sealed_body" not in json.dumps(data)
+    assert "documents" not in json.loads(payload.body(DELIVERY, MESSAGE, at=datetime.now(UTC)))["data"]

@@ -1,7 +1,7 @@
 """The deadline sweeper (scheduled): what is due gets marked, once, for the caseworker to hear of it.
 
 - a request not answered within 10 working days (its `reply_due_on`) is marked `overdue_on`;
-- a message not fetched and acknowledged within 5 working days is marked `ack_overdue_on` (the Dutch
+- a message neither acknowledged nor answered within 5 working days is marked `ack_overdue_on` (the Dutch
   hub silently deletes it; here the caseworker is told);
 - two weeks before a standstill ends, the dossier is marked `standstill_warned_on`.
 

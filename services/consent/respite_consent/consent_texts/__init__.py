@@ -32,3 +32,8 @@ def consent_text(version: str, language: Language) -> ConsentText:
         raise UnknownConsentText(f"no consent text version {version!r}")
     text = resources.files(__package__).joinpath(f"{version}.{language.value}.txt").read_text("utf-8")
     return ConsentText(version, language, text)
+
+
+def every_text() -> list[ConsentText]:
+    """Every version in every language, oldest version first."""
+    return [consent_text(version, language) for version in VERSIONS for language in Language]

@@ -5,7 +5,7 @@ from contextlib import suppress
 from typing import Any
 
 from respite_core import table_keys
-from respite_core.access_log import AccessEntry
+from respite_core.access_log import AccessEntry, LookupMiss
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
 from respite_core.store.data_keys import DataKeyDestroyed
@@ -41,6 +41,23 @@ class AccessLog:
         """The entry as part of a transaction with the change it records (`write_about`, so the
         fence guards the entry too; only registration, which creates the key, writes it without)."""
         return self._table.put_op(self._item(entry), unless_exists=True)
+
+    def append_lookup_miss(self, miss: LookupMiss) -> None:
+        """A lookup that matched no dossier, in its office's partition: about no dossier, so outside
+        the fence, and kept as erasure receipts are (it holds no personal data)."""
+        self._table.put(
+            {
+                "PK": table_keys.office_lookups(miss.office_id),
+                "SK": table_keys.access_entry(to_iso(miss.at), miss.entry_id),
+                **miss.model_dump(mode="json"),
+            },
+            unless_exists=True,
+        )
+
+    def lookup_misses(self, office_id: str) -> list[LookupMiss]:
+        """An office's lookups that matched nobody, oldest first."""
+        items = self._table.query_partition(table_keys.office_lookups(office_id))
+        return [model_of(LookupMiss, i) for i in items]
 
     def entries(self, dossier_id: str) -> list[AccessEntry]:
         items = self._table.query_partition(table_keys.access_log(dossier_id))

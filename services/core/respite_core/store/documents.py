@@ -99,6 +99,16 @@ def reply_document_key(dossier_id: str, message_id: str, document_id: str) -> st
     return document_key(dossier_id, "replies", message_id, document_id)
 
 
+def budget_document_key(dossier_id: str, document_id: str) -> str:
+    """Where the budget calculation (VTLB) PDF the agency uploaded for its proposals lives."""
+    return document_key(dossier_id, "budget", document_id)
+
+
+def budget_document_name(document_id: str) -> str:
+    """The file name a budget PDF is downloaded under (its id's tail: no name of the person)."""
+    return f"budget-calculation-{document_id[-8:].lower()}.pdf"
+
+
 def is_document_id(text: str) -> bool:
     return bool(_DOCUMENT_ID.fullmatch(text))
 

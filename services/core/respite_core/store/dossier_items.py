@@ -64,9 +64,18 @@ def message_item(message: Message, data_key: DataKey, *, agency_id: str, office_
     }
     if message.body:
         item["sealed_body"] = data_key.seal(f"message:{message.message_id}", json.dumps(message.body))
+    documents = document_ids(message)
+    if documents:  # ids only, readable without the key: the webhook names the documents to fetch
+        item["document_ids"] = documents
     if message.reply_due_on is not None:
         item |= pending_reply_keys(message)
     return item
+
+
+def document_ids(message: Message) -> list[str]:
+    """The documents a request carries to its office (a proposal's budget calculation PDF)."""
+    budget = message.body.get("budget_document")
+    return [str(budget["document_id"])] if isinstance(budget, dict) and budget.get("document_id") else []
 
 
 def pending_reply_keys(message: Message) -> Item:

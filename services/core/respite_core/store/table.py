@@ -132,9 +132,11 @@ class Table:
         changes: Mapping[str, Any],
         expected: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
+        if_absent: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Set `changes` (a None value removes the attribute) on an existing item whose attributes
-        still have the `expected` values: optimistic concurrency for state changes."""
+        still have the `expected` values: optimistic concurrency for state changes. `if_absent` sets
+        attributes only where the item has none yet (the first time counts)."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets, removes = [], [*remove]
@@ -144,6 +146,9 @@ class Table:
                 continue
             names[f"#s{n}"], values[f":s{n}"] = name, value
             sets.append(f"#s{n} = :s{n}")
+        for n, (name, value) in enumerate((if_absent or {}).items()):
+            names[f"#a{n}"], values[f":a{n}"] = name, value
+            sets.append(f"#a{n} = if_not_exists(#a{n}, :a{n})")
         for n, name in enumerate(removes):
             names[f"#r{n}"] = name
         conditions = ["attribute_exists(PK)"]

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from respite_core.observability import traced
 from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import feed_items_for
-from respite_notifications.store import FeedStore, Outbox
+from respite_notifications.store import FeedStore, Outbox, office_name
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -31,7 +31,7 @@ def on_record(record: DynamoDBRecord) -> None:
     delivery = delivery_for(event_name, change.new_image)
     if delivery is not None:
         Outbox().put(delivery)
-    items = feed_items_for(event_name, change.old_image, change.new_image)
+    items = feed_items_for(event_name, change.old_image, change.new_image, office_name)
     store = FeedStore()
     for item in items:
         added = store.add(item)

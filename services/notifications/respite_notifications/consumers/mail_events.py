@@ -26,7 +26,7 @@ from respite_notifications.mail_events import (
     flag_reason,
     mail_event_from,
 )
-from respite_notifications.store import FeedStore, dossier_agency
+from respite_notifications.store import FeedStore, dossier_agency, office_name
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -46,7 +46,7 @@ def on_event(event: MailEvent) -> str:
             event.about.office_id, ContactFlag(address, flag_reason(event).value, event.happened_at)
         )
     agency_id = dossier_agency(event.about.dossier_id)
-    item = feed_item_for(event, flagged=len(addresses), agency_id=agency_id)
+    item = feed_item_for(event, flagged=len(addresses), agency_id=agency_id, office_name=office_name)
     if item is not None:
         FeedStore().add(item)
     return f"flagged:{len(addresses)}"

@@ -31,7 +31,7 @@ from respite_notifications.email.compose import EmailView, mime, render, reply_a
 from respite_notifications.email.store import EmailRecords, EmailState, send_raw
 from respite_notifications.mail_events import AboutMessage, deliverable, message_tags, withheld_item
 from respite_notifications.office_requests import OfficeRequests
-from respite_notifications.store import FeedStore
+from respite_notifications.store import FeedStore, office_name
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,10 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
         flagged = [flag.address for flag in Directory().contact_flags(delivery.office_id)]
         to, withheld = deliverable(tuple(request.office.contact_emails), flagged)
         if withheld:  # stamped with the message's time, so a retried delivery adds the same item
-            FeedStore().add(withheld_item(about, withheld=withheld, sent=len(to), at=delivery.created_at))
+            item = withheld_item(
+                about, withheld=withheld, sent=len(to), at=delivery.created_at, office_name=office_name
+            )
+            FeedStore().add(item)
     except Exception:
         records.release(delivery.message_id)
         raise

@@ -1,10 +1,10 @@
 """What a webhook says: that a message is waiting for the office, and where to fetch and answer it.
 
-The body names ids, the message's type and its dates, and links: no personal data. The office's
-system fetches the person (as far as it needs to find its file) from the claims API with its OAuth2
-token, where the read is access-logged. The body is built when it is sent (each attempt), from the
-message item as it is then; the `webhook-id` stays the same across every attempt and redelivery, so
-the receiver can use it as its idempotency key.
+The body names ids, the message's type and its dates, and links (the documents it carries too): no
+personal data. The office's system fetches the person (as far as it needs to find its file) and the
+documents from the claims API with its OAuth2 token, where each read is access-logged. The body is
+built when it is sent (each attempt), from the message item as it is then; the `webhook-id` stays the
+same across every attempt and redelivery, so the receiver can use it as its idempotency key.
 """
 
 import json
@@ -47,6 +47,9 @@ def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetim
             "callback": f"{base}/claims/callbacks/{dossier_id}/{message_id}",
         },
     }
+    documents = [str(d) for d in message.get("document_ids") or []]
+    if documents:  # a proposal's budget PDF: each link gives a short-lived download (office token)
+        data["documents"] = [{"document_id": d, "url": f"{about}/documents/{d}"} for d in documents]
     document = {"type": EVENT_TYPE, "timestamp": to_iso(at), "data": data}
     return json.dumps(document, separators=(",", ":"), sort_keys=True)
 

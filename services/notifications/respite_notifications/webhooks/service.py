@@ -39,7 +39,7 @@ from respite_core.store.items import EXPIRES_AT, Item
 from respite_core.store.table import Table
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedKind, webhook_trouble
-from respite_notifications.store import FeedStore, dossier_agency
+from respite_notifications.store import FeedStore, dossier_agency, office_name
 from respite_notifications.terminations import Termination, record_id
 from respite_notifications.webhooks import payload, schedule, sender, signing
 from respite_notifications.webhooks.ssrf import (
@@ -312,7 +312,10 @@ def _tell_caseworker(kind: FeedKind, record: Item, job: Job, now: datetime) -> N
     event goes to the feed from here); nothing once the dossier is erased."""
     agency_id = dossier_agency(str(record["dossier_id"]))
     if agency_id is not None:
-        FeedStore().add(webhook_trouble(kind, record, agency_id=agency_id, at=now, round_=job.round))
+        trouble = webhook_trouble(
+            kind, record, agency_id=agency_id, at=now, round_=job.round, office_name=office_name
+        )
+        FeedStore().add(trouble)
 
 
 def _settle(store: WebhookStore, job: Job, status: Status, now: datetime, **changes: Any) -> None:
