@@ -402,7 +402,13 @@ def objects_of(stack: RunningStack, dossier_id: str) -> dict[str, bytes]:
     """Every object of the document bucket whose key names the dossier, with its bytes."""
     s3, bucket = stack.aws("s3"), stack.environment["RESPITE_BUCKET_DOCUMENTS"]
     listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-    return {k: s3.get_object(Bucket=bucket, Key=k)["Body"].read() for k in listed if dossier_id in k}
+    found = {}
+    for key in (k for k in listed if dossier_id in k):
+        try:
+            found[key] = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except s3.exceptions.NoSuchKey:
+            continue  # deleted between the listing and the read (an erasure's clean pass runs meanwhile)
+    return found
 
 
 @pytest.mark.usefixtures("stack_env")

@@ -234,6 +234,7 @@ class Lived:
     link: str  # where Van Hove's link page posts its form
     callback: str  # where the office with a webhook posts its signed callbacks
     water_notice: str  # the water company's notice (answered by API)
+    csv_notice: str  # Lambert's notice (answered by CSV; answered, so no longer in its inbox)
     late_upload: dict[str, Any] = field(default_factory=dict)  # a consent-form upload issued, not used
 
 
@@ -313,6 +314,7 @@ def live(stack: RunningStack, anna: Agency, hooked: WebhookOffice, person: Perso
         link=answer_url(stack, mail.token),
         callback=callback if callback.startswith("http") else f"{stack.base_url}{callback}",
         water_notice=str(notices["waterbedrijf-noord"]["message_id"]),
+        csv_notice=str(notices["lambert"]["message_id"]),
         late_upload=grant.json(),
     )
 
@@ -409,15 +411,11 @@ class Race(threading.Thread):
 def racing_uploads(stack: RunningStack, lived: Lived) -> Race:
     """Lambert uploads claims as CSV again and again (each upload adds its claims to the answer)."""
     lambert = Office(stack, "lambert")
-    message_id = _notice(lambert, lived.dossier_id)
-    assert message_id is not None
-    return Race(
-        lambda n: (
-            lambert.upload(
-                lived.dossier_id, message_id["message_id"], csv_naming(lived.person, n + 1)
-            ).status_code
-        )
-    )
+
+    def upload(n: int) -> int:
+        return lambert.upload(lived.dossier_id, lived.csv_notice, csv_naming(lived.person, n + 1)).status_code
+
+    return Race(upload)
 
 
 def racing_reads(anna: Agency, lived: Lived) -> Race:

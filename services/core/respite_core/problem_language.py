@@ -254,6 +254,11 @@ DETAILS: Final[tuple[Wording, ...]] = (
         "Pas de tel document dans ce dossier.",
     ),
     _W(
+        "No such document with this message.",
+        "Geen zulk document bij dit bericht.",
+        "Pas de tel document avec ce message.",
+    ),
+    _W(
         "No erasure of a dossier with this id.",
         "Geen wissing van een dossier met dit id.",
         "Aucun effacement d'un dossier avec cet id.",
