@@ -37,7 +37,6 @@ from respite_consent.models import (
     ListDossiers,
     OverviewQuery,
     ReadDossier,
-    ReceiptQuery,
     RegisterDossier,
     RequestFormUpload,
     SignedForm,
@@ -345,7 +344,7 @@ def consent_receipt_json(dossier_id: str) -> Response:
     "GET",
     "/dossiers/{dossier_id}/consent/receipt.pdf",
     summary="The person's consent receipt as a PDF in their language",
-    query=ReceiptQuery,
+    query=DocumentLanguage,
     responses={200: None},
     response_type=PDF,
     problems=(404, 410, 422),
@@ -354,15 +353,11 @@ def consent_receipt_json(dossier_id: str) -> Response:
 def consent_receipt_pdf(dossier_id: str) -> Response:
     """The consent receipt laid out for the person, in Dutch, French or English: the language they
     consented in, or `lang`. Send `Accept: application/pdf`. Logged as the JSON receipt is."""
-    wanted = query_params(api.request, ReceiptQuery)
+    wanted = query_params(api.request, DocumentLanguage)
     receipt = logged_receipt(dossier_id)
-    return Response(
-        body=consent_receipt.render(receipt, wanted.lang or receipt.language),
-        status_code=200,
-        headers={
-            "Content-Type": PDF,
-            "Content-Disposition": f'attachment; filename="consent-receipt-{dossier_id}.pdf"',
-        },
+    language = wanted.lang or receipt.language
+    return download(
+        consent_receipt.render(receipt, language), PDF, f"consent-receipt-{dossier_id}.pdf", language
     )
 
 

@@ -357,12 +357,6 @@ class ConsentTextView(Answer):
     text: str
 
 
-class ReceiptQuery(Request):
-    lang: Language | None = Field(
-        default=None, description="the PDF's language; default: the language the person consented in"
-    )
-
-
 # --- the signed consent form ----------------------------------------------------------------------
 
 
@@ -454,7 +448,8 @@ class AccessLogPage(Answer):
 
 
 class DocumentLanguage(Request):
-    """The language of a document made for the person (the subject-access export, the statement)."""
+    """The language of a document made for the person (the consent receipt, the subject-access export,
+    the statement of debts)."""
 
     lang: Language | None = Field(
         default=None, description="the document's language; default: the language the person consented in"
