@@ -440,7 +440,8 @@ def test_after_withdrawal_and_after_closure_nothing_of_either_person_is_anywhere
     uploads, reads = racing_uploads(stack, withdrawing), racing_reads(anna, withdrawing)
     uploads.start()
     reads.start()
-    time.sleep(0.5)
+    # both have been answered once before the withdrawal (a slow machine may take seconds for one upload)
+    assert wait_for(lambda: uploads.statuses and reads.statuses, timeout_s=SETTLED_WITHIN_S)
     withdrawn = anna.post(
         f"/dossiers/{withdrawing.dossier_id}/consent/withdrawal", **{"Idempotency-Key": uuid.uuid4().hex}
     )
