@@ -395,16 +395,16 @@ class SignedForm(Answer):
 # --- the agency's status overview ---------------------------------------------------------------
 
 
-def _written_as_a_date_time(value: object) -> object:
-    """A query's date-time as the document says (ISO 8601), not a number pydantic would read as
-    Unix seconds (`?since=0.5`)."""
+def _written_in_iso_8601(value: object) -> object:
+    """A query's date or date-time as the document says (ISO 8601), not a number pydantic would read
+    as Unix seconds (`?since=0.5`, `?on=0`: 1970)."""
     if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-16T00:00:00Z")
+        raise ValueError("must be an ISO 8601 date (2026-11-16) or date-time (2026-11-16T00:00:00Z)")
     return value
 
 
 class OverviewQuery(Request):
-    since: Annotated[UtcDatetime | None, BeforeValidator(_written_as_a_date_time)] = Field(
+    since: Annotated[UtcDatetime | None, BeforeValidator(_written_in_iso_8601)] = Field(
         default=None, description="claims received since; default: 7 days ago"
     )
 
@@ -413,7 +413,9 @@ class OverviewQuery(Request):
 
 
 class ErasuresQuery(Request):
-    on: date = Field(description="the day (UTC) the erasures started")
+    on: Annotated[date, BeforeValidator(_written_in_iso_8601)] = Field(
+        description="the day (UTC) the erasures started, e.g. 2026-11-16"
+    )
 
 
 class ErasureList(BaseModel):
