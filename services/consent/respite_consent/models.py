@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from respite_core.access_log import Action, ActorRole, Purpose
 from respite_core.domain import (
@@ -21,6 +21,7 @@ from respite_core.domain import (
     Language,
     MessageType,
     OfficeKind,
+    ShortText,
     Title,
     UtcDatetime,
 )
@@ -289,7 +290,7 @@ class DossierView(DossierFacts):
 
 
 class CloseDossier(Request):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    reason: ShortText = Field(
         description="why the dossier closes (no personal data), e.g. 'plan completed', 'moved away'"
     )
 
@@ -314,7 +315,7 @@ class ConsentWithdrawn(Answer):
 
 class TransferDossier(Request):
     to_agency_id: EntityId
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    reason: ShortText = Field(
         description="why the dossier moves; kept sealed with the dossier's data key, shown to the new agency"
     )
 
