@@ -162,18 +162,21 @@ def test_text_in_forwarded_messages_digests_and_any_text_subtype_is_kept(name: s
     assert parsed.refused == ()  # no text part is refused as a file
 
 
-def test_the_reply_s_own_history_goes_but_a_forwarded_message_is_kept_whole() -> None:
+def test_the_reply_s_own_history_goes_but_a_forwarded_message_is_kept_whole_with_its_files() -> None:
     forwarded = EmailMessage()
     forwarded["From"] = "boekhouding@vanhove.example"
     forwarded["Subject"] = "Afrekening"
     forwarded.set_content("Saldo 120,00.\n> quoted in the forwarded mail stays\n")
+    forwarded.add_attachment(PDF, maintype="application", subtype="pdf", filename="afrekening.pdf")
     message = EmailMessage()
     message["From"] = "dossiers@vanhove.example"
     message.set_content("Zie doorgestuurd bericht.\n\nOp 12 nov. 2026 schreef Respite:\n> Geachte")
     message.add_attachment(forwarded)  # message/rfc822
 
-    body = parse(message.as_bytes()).body
+    parsed = parse(message.as_bytes())
+    body = parsed.body
 
+    assert [(a.filename, a.data) for a in parsed.attachments] == [("afrekening.pdf", PDF)]  # its files too
     assert body.startswith("Zie doorgestuurd bericht.\n\n---------- forwarded message ----------")
     assert "Geachte" not in body
     assert "Subject: Afrekening" in body
