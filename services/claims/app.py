@@ -665,7 +665,9 @@ def callback(dossier_id: str, message_id: str) -> Response:
 def upload_claims(dossier_id: str, message_id: str) -> Response:
     """The claims as `;`-separated CSV (docs/claims-csv.md), sent as `text/csv` or, as generated clients
     send a file, `application/octet-stream` (the same bytes, read alike). Each row is checked; the
-    report names the rejected rows by line, the valid rows are stored. The first upload answers the request (a
+    report names the rejected rows by line, the valid rows are stored. A file with no valid row is a 422
+    naming every row's problems (`rejected`): it stores nothing and answers nothing, so the office can
+    send a corrected file or reply otherwise. The first upload answers the request (a
     `notice_ack` to a notice, a `balance_reply` to a balance request); uploading again updates the same
     claims — an office's file reference identifies a claim — and duplicates nothing."""
     office, client_id = calling_office(WRITE_SCOPE)
@@ -675,16 +677,24 @@ def upload_claims(dossier_id: str, message_id: str) -> Response:
         raise Problem(415, "Send the claims as text/csv.")
     raw = request.raw_body if isinstance(request.raw_body, bytes) else str(request.raw_body or "").encode()
     try:
-        parsed = csv_intake.parse_claims_csv(raw)
+        parsed = csv_intake.parse_answer(raw)
     except csv_intake.UnreadableUpload as error:
         status = (
             413
             if error.kind == "too_large"
             else 422
-            if error.kind in ("bad_header", "wrong_delimiter")
+            if error.kind in ("bad_header", "wrong_delimiter", "no_valid_row")
             else 400
         )
-        raise Problem(status, str(error), kind=f"csv-{error.kind.replace('_', '-')}") from None
+        rejected = [
+            RejectedRowView(line=r.line, field=r.field, reason=r.reason).model_dump() for r in error.rejected
+        ]
+        raise Problem(
+            status,
+            str(error),
+            kind=f"csv-{error.kind.replace('_', '-')}",
+            extra={"rejected": rejected} if rejected else None,
+        ) from None
     store = ClaimsStore()
     record, req = office_request(office, dossier_id, message_id, store)
     reply_type = {

@@ -13,6 +13,7 @@ mail is gone from the inbound bucket once processed.
 
 import json
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,74 @@ def test_mail_to_no_reference_address_is_not_received(stack: RunningStack) -> No
 
     assert answer.status_code == 400
     assert answer.headers["Content-Type"] == "application/problem+json"
+
+
+CORPUS = Path(__file__).parents[1] / "mail_corpus"  # CPython's email test corpus (see its README)
+
+
+def from_office(raw: bytes, sender: str = OFFICE_ADDRESS) -> bytes:
+    """A real-world message as the office's system sends it: its From replaced by the office's address,
+    everything else (the MIME structure above all) as it was."""
+    head, separator, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    kept = [f"From: {sender}".encode()]
+    in_from = False
+    for line in head.split(b"\n"):
+        in_from = line.lower().startswith(b"from:") or (in_from and line[:1] in (b" ", b"\t"))
+        if not in_from:
+            kept.append(line)
+    return b"\n".join(kept) + separator + body
+
+
+def arrive_at(stack: RunningStack, notice: Notice, raw: bytes) -> dict[str, Any]:
+    """A mail sent to the notice's reply address, whatever its own To says (SES's envelope)."""
+    recipients = {"X-Ses-Recipients": str(notice.mail.message["Reply-To"])}
+    answer = requests.post(
+        f"{stack.base_url}/local/inbound-mail",
+        data=raw,
+        headers={"Content-Type": "message/rfc822"} | recipients,
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    arrived: dict[str, Any] = answer.json()
+    return arrived
+
+
+@pytest.mark.usefixtures("stack_env")
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("msg_46.txt", "Testing email forwarding with Groupwise 1.2.2010"),  # a forwarded message/rfc822
+        ("msg_28.txt", "message 2"),  # a multipart/digest
+        ("msg_37.txt", "Blah\n\nBlah\n\nBlah"),  # text/x-one and text/x-two parts
+    ],
+)
+def test_a_real_world_reply_keeps_its_forwarded_digested_and_text_x_text(
+    stack: RunningStack, agency: Agency, name: str, said: str
+) -> None:
+    notice = send_notice(stack, agency, "vanhove", OFFICE_ADDRESS, family_name="Corpus")
+
+    arrived = arrive_at(stack, notice, from_office((CORPUS / name).read_bytes()))
+
+    assert arrived["outcomes"] == ["linked"]
+    [mail] = agency.get(f"/dossiers/{notice.dossier_id}").json()["mails"]
+    assert said in mail["body"]
+    assert mail["refused_attachments"] == 0  # no text part refused as a file
+
+
+@pytest.mark.usefixtures("stack_env")
+def test_a_mail_without_a_from_is_quarantined_as_having_no_sender_with_its_text_kept(
+    stack: RunningStack, agency: Agency
+) -> None:
+    notice = send_notice(stack, agency, "vanhove", OFFICE_ADDRESS, family_name="Nosender")
+
+    # no From: an enclosed message, and nothing else
+    arrived = arrive_at(stack, notice, (CORPUS / "msg_11.txt").read_bytes())
+
+    assert arrived["outcomes"] == ["quarantined:no_sender"]
+    [kept] = kept_mails(stack, notice.dossier_id)
+    assert kept["reason"]["S"] == "no_sender"
+    key = DataKeys().open(notice.dossier_id)
+    opened = json.loads(key.open(f"mail:{arrived['message_id']}", kept["sealed"]["S"]))
+    assert "Here is the body of the message." in opened["body"]  # kept, sealed, for the caseworker to judge
+    [fed] = wait_for(lambda: in_feed(stack, agency, notice.dossier_id, "mail_quarantined"), timeout_s=20)
+    assert fed["reason"] == "no_sender"

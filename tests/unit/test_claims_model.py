@@ -1,12 +1,14 @@
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from respite_claims.models import ProposeSettlement, Reply
+from respite_claims.models import ClaimInput, ProposeSettlement, Reply
+from respite_core.calendar import add_months
 from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
+from respite_core.ids import utc_now
 from respite_core.money import MAX_CENTS
 from respite_core.store.items import from_dynamo, to_dynamo
 from respite_core.totals import amounts_of
@@ -187,3 +189,33 @@ def test_totals_of_many_claims_at_the_bound_are_exact_and_fit_a_dynamodb_number(
     assert totals.outstanding == many * 2 * MAX_CENTS  # no bound on sums: they are exact ints
     stored = from_dynamo(to_dynamo({"totals": totals.model_dump()}))  # DynamoDB's 38 digits
     assert stored["totals"] == totals.model_dump()
+
+
+def reported_claim(**changes: Any) -> dict[str, Any]:
+    return {"office_reference": "VH-1", "principal_creditor": "Stad Gent", "principal": 100} | changes
+
+
+def test_a_public_sale_is_announced_within_five_years_of_today() -> None:
+    today = utc_now().date()
+    for plausible in (add_months(today, -60), today, add_months(today, 60)):
+        claim = ClaimInput.model_validate(reported_claim(public_sale_announced_on=plausible.isoformat()))
+        assert claim.public_sale_announced_on == plausible
+    for implausible in ("0001-01-01", "9999-12-31", add_months(today, 60) + timedelta(days=1)):
+        with pytest.raises(ValidationError, match="within 5 years of today"):
+            ClaimInput.model_validate(reported_claim(public_sale_announced_on=str(implausible)))
+
+
+def test_a_stored_claim_with_an_old_sale_date_stays_readable() -> None:
+    """The window is the office's input's, not the stored claim's: years into a plan it still reads."""
+    long_ago = add_months(utc_now().date(), -12 * 8)
+    claim = Claim.model_validate(claim_fields(enforcement={"public_sale_announced_on": long_ago}))
+    assert claim.enforcement.public_sale_announced_on == long_ago
+
+
+@pytest.mark.parametrize("field", ["office_reference", "principal_creditor"])
+@pytest.mark.parametrize("text", ["VH\x00", "\u202e1-HV", "\u200b"])
+def test_an_office_s_references_and_names_are_readable_lines(field: str, text: str) -> None:
+    with pytest.raises(ValidationError):
+        ClaimInput.model_validate(reported_claim(**{field: text}))
+    with pytest.raises(ValidationError):
+        Claim.model_validate(claim_fields(**{field: text}))

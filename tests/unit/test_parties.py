@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from respite_core.calendar import add_months
 from respite_core.domain import (
     Address,
     Agency,
@@ -141,6 +142,41 @@ def test_birth_date_not_in_the_future() -> None:
     tomorrow = utc_now().date() + timedelta(days=1)
     with pytest.raises(ValidationError, match="future"):
         identity(national_number={"country": "NL", "number": "111222333"}, birth_date=tomorrow)
+
+
+def test_birth_date_within_the_last_120_years() -> None:
+    oldest = add_months(utc_now().date(), -12 * 120)
+    dutch = {"country": "NL", "number": "111222333"}  # a Dutch BSN encodes no birth date
+    assert identity(national_number=dutch, birth_date=oldest).birth_date == oldest
+    for implausible in (oldest - timedelta(days=1), date(1850, 6, 1), date(1, 1, 1)):
+        with pytest.raises(ValidationError, match="more than 120 years ago"):
+            identity(national_number=dutch, birth_date=implausible)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jan\x00",  # NUL
+        "Jan\nPieter",  # a line break
+        "\u202enaJ",  # a right-to-left override: shown as "Jan"
+        "Jan\u2066Claes",  # a bidi isolate
+        "\u200b\u200b",  # only zero-width spaces
+        "\u200d\ufeff\u00ad",  # only a joiner, a byte order mark and a soft hyphen
+        "Jan\u2028Claes",  # a line separator
+    ],
+)
+def test_names_are_readable_lines(name: str) -> None:
+    for field in ("given_names", "family_name"):
+        with pytest.raises(ValidationError, match=r"control|bidirectional|visible") as caught:
+            identity(**{field: name})
+        assert name not in str(caught.value)
+    with pytest.raises(ValidationError):
+        identity(address={"country": "BE", "street": name, "number": "1", "postal_code": "9000", "city": "X"})
+
+
+@pytest.mark.parametrize("name", ["Zoë D'Hondt-Van den Broeck", "Şükrü", "محمد", "क्\u200dष", "李 小龙"])
+def test_names_in_any_script_are_readable(name: str) -> None:
+    assert identity(given_names=name).given_names == name
 
 
 def test_invalid_national_number_in_identity_is_not_echoed() -> None:

@@ -31,7 +31,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from respite_core.csv_text import CSV_DIALECT, DELIMITER, restore, to_csv
-from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind
+from respite_core.domain import Claim, CreditorClass, Enforcement, Title, TitleKind, plausible_sale_date
 from respite_core.money import CURRENCY, MAX_CENTS, parse_euros
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "ParsedUpload",
     "RejectedRow",
     "UnreadableUpload",
+    "parse_answer",
     "parse_claims_csv",
     "to_csv",
 ]
@@ -104,17 +105,25 @@ class UnreadableUpload(ValueError):
     """The file as a whole cannot be read. `kind` is a stable code for the problem+json answer:
 
     ``too_large``, ``empty``, ``not_utf8``, ``wrong_delimiter``, ``bad_header``, ``malformed`` (broken
-    quoting or a giant cell), ``too_many_rows``. The message is for people and holds no cell values.
+    quoting or a giant cell), ``too_many_rows``; and, for an upload that answers a request,
+    ``no_valid_row``. The message is for people and holds no cell values.
     """
 
     def __init__(
-        self, kind: str, message: str, *, line: int | None = None, columns: tuple[str, ...] = ()
+        self,
+        kind: str,
+        message: str,
+        *,
+        line: int | None = None,
+        columns: tuple[str, ...] = (),
+        rejected: tuple["RejectedRow", ...] = (),
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.line = line  # where the problem is, when it is at one place
         self.columns = columns  # for bad_header: the column names at fault (never cell values)
+        self.rejected = rejected  # for no_valid_row: every row's problems, to fix them all at once
 
 
 # --- the upload side ------------------------------------------------------------------------------------
@@ -175,15 +184,19 @@ def _currency(text: str) -> str:
     return CURRENCY
 
 
-def _date(text: str) -> date | None:
+def _sale_date(text: str) -> date | None:
     if not text:
         return None
     try:
         if not _DATE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _CellError("is not a date: use YYYY-MM-DD, e.g. 2025-03-31") from None
+    try:
+        return plausible_sale_date(day)
+    except ValueError as error:
+        raise _CellError(str(error)) from None
 
 
 def _yes_no(text: str) -> bool:
@@ -366,7 +379,7 @@ class _RowParser:
                 "description": cells.get("title_description", ""),
             },
             "enforcement": {
-                "public_sale_announced_on": cell("public_sale_announced_on", _date, None),
+                "public_sale_announced_on": cell("public_sale_announced_on", _sale_date, None),
                 "garnishment_laid": cell("garnishment_laid", _yes_no, False),
             },
         }
@@ -442,3 +455,17 @@ def parse_claims_csv(data: bytes) -> ParsedUpload:
         else:
             rejected.extend(outcome)
     return ParsedUpload(rows=tuple(rows), rejected=tuple(rejected))
+
+
+def parse_answer(data: bytes) -> ParsedUpload:
+    """An upload that answers a request: `parse_claims_csv`, and at least one valid row. A file with
+    none (every row rejected, or no row at all) answers nothing: UnreadableUpload `no_valid_row`
+    with the rows' problems, so nothing is stored and the office can still reply."""
+    parsed = parse_claims_csv(data)
+    if not parsed.rows:
+        raise UnreadableUpload(
+            "no_valid_row",
+            "The file has no valid row: nothing is stored and the request is not answered.",
+            rejected=parsed.rejected,
+        )
+    return parsed

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from respite_core.domain import (
     Address,
@@ -14,13 +14,18 @@ from respite_core.domain import (
     EntityId,
     Language,
     MessageType,
+    Name,
     NationalNumber,
     NoCooperationReason,
     Office,
+    SaleDate,
     TitleKind,
+    readable_line,
 )
 
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Reference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(readable_line)
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 # one step is one transaction: the dossier, its log entry, a message and an inbox pointer per office
 # and the liveness fence, within DynamoDB's 100 operations
@@ -145,7 +150,7 @@ class ClaimInput(Request):
     """One claim as an office reports it. Amounts in integer euro cents."""
 
     office_reference: Reference = Field(description="your file reference; it identifies the claim")
-    principal_creditor: Text = Field(description="opdrachtgever / mandant")
+    principal_creditor: Name = Field(description="opdrachtgever / mandant")
     creditor_class: CreditorClass = CreditorClass.ORDINARY
     principal: Cents
     interest: Cents = 0
@@ -154,7 +159,9 @@ class ClaimInput(Request):
     currency: Literal["EUR"] = "EUR"
     title_kind: TitleKind = TitleKind.NONE
     title_description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
-    public_sale_announced_on: date | None = None
+    public_sale_announced_on: SaleDate | None = Field(
+        default=None, description="the announced sale's date, within five years of today"
+    )
     garnishment_laid: bool = False
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from respite_core.access_log import Action, ActorRole, Purpose
 from respite_core.domain import (
@@ -21,6 +21,7 @@ from respite_core.domain import (
     Language,
     MessageType,
     OfficeKind,
+    ShortText,
     Title,
     UtcDatetime,
 )
@@ -289,7 +290,7 @@ class DossierView(DossierFacts):
 
 
 class CloseDossier(Request):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    reason: ShortText = Field(
         description="why the dossier closes (no personal data), e.g. 'plan completed', 'moved away'"
     )
 
@@ -314,7 +315,7 @@ class ConsentWithdrawn(Answer):
 
 class TransferDossier(Request):
     to_agency_id: EntityId
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    reason: ShortText = Field(
         description="why the dossier moves; kept sealed with the dossier's data key, shown to the new agency"
     )
 
@@ -389,16 +390,16 @@ class SignedForm(Answer):
 # --- the agency's status overview ---------------------------------------------------------------
 
 
-def _written_as_a_date_time(value: object) -> object:
-    """A query's date-time as the document says (ISO 8601), not a number pydantic would read as
-    Unix seconds (`?since=0.5`)."""
+def _written_in_iso_8601(value: object) -> object:
+    """A query's date or date-time as the document says (ISO 8601), not a number pydantic would read
+    as Unix seconds (`?since=0.5`, `?on=0`: 1970)."""
     if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-16T00:00:00Z")
+        raise ValueError("must be an ISO 8601 date (2026-11-16) or date-time (2026-11-16T00:00:00Z)")
     return value
 
 
 class OverviewQuery(Request):
-    since: Annotated[UtcDatetime | None, BeforeValidator(_written_as_a_date_time)] = Field(
+    since: Annotated[UtcDatetime | None, BeforeValidator(_written_in_iso_8601)] = Field(
         default=None, description="claims received since; default: 7 days ago"
     )
 
@@ -407,7 +408,9 @@ class OverviewQuery(Request):
 
 
 class ErasuresQuery(Request):
-    on: date = Field(description="the day (UTC) the erasures started")
+    on: Annotated[date, BeforeValidator(_written_in_iso_8601)] = Field(
+        description="the day (UTC) the erasures started, e.g. 2026-11-16"
+    )
 
 
 class ErasureList(BaseModel):

@@ -5,6 +5,7 @@ hold personal data). Ids are 1-100 characters of [A-Za-z0-9_-] so they can be pu
 """
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -98,9 +99,35 @@ def _in_utc(moment: datetime) -> datetime:
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 """A timezone-aware time, normalised to UTC. Naive times are rejected."""
 
+# The bidirectional embeddings, overrides and isolates: a name holding one is shown reordered
+# (U+202E makes "Jan" read "naJ" to a caseworker and in every PDF), the "Trojan Source" trick.
+_BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# control characters (NUL, line breaks, ...), unpaired surrogates, line and paragraph separators
+_NEVER_IN_A_LINE: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# what shows nothing: spaces, and format characters such as the zero-width space, joiners, soft hyphen
+_INVISIBLE: Final = frozenset({"Zs", "Cf"})
+
+
+def readable_line(text: str) -> str:
+    """A name or other one-line text a person is shown as typed: no control characters, no bidi
+    controls, and something visible (not only spaces and zero-width or other format characters)."""
+    categories = [unicodedata.category(char) for char in text]
+    if any(category in _NEVER_IN_A_LINE for category in categories):
+        raise ValueError("must not contain control characters or line breaks")
+    if any(char in _BIDI_CONTROLS for char in text):
+        raise ValueError("must not contain bidirectional override or isolate characters")
+    if all(category in _INVISIBLE for category in categories):
+        raise ValueError("must contain a visible character")
+    return text
+
+
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(readable_line)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(readable_line)
+]
 # A plain check, not RFC 5322: email-validator is not a dependency, and mail delivery is the real test.
 EmailAddress = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -191,7 +218,11 @@ class Office(DomainModel):
 class Address(DomainModel):
     country: Country
     street: Name
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    number: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=20),
+        AfterValidator(readable_line),
+    ]
     postal_code: str
     city: Name
 
@@ -217,6 +248,9 @@ Agency.model_rebuild()
 Office.model_rebuild()
 
 
+OLDEST_AGE_YEARS: Final = 120  # nobody older asks for debt help: an earlier birth date is a typing error
+
+
 class DebtorIdentity(DomainModel):
     """Who the debtor is. All of it is personal data: encrypted at rest, never logged."""
 
@@ -228,8 +262,11 @@ class DebtorIdentity(DomainModel):
 
     @model_validator(mode="after")
     def _plausible_birth_date(self) -> Self:
-        if self.birth_date > utc_now().date():
+        today = utc_now().date()
+        if self.birth_date > today:
             raise ValueError("birth date is in the future")
+        if self.birth_date < add_months(today, -12 * OLDEST_AGE_YEARS):
+            raise ValueError(f"birth date is more than {OLDEST_AGE_YEARS} years ago")
         if not self.national_number.matches_birth_date(self.birth_date):
             raise ValueError("birth date does not match the date in the national number")
         return self
@@ -420,6 +457,23 @@ class Title(DomainModel):
 
     kind: TitleKind
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+SALE_WITHIN_YEARS: Final = 5
+
+
+def plausible_sale_date(day: date) -> date:
+    """An announced public sale's date as an office reports it: within five years either side of
+    today (0001-01-01 or 9999-12-31 are typing errors or placeholders, not dates)."""
+    today = utc_now().date()
+    months = 12 * SALE_WITHIN_YEARS
+    if not add_months(today, -months) <= day <= add_months(today, months):
+        raise ValueError(f"must be within {SALE_WITHIN_YEARS} years of today")
+    return day
+
+
+# Checked where an office reports it, not in `Enforcement`: a stored claim stays readable years later.
+SaleDate = Annotated[date, AfterValidator(plausible_sale_date)]
 
 
 class Enforcement(DomainModel):

@@ -107,6 +107,11 @@ DETAILS: Final[tuple[Wording, ...]] = (
         "Envoyez les créances en text/csv.",
     ),
     _W(
+        "The file has no valid row: nothing is stored and the request is not answered.",
+        "Het bestand heeft geen geldige rij: er is niets opgeslagen en het verzoek is niet beantwoord.",
+        "Le fichier n'a aucune ligne valide : rien n'est enregistré et la demande reste sans réponse.",
+    ),
+    _W(
         "The body is not valid JSON.", "De inhoud is geen geldige JSON.", "Le corps n'est pas du JSON valide."
     ),
     _W(

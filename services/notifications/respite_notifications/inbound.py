@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
@@ -15,6 +16,9 @@ from respite_core.store.documents import InvalidDocument, check
 
 MAX_MAIL_BYTES = 10 * 1024 * 1024  # SES accepts up to 40 MB; the platform takes what a reply needs
 MAX_ATTACHMENTS = 10
+# what of a mail's text is kept: it is sealed (as escaped JSON) in one DynamoDB item of at most 400 KB
+MAX_BODY_CHARS = 25_000
+_CUT = "\n\n[…]"
 _TOKEN_ADDRESS = re.compile(r"^reply\+(?P<token>[A-Za-z0-9_-]{16,128})@", re.IGNORECASE)
 # where a reply's quoted history starts, in the languages the offices write (and common clients)
 _HISTORY_STARTS = re.compile(
@@ -27,8 +31,25 @@ _HISTORY_STARTS = re.compile(
 )
 
 
+class Refusal(StrEnum):
+    """Why a mail for a living dossier was quarantined rather than linked (kept on its item): each
+    says what happened, so the caseworker knows whether to ask the office to send it again."""
+
+    TOO_LARGE = "too_large"  # nothing of it is read, nor kept
+    UNREADABLE = "unreadable"  # not a mail: no header at all, or one the email package cannot read
+    VIRUS = "virus_found"
+    SPAM = "spam_found"
+    NOT_AUTHENTICATED = "spf_and_dkim_failed"
+    NO_SENDER = "no_sender"  # no From address: nobody to check against the office's addresses
+    SENDER_NOT_OF_OFFICE = "sender_not_of_office"
+
+
 class Unreadable(ValueError):
-    """The raw message is not a mail we can read (too large, or not MIME)."""
+    """Nothing of the raw message can be read: `refusal` says why (too large, or not a mail)."""
+
+    def __init__(self, refusal: Refusal, detail: str) -> None:
+        super().__init__(detail)
+        self.refusal = refusal
 
 
 @dataclass(frozen=True)
@@ -76,16 +97,6 @@ class Dropped(StrEnum):
     RAW_MAIL_MISSING = "raw_mail_missing"  # nothing to read (and nothing kept of it before)
 
 
-class Refusal(StrEnum):
-    """Why a mail for a living dossier was quarantined rather than linked (kept on its item)."""
-
-    UNREADABLE = "unreadable_or_too_large"
-    VIRUS = "virus_found"
-    SPAM = "spam_found"
-    NOT_AUTHENTICATED = "spf_and_dkim_failed"
-    SENDER_NOT_OF_OFFICE = "sender_not_of_office"
-
-
 def verdict_refusal(verdicts: Mapping[str, str]) -> Refusal | None:
     """What SES's verdicts hold against the mail, the worst first; None when it may be linked.
 
@@ -105,26 +116,31 @@ def sender_belongs(sender: str, office_addresses: Sequence[str]) -> bool:
 
 
 def parse(raw: bytes) -> InboundMail:
+    """The mail as read; Unreadable when it is too large or cannot be read. A mail without a (usable)
+    From, even one without any header, is read all the same: `sender` is empty, and the caller
+    refuses it for that."""
     if len(raw) > MAX_MAIL_BYTES:
-        raise Unreadable(f"the mail is larger than {MAX_MAIL_BYTES // (1024 * 1024)} MB")
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    if not isinstance(message, EmailMessage) or not message.get("From"):
-        raise Unreadable("not an email message")
-    senders = getaddresses([str(message.get("From", ""))])
-    sender = senders[0][1].lower() if senders else ""
-    body_part = message.get_body(preferencelist=("plain", "html"))
-    text = body_part.get_content() if body_part is not None else ""
-    if body_part is not None and body_part.get_content_type() == "text/html":
-        text = _text_of_html(text)
-    accepted, refused = _attachments(message)
-    return InboundMail(
-        sender=sender,
-        subject=str(message.get("Subject", ""))[:300],
-        sent_at=str(message.get("Date", ""))[:100],
-        body=strip_quoted(text),
-        attachments=tuple(accepted),
-        refused=tuple(refused),
-    )
+        raise Unreadable(Refusal.TOO_LARGE, f"the mail is larger than {MAX_MAIL_BYTES // (1024 * 1024)} MB")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        if not isinstance(message, EmailMessage):
+            raise Unreadable(Refusal.UNREADABLE, "not an email message")
+        reading = _Reading()
+        reading.read(message, forwarded=False)
+        return InboundMail(
+            sender=_sender(message),
+            subject=str(message.get("Subject", ""))[:300],
+            sent_at=str(message.get("Date", ""))[:100],
+            body=reading.body(),
+            attachments=tuple(reading.accepted),
+            refused=tuple(reading.refused),
+        )
+    except Unreadable:
+        raise
+    # what strangers send breaks the email package's header and MIME parsing in many ways (e.g. an
+    # AttributeError for `From: a@[`): then nothing of it can be read
+    except (MessageError, LookupError, ValueError, IndexError, AttributeError, TypeError) as error:
+        raise Unreadable(Refusal.UNREADABLE, "the email package cannot read it") from error
 
 
 def strip_quoted(text: str) -> str:
@@ -139,22 +155,98 @@ def strip_quoted(text: str) -> str:
     return "\n".join(kept).strip()
 
 
-def _attachments(message: EmailMessage) -> tuple[list[Attachment], list[RefusedAttachment]]:
-    accepted: list[Attachment] = []
-    refused: list[RefusedAttachment] = []
-    for part in message.iter_attachments():
-        if not isinstance(part, EmailMessage):
-            continue
+def _sender(message: EmailMessage) -> str:
+    """The first address of the From header, lower case; empty when there is none (or no address)."""
+    for _, address in getaddresses([str(value) for value in message.get_all("From", [])]):
+        if "@" in address:
+            return address.lower()
+    return ""
+
+
+@dataclass
+class _Reading:
+    """Every part of a mail, read once: the text shown (the reply's own, then what it forwards) and
+    the files (accepted or refused).
+
+    Text is every text part not attached as a file, whatever its subtype (`text/x-*` too), one
+    alternative of each `multipart/alternative` (plain rather than HTML), and the text of forwarded
+    messages (`message/rfc822`, as a `multipart/digest` holds them). The quoted history is stripped
+    from the reply's own text only: a forwarded message is shown whole."""
+
+    own: list[str] = field(default_factory=list)
+    forwarded: list[str] = field(default_factory=list)
+    accepted: list[Attachment] = field(default_factory=list)
+    refused: list[RefusedAttachment] = field(default_factory=list)
+
+    def read(self, part: EmailMessage, *, forwarded: bool) -> None:
+        if part.get_content_type() == "message/rfc822":
+            self._forwarded(part)
+        elif part.is_multipart():
+            children = [child for child in part.iter_parts() if isinstance(child, EmailMessage)]
+            if part.get_content_type() == "multipart/alternative":
+                children = _preferred(children)
+            for child in children:
+                self.read(child, forwarded=forwarded)
+        elif _shown_as_text(part):
+            text = _text_of(part)
+            if text.strip():
+                (self.forwarded if forwarded else self.own).append(
+                    text.strip() if forwarded else strip_quoted(text)
+                )
+        elif part.get_content_maintype() != "message":  # a delivery status or an external body: no text
+            self._file(part)
+
+    def body(self) -> str:
+        text = "\n\n".join(piece for piece in (*self.own, *self.forwarded) if piece)
+        return text if len(text) <= MAX_BODY_CHARS else text[: MAX_BODY_CHARS - len(_CUT)] + _CUT
+
+    def _forwarded(self, part: EmailMessage) -> None:
+        inner = part.get_payload(0) if isinstance(part.get_payload(), list) else None
+        if not isinstance(inner, EmailMessage):
+            return
+        said = [f"{name}: {inner[name]}" for name in ("From", "Date", "Subject") if inner.get(name)]
+        self.forwarded.append("\n".join(["---------- forwarded message ----------", *said]))
+        self.read(inner, forwarded=True)
+
+    def _file(self, part: EmailMessage) -> None:
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes):
-            continue
+            return
         declared = part.get_content_type()
-        reason = _refusal(declared, data, len(accepted))
+        reason = _refusal(declared, data, len(self.accepted))
         if reason:
-            refused.append(RefusedAttachment(declared, len(data), reason))
+            self.refused.append(RefusedAttachment(declared, len(data), reason))
         else:
-            accepted.append(Attachment(part.get_filename() or "attachment", declared, data))
-    return accepted, refused
+            self.accepted.append(Attachment(part.get_filename() or "attachment", declared, data))
+
+
+def _shown_as_text(part: EmailMessage) -> bool:
+    """A text part not attached as a file; or a multipart the parser could not split (no or a wrong
+    boundary), which mail clients show as the text it is."""
+    if part.get_content_disposition() == "attachment":
+        return False
+    return part.get_content_maintype() in ("text", "multipart")
+
+
+def _preferred(alternatives: list[EmailMessage]) -> list[EmailMessage]:
+    """The one alternative shown: plain text, else HTML, else the sender's favourite (the last)."""
+    for wanted in ("text/plain", "text/html"):
+        for alternative in alternatives:
+            if alternative.get_content_type() == wanted:
+                return [alternative]
+    return alternatives[-1:]
+
+
+def _text_of(part: EmailMessage) -> str:
+    """A text part as text: HTML without its markup; an unknown or missing charset read as UTF-8
+    (a superset of the default ASCII), what cannot be decoded replaced rather than refused."""
+    data = part.get_payload(decode=True)
+    raw = data if isinstance(data, bytes) else b""
+    try:
+        text = raw.decode(part.get_content_charset() or "utf-8", errors="replace")
+    except LookupError:
+        text = raw.decode("utf-8", errors="replace")
+    return _text_of_html(text) if part.get_content_type() == "text/html" else text
 
 
 def _refusal(declared: str, data: bytes, already: int) -> str | None:

@@ -2,7 +2,7 @@
 
 import re
 import time
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,12 @@ from respite_claims.csv_intake import (
     ParsedUpload,
     RejectedRow,
     UnreadableUpload,
+    parse_answer,
     parse_claims_csv,
     to_csv,
 )
-from respite_core.domain import CreditorClass, Enforcement, Title, TitleKind
+from respite_core.domain import CreditorClass, Enforcement, Title, TitleKind, readable_line
+from respite_core.ids import utc_now
 
 HEADER = "office_reference;principal_creditor;principal;interest;costs;paid"
 SECRET = "Zyxwvu4711"  # a distinctive value that must never come back in a reason or message
@@ -42,11 +44,13 @@ def rejections(*lines: str, header: str = HEADER) -> list[tuple[int, str, str]]:
 
 # --- a valid file ---------------------------------------------------------------------------------------
 
+# a sale date is plausible within five years of today: the files' dates are relative to the clock
+SALE_ON = utc_now().date() + timedelta(days=30)
 FULL_FILE = (
     "\ufeff"
     "office_reference;principal_creditor;creditor_class;principal;interest;costs;paid;currency;"
     "title_kind;title_description;public_sale_announced_on;garnishment_laid\r\n"
-    "2025/0815;Water-link;ordinary;1234,56;45,5;98.75;200;EUR;judgment;Vredegerecht Gent;2025-06-30;ja\r\n"
+    f"2025/0815;Water-link;ordinary;1234,56;45,5;98.75;200;EUR;judgment;Vredegerecht Gent;{SALE_ON};ja\r\n"
     '"DW;17";"Stad Gent; debiteurenbeheer";preferential;10;0;0;0;eur;notarial_deed;'
     '"Akte van\r\nnotaris Peeters\r\n(2019)";;nee\r\n'
     "K-3;Proximus;;99;;;;;;;;\r\n"
@@ -67,7 +71,7 @@ def test_a_full_file_with_bom_crlf_comma_decimals_and_quoted_cells_parses() -> N
             costs=9_875,
             paid=20_000,
             title=Title(kind=TitleKind.JUDGMENT, description="Vredegerecht Gent"),
-            enforcement=Enforcement(public_sale_announced_on=date(2025, 6, 30), garnishment_laid=True),
+            enforcement=Enforcement(public_sale_announced_on=SALE_ON, garnishment_laid=True),
         ),
         ClaimRow(
             line=3,
@@ -97,7 +101,14 @@ def test_a_full_file_with_bom_crlf_comma_decimals_and_quoted_cells_parses() -> N
 
 
 def test_line_numbers_count_physical_lines_with_lf_and_after_multi_line_cells() -> None:
-    parsed = upload('A;"Multi\nline\ncreditor";1;0;0;0', "B;X;-1;0;0;0", "", "C;X;1;0;0;0", line_end="\n")
+    parsed = upload(
+        'A;X;1;0;0;0;"Multi\nline\ndescription"',
+        "B;X;-1;0;0;0;",
+        "",
+        "C;X;1;0;0;0;",
+        header=HEADER + ";title_description",
+        line_end="\n",
+    )
     assert [row.line for row in parsed.rows] == [2, 7]
     assert parsed.rejected == (RejectedRow(5, "principal", "must not be negative"),)
 
@@ -150,16 +161,16 @@ def test_the_documented_example_parses_as_the_documentation_says() -> None:
     docs = (Path(__file__).parents[3] / "docs" / "claims-csv.md").read_text(encoding="utf-8")
     match = re.search(r"```csv\n(.*?)```", docs, re.DOTALL)
     assert match is not None
-    parsed = parse_claims_csv(match.group(1).encode())
+    # its sale date moved to one month from today: a sale date is plausible within five years of today
+    example = match.group(1).replace(";2025-06-30;", f";{SALE_ON};")
+    parsed = parse_claims_csv(example.encode())
     assert parsed.rejected == ()
     assert [(row.line, row.office_reference) for row in parsed.rows] == [
         (2, "2025/0815"),
         (3, "DW;17"),
         (5, "K-3"),
     ]
-    assert parsed.rows[0].enforcement == Enforcement(
-        public_sale_announced_on=date(2025, 6, 30), garnishment_laid=True
-    )
+    assert parsed.rows[0].enforcement == Enforcement(public_sale_announced_on=SALE_ON, garnishment_laid=True)
 
 
 # --- whole-file errors ----------------------------------------------------------------------------------
@@ -313,11 +324,16 @@ def wide_row(**cells: str) -> str:
         ({"public_sale_announced_on": "30/06/2025"}, "public_sale_announced_on", "YYYY-MM-DD"),
         ({"public_sale_announced_on": "2025-02-30"}, "public_sale_announced_on", "YYYY-MM-DD"),
         ({"public_sale_announced_on": "20250630"}, "public_sale_announced_on", "YYYY-MM-DD"),
+        ({"public_sale_announced_on": "0001-01-01"}, "public_sale_announced_on", "within 5 years of today"),
+        ({"public_sale_announced_on": "9999-12-31"}, "public_sale_announced_on", "within 5 years of today"),
         ({"garnishment_laid": "maybe"}, "garnishment_laid", "yes or no"),
         ({"office_reference": ""}, "office_reference", "is required"),
         ({"office_reference": "x" * 101}, "office_reference", "longer than 100"),
         ({"principal_creditor": "  "}, "principal_creditor", "is required"),
         ({"principal_creditor": "x" * 201}, "principal_creditor", "longer than 200"),
+        ({"principal_creditor": "Stad\x07Gent"}, "principal_creditor", "control characters"),
+        ({"principal_creditor": "\u202etneG datS"}, "principal_creditor", "bidirectional"),
+        ({"office_reference": "\u200b"}, "office_reference", "visible character"),
         ({"principal": ""}, "principal", "is required"),
     ],
 )
@@ -444,11 +460,20 @@ def test_an_exported_formula_like_reference_comes_back_unchanged() -> None:
     assert [row.office_reference for row in parse_claims_csv(text.encode()).rows] == references
 
 
+def _readable(text: str) -> bool:
+    try:
+        readable_line(text)
+    except ValueError:
+        return False
+    return True
+
+
 _text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters="\x00"),
+    # any text a reference or a creditor's name may hold: a readable line (respite_core.domain)
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
     min_size=1,
     max_size=40,
-).filter(lambda text: text == text.strip() and text != "")
+).filter(lambda text: text == text.strip() and text != "" and _readable(text))
 
 
 @st.composite
@@ -491,3 +516,22 @@ def test_round_trip_through_to_csv(
         (row.office_reference, row.principal_creditor, row.principal, row.interest, row.costs, row.paid)
         for row in parsed.rows
     ] == claims
+
+
+# --- an upload that answers a request -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines", [("A;X;-1;0;0;0", "B;;1;0;0;0"), ()], ids=["every row rejected", "no row at all"]
+)
+def test_an_answer_with_no_valid_row_is_refused_with_every_row_s_problems(lines: tuple[str, ...]) -> None:
+    data = "\r\n".join([HEADER, *lines, ""]).encode()
+    with pytest.raises(UnreadableUpload) as refused:
+        parse_answer(data)
+    assert refused.value.kind == "no_valid_row"
+    assert refused.value.rejected == parse_claims_csv(data).rejected
+
+
+def test_an_answer_with_a_valid_row_is_the_parsed_upload() -> None:
+    data = "\r\n".join([HEADER, "A;X;-1;0;0;0", "B;X;1;0;0;0", ""]).encode()
+    assert parse_answer(data) == parse_claims_csv(data)

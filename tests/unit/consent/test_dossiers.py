@@ -4,9 +4,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from respite_consent import dossiers
-from respite_consent.models import ConsentRecord
+from respite_consent.models import CloseDossier, ConsentRecord, TransferDossier
 from respite_core.domain import (
     Claim,
     CreditorClass,
@@ -333,3 +334,15 @@ def test_a_summary_carries_no_personal_data() -> None:
         "next_deadline_on",
         "closed_at",
     }
+
+
+@pytest.mark.parametrize("reason", ["moved\nabroad", "\u202edevom", "\u200b"])
+def test_a_closure_or_transfer_reason_is_one_readable_line_as_the_dossier_keeps_it(reason: str) -> None:
+    """Refused where it is asked for (a 422), not when the closed dossier is built from it (a 500)."""
+    for request in (CloseDossier, TransferDossier):
+        with pytest.raises(ValidationError):
+            request.model_validate({"reason": reason, "to_agency_id": "utrecht"})
+    with pytest.raises(ValidationError):
+        dossiers.close(dossier(), reason, datetime(2026, 11, 16, tzinfo=UTC))
+    closed = dossiers.close(dossier(), "moved abroad", datetime(2026, 11, 16, tzinfo=UTC))
+    assert closed.close_reason == "moved abroad"

@@ -1,11 +1,14 @@
 """Inbound email: the reference in the recipient, the verdicts, the new text only, the attachments."""
 
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
 from respite_notifications.inbound import (
+    MAX_BODY_CHARS,
     MAX_MAIL_BYTES,
+    Refusal,
     Unreadable,
     parse,
     reference_in,
@@ -15,6 +18,7 @@ from respite_notifications.inbound import (
 )
 
 PDF = b"%PDF-1.7\n%%EOF\n"
+CORPUS = Path(__file__).parents[2] / "mail_corpus"
 TOKEN = "Qm9vbGVhbkFuZFRva2VuMTIzNDU2Nzg"
 
 
@@ -30,6 +34,10 @@ def mail(body: str = "Zie bijlage.", *attachments: tuple[bytes, str, str], html:
         maintype, subtype = maintype_subtype.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message.as_bytes()
+
+
+def corpus(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
 
 
 def test_the_reference_is_found_in_the_reply_address() -> None:
@@ -107,8 +115,84 @@ def test_an_html_only_reply_becomes_text_without_its_markup() -> None:
     assert parsed.body == "Bedrag: 120,00"
 
 
-def test_an_oversized_or_unreadable_mail_is_refused() -> None:
-    with pytest.raises(Unreadable):
+def test_an_oversized_mail_is_refused_as_too_large() -> None:
+    with pytest.raises(Unreadable) as refused:
         parse(b"x" * (MAX_MAIL_BYTES + 1))
-    with pytest.raises(Unreadable):
-        parse(b"\x00\x01 not a mail at all")
+    assert refused.value.refusal is Refusal.TOO_LARGE
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"From: a@[\r\n\r\nx",  # the email package's address parser fails on it (AttributeError)
+        b"From: a@b.example\r\nContent-Type: text/plain; charset=utf-8\x00\r\n\r\nx",  # ValueError
+    ],
+)
+def test_a_mail_the_email_package_cannot_read_is_refused_as_unreadable(raw: bytes) -> None:
+    with pytest.raises(Unreadable) as refused:
+        parse(raw)
+    assert refused.value.refusal is Refusal.UNREADABLE
+
+
+def test_a_mail_without_a_sender_is_read_all_the_same() -> None:
+    """No From, or a From with no address, even no header at all: the text is kept (the handler
+    quarantines it as `no_sender`), not thrown away as unreadable."""
+    assert parse(corpus("msg_37.txt")).sender == ""
+    assert parse(b"From: Dossiers Van Hove\r\n\r\nZie bijlage.").sender == ""
+    headerless = parse(b"Wij kennen deze persoon niet.\r\n")
+    assert (headerless.sender, headerless.body) == ("", "Wij kennen deze persoon niet.")
+
+
+# Real-world mail (tests/mail_corpus: CPython's email test corpus) whose text was lost: the text
+# inside a forwarded message/rfc822, a multipart/digest, text/x-* parts refused as attachments
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("msg_46.txt", ["Testing email forwarding with Groupwise 1.2.2010", 'From: "Dr. Sender"']),
+        ("msg_11.txt", ["Here is the body of the message.", "Subject: An enclosed message"]),
+        ("msg_28.txt", ["message 1", "message 2"]),
+        ("msg_02.txt", ["Send Ppp mailing list submissions to", "Today's Topics:", "testing #5"]),
+        ("msg_37.txt", ["Blah\n\nBlah\n\nBlah"]),
+    ],
+)
+def test_text_in_forwarded_messages_digests_and_any_text_subtype_is_kept(name: str, said: list[str]) -> None:
+    parsed = parse(corpus(name))
+    for text in said:
+        assert text in parsed.body
+    assert parsed.refused == ()  # no text part is refused as a file
+
+
+def test_the_reply_s_own_history_goes_but_a_forwarded_message_is_kept_whole_with_its_files() -> None:
+    forwarded = EmailMessage()
+    forwarded["From"] = "boekhouding@vanhove.example"
+    forwarded["Subject"] = "Afrekening"
+    forwarded.set_content("Saldo 120,00.\n> quoted in the forwarded mail stays\n")
+    forwarded.add_attachment(PDF, maintype="application", subtype="pdf", filename="afrekening.pdf")
+    message = EmailMessage()
+    message["From"] = "dossiers@vanhove.example"
+    message.set_content("Zie doorgestuurd bericht.\n\nOp 12 nov. 2026 schreef Respite:\n> Geachte")
+    message.add_attachment(forwarded)  # message/rfc822
+
+    parsed = parse(message.as_bytes())
+    body = parsed.body
+
+    assert [(a.filename, a.data) for a in parsed.attachments] == [("afrekening.pdf", PDF)]  # its files too
+    assert body.startswith("Zie doorgestuurd bericht.\n\n---------- forwarded message ----------")
+    assert "Geachte" not in body
+    assert "Subject: Afrekening" in body
+    assert "Saldo 120,00.\n> quoted in the forwarded mail stays" in body
+
+
+def test_a_text_file_attached_as_a_file_stays_a_refused_file() -> None:
+    raw = mail("Hierbij.", (b"a;b\n1;2\n", "text/csv", "vorderingen.csv"))
+    parsed = parse(raw)
+    assert parsed.body == "Hierbij."
+    assert [(r.content_type, r.reason) for r in parsed.refused] == [
+        ("text/csv", "only PDF, JPEG and PNG files are accepted")
+    ]
+
+
+def test_the_kept_text_is_bounded() -> None:
+    body = parse(mail("x" * (MAX_BODY_CHARS * 2))).body
+    assert len(body) == MAX_BODY_CHARS
+    assert body.endswith("[…]")

@@ -3,11 +3,12 @@ dossier by itself — or, when it cannot be trusted, in its dossier's quarantine
 
 The reference token in `reply+<token>@<inbound domain>` names the message and the office; the mail is
 linked only when SES's SPF/DKIM verdicts pass and the sender is one of that office's addresses. Then
-the new text (quoted history stripped) and the accepted attachments are stored sealed in the dossier,
-and the agency's feed announces it (from the dossier table's stream). A mail for a living dossier that
-fails those checks is quarantined there, sealed the same way, with its reason (`Refusal`). A mail
-with no token, or an unknown, expired or revoked one, or for an erased dossier, is not kept at all
-(`Dropped`): a metric and a log line of ids and the reason record it.
+the new text (quoted history stripped; forwarded messages and digests kept whole) and the accepted
+attachments are stored sealed in the dossier, and the agency's feed announces it (from the dossier
+table's stream). A mail for a living dossier that fails those checks is quarantined there, sealed
+the same way, with its reason (`Refusal`: what happened, e.g. `no_sender`). A mail with no token, or
+an unknown, expired or revoked one, or for an erased dossier, is not kept at all (`Dropped`): a
+metric and a log line of ids and the reason record it.
 
 Whatever the outcome, the raw MIME is deleted once the mail is processed. Only an exception leaves
 it: SES's asynchronous invocation retries, then the on-failure destination keeps the event for an
@@ -103,8 +104,8 @@ def _judge(
     """The mail as read, and why it may not be linked (None: it may)."""
     try:
         mail = parse(raw)
-    except Unreadable:
-        return None, Refusal.UNREADABLE
+    except Unreadable as unreadable:
+        return None, unreadable.refusal
     receipt = record.ses.receipt
     refusal = verdict_refusal(
         {
@@ -116,6 +117,8 @@ def _judge(
     )
     if refusal is not None:
         return mail, refusal
+    if not mail.sender:
+        return mail, Refusal.NO_SENDER
     office = Directory().office(grant.office_id)
     if office is None or not sender_belongs(mail.sender, office.contact_emails):
         return mail, Refusal.SENDER_NOT_OF_OFFICE
