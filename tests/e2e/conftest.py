@@ -78,12 +78,14 @@ def launch(
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = None,
     log_level: str = "WARNING",
+    settings: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`."""
+    """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`;
+    `settings`: more environment variables (e.g. the clock's, RESPITE_CLOCK_START)."""
     command = [sys.executable, "-m", "respite_infra.local", "--port", str(port), "--ready-file", str(ready)]
     return subprocess.Popen(
         [*command, *options],
-        env={**os.environ, "RESPITE_LOG_LEVEL": log_level},
+        env={**os.environ, "RESPITE_LOG_LEVEL": log_level, **(settings or {})},
         stdout=stdout,
         stderr=stderr,
         start_new_session=True,
