@@ -10,7 +10,8 @@ from respite_core import clock
 from respite_core.clock import ClockSettingError, LocalClock, from_environment
 from respite_core.ids import utc_now
 from respite_core.store.table import Table
-from respite_infra.local.clock import clock_route, parse_duration
+from respite_infra.local import api_definition
+from respite_infra.local.clock import PATH, clock_route, parse_duration
 
 START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
@@ -151,3 +152,12 @@ def test_a_bad_move_is_a_problem_and_moves_nothing(body: bytes, status: int) -> 
     assert headers["Content-Type"] == "application/problem+json"
     assert local.now() == START
     assert b"someday" not in answer  # the input is never echoed
+
+
+def test_the_clock_route_is_no_api_of_the_cdk_app() -> None:
+    """The route is the local gateway's own: the synthesized template's APIs (api_definition.json, which
+    tests/infra/test_api_definition.py keeps equal to it) have no such base path nor resource."""
+    definition = api_definition.load()
+    assert PATH.startswith("/local/")
+    assert all(api.prefix != "local" for api in definition.apis)
+    assert not [m.resource for api in definition.apis for m in api.methods if "clock" in m.resource]

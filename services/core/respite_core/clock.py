@@ -30,6 +30,7 @@ __all__ = [
     "install",
     "installed",
     "now",
+    "real_now",
 ]
 
 START_ENV = "RESPITE_CLOCK_START"
@@ -135,6 +136,12 @@ def now() -> datetime:
     """The current time, timezone-aware, in UTC: the installed clock's, else the real one."""
     clock = _installed
     return clock.now() if clock is not None else datetime.now(UTC)
+
+
+def real_now() -> datetime:
+    """The real time, whatever clock is installed: for timestamps another party checks against its own
+    clock (a webhook's signature timestamp)."""
+    return datetime.now(UTC)
 
 
 def epoch_seconds() -> float:
