@@ -35,6 +35,21 @@ class RunningStack:
     process: subprocess.Popen[bytes]
     log_path: Path | None = None  # everything the stack logged (INFO), for tests that search it
 
+    @classmethod
+    def described(
+        cls, info: dict[str, Any], process: subprocess.Popen[bytes], log_path: Path | None = None
+    ) -> "RunningStack":
+        """The stack that `info` (its ready file) describes."""
+        return cls(
+            base_url=info["base_url"],
+            aws_endpoint=info["aws_endpoint"],
+            environment=info["environment"],
+            password=info["password"],
+            office_clients=info["office_clients"],
+            process=process,
+            log_path=log_path,
+        )
+
     def sign_in(self, username: str) -> str:
         response = requests.post(
             f"{self.base_url}/local/sign-in",
@@ -113,16 +128,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         ready, free_port(), "--ttl-every", "1", stdout=log, stderr=subprocess.STDOUT, log_level="INFO"
     )
     try:
-        info = wait_until_ready(process, ready)
-        yield RunningStack(
-            base_url=info["base_url"],
-            aws_endpoint=info["aws_endpoint"],
-            environment=info["environment"],
-            password=info["password"],
-            office_clients=info["office_clients"],
-            process=process,
-            log_path=log_path,
-        )
+        yield RunningStack.described(wait_until_ready(process, ready), process, log_path)
     finally:
         stop(process)
         log.close()

@@ -67,15 +67,7 @@ def clock_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     ready = tmp_path_factory.mktemp("clock-stack") / "ready.json"
     process = launch(ready, free_port(), "--ttl-every", "1", settings={"RESPITE_CLOCK_START": START})
     try:
-        info = wait_until_ready(process, ready)
-        yield RunningStack(
-            base_url=info["base_url"],
-            aws_endpoint=info["aws_endpoint"],
-            environment=info["environment"],
-            password=info["password"],
-            office_clients=info["office_clients"],
-            process=process,
-        )
+        yield RunningStack.described(wait_until_ready(process, ready), process)
     finally:
         stop(process)
 
