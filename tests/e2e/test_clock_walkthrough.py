@@ -72,6 +72,7 @@ def clock_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
         stop(process)
 
 
+@pytest.mark.timeout(900)  # the stack starts first; under load the walk-through takes minutes
 def test_the_readme_walks_three_months_in_a_minute(clock_stack: RunningStack) -> None:
     script = walkthrough()
     run = subprocess.run(
