@@ -11,6 +11,7 @@ from respite_core.clock import ClockSettingError, LocalClock, from_environment
 from respite_core.ids import utc_now
 from respite_core.store.table import Table
 from respite_infra.local import api_definition
+from respite_infra.local.__main__ import main as local_main
 from respite_infra.local.clock import PATH, clock_route, parse_duration
 
 START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -161,3 +162,11 @@ def test_the_clock_route_is_no_api_of_the_cdk_app() -> None:
     assert PATH.startswith("/local/")
     assert all(api.prefix != "local" for api in definition.apis)
     assert not [m.resource for api in definition.apis for m in api.methods if "clock" in m.resource]
+
+
+def test_a_bad_clock_setting_stops_the_local_stack_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RESPITE_CLOCK_START", "next monday")
+    assert local_main(["--port", "0"]) == 2
+    assert "RESPITE_CLOCK_START is not an ISO-8601 time" in capsys.readouterr().err
