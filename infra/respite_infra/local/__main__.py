@@ -25,16 +25,15 @@ def main(argv: list[str] | None = None) -> int:
         "--ready-file", type=Path, help="write the stack's URLs and credentials here (JSON) once up"
     )
     args = parser.parse_args(argv)
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("RESPITE_LOG_LEVEL", "WARNING"))
-    logging.basicConfig(
-        level=os.environ.get("RESPITE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s %(message)s"
-    )
-
     try:  # RESPITE_CLOCK_START, RESPITE_CLOCK_SPEED (make run CLOCK_START=... CLOCK_SPEED=...)
         local_clock = clock.from_environment()
     except clock.ClockSettingError as error:
         print(f"respite-local: {error}", file=sys.stderr)
         return 2
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("RESPITE_LOG_LEVEL", "WARNING"))
+    logging.basicConfig(
+        level=os.environ.get("RESPITE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s %(message)s"
+    )
 
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
