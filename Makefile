@@ -25,8 +25,9 @@ browser:  ## Debian's chromium for the browser tests (installed only when missin
 	@command -v chromium >/dev/null 2>&1 || { echo "browser: installing Debian's chromium" >&2; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-run: setup  ## run the whole platform on this machine (PORT=8000); Ctrl-C stops it
-	$(BIN)/python -m respite_infra.local --port $(PORT)
+run: setup  ## run the whole platform on this machine (PORT=8000; CLOCK_START=2027-01-04T09:00 CLOCK_SPEED=1); Ctrl-C stops it
+	$(if $(CLOCK_START),RESPITE_CLOCK_START='$(CLOCK_START)') $(if $(CLOCK_SPEED),RESPITE_CLOCK_SPEED='$(CLOCK_SPEED)') \
+	  $(BIN)/python -m respite_infra.local --port $(PORT)
 
 test: setup browser lint  ## lint, type-check and run every test suite
 	$(BIN)/pytest -q $(PYTEST_ARGS)

@@ -35,6 +35,21 @@ class RunningStack:
     process: subprocess.Popen[bytes]
     log_path: Path | None = None  # everything the stack logged (INFO), for tests that search it
 
+    @classmethod
+    def described(
+        cls, info: dict[str, Any], process: subprocess.Popen[bytes], log_path: Path | None = None
+    ) -> "RunningStack":
+        """The stack that `info` (its ready file) describes."""
+        return cls(
+            base_url=info["base_url"],
+            aws_endpoint=info["aws_endpoint"],
+            environment=info["environment"],
+            password=info["password"],
+            office_clients=info["office_clients"],
+            process=process,
+            log_path=log_path,
+        )
+
     def sign_in(self, username: str) -> str:
         response = requests.post(
             f"{self.base_url}/local/sign-in",
@@ -78,12 +93,14 @@ def launch(
     stdout: int | IO[bytes] | None = None,
     stderr: int | IO[bytes] | None = None,
     log_level: str = "WARNING",
+    settings: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`."""
+    """`python -m respite_infra.local` as `make run` starts it, on `port`, describing itself in `ready`;
+    `settings`: more environment variables (e.g. the clock's, RESPITE_CLOCK_START)."""
     command = [sys.executable, "-m", "respite_infra.local", "--port", str(port), "--ready-file", str(ready)]
     return subprocess.Popen(
         [*command, *options],
-        env={**os.environ, "RESPITE_LOG_LEVEL": log_level},
+        env={**os.environ, "RESPITE_LOG_LEVEL": log_level, **(settings or {})},
         stdout=stdout,
         stderr=stderr,
         start_new_session=True,
@@ -111,16 +128,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         ready, free_port(), "--ttl-every", "1", stdout=log, stderr=subprocess.STDOUT, log_level="INFO"
     )
     try:
-        info = wait_until_ready(process, ready)
-        yield RunningStack(
-            base_url=info["base_url"],
-            aws_endpoint=info["aws_endpoint"],
-            environment=info["environment"],
-            password=info["password"],
-            office_clients=info["office_clients"],
-            process=process,
-            log_path=log_path,
-        )
+        yield RunningStack.described(wait_until_ready(process, ready), process, log_path)
     finally:
         stop(process)
         log.close()

@@ -2,8 +2,11 @@
 
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from respite_core import clock
+from respite_core.clock import LocalClock
 from respite_infra.catalogue import Function, Schedule
 from respite_infra.local.scheduler import Scheduler
 
@@ -54,6 +57,25 @@ def test_missed_periods_are_not_caught_up() -> None:
     assert scheduler.tick(START + 10 * 300 + 250) == 0
     assert scheduler.tick(START + 11 * 300) == 1
     assert len(sweeps.events) == 2
+
+
+def test_it_runs_on_the_platforms_clock_and_a_move_runs_what_fell_due_once() -> None:
+    elapsed = [0.0]
+    local = LocalClock(datetime.fromtimestamp(START, UTC), elapsed=lambda: elapsed[0])
+    clock.install(local)
+    try:
+        sweeps, reports = Calls(), Calls()
+        scheduler = Scheduler([(SWEEP, sweeps), (REPORT, reports)])  # started now, on the installed clock
+        assert scheduler.tick() == 0
+        local.advance(timedelta(days=30))  # an operator moves the clock: four weeks and more fell due
+        assert scheduler.tick() == 2  # each schedule once
+        assert scheduler.tick() == 0
+        elapsed[0] += 300  # five real minutes later
+        assert scheduler.tick() == 1
+    finally:
+        clock.install(None)
+    assert (len(sweeps.events), len(reports.events)) == (2, 1)
+    assert reports.events[0]["time"] == "2030-03-24T17:46:40Z"  # the period that fell due, a week in
 
 
 def test_the_event_is_an_eventbridge_scheduled_event() -> None:

@@ -2,11 +2,14 @@
 REMOVEs with the service `userIdentity` that tells a TTL deletion from a normal one."""
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamModel
 
+from respite_core import clock
+from respite_core.clock import LocalClock
 from respite_core.resources import QueueName, TableName, env_var
 from respite_infra.catalogue import Catalogue, Function, Queue, StreamConsumer, Table
 from respite_infra.local.provision import provision
@@ -160,6 +163,24 @@ def test_the_running_emulator_expires_items_in_the_background(aws: boto3.Session
         emulator.stop()
 
     assert exists(aws, table, "later")
+
+
+def test_on_a_moved_clock_what_expired_by_it_goes(aws: boto3.Session, stage: str) -> None:
+    environment = provision(CATALOGUE, stage, aws)
+    table = environment[env_var(TABLE.name)]
+    put(aws, table, "in-a-month", NOW + 30 * 86_400)
+    put(aws, table, "in-a-year", NOW + 365 * 86_400)
+    local = LocalClock(datetime.fromtimestamp(NOW, UTC))
+    emulator = TtlEmulator(ttl_tables(CATALOGUE, stage), aws.client("dynamodb"), TtlMarks())
+    clock.install(local)
+    try:
+        assert emulator.sweep_once() == 0
+        local.advance(timedelta(days=31))  # an operator moves the local stack's clock
+        assert emulator.sweep_once() == 1
+    finally:
+        clock.install(None)
+    assert not exists(aws, table, "in-a-month")
+    assert exists(aws, table, "in-a-year")
 
 
 def test_a_table_without_a_stream_is_expired_without_leaving_marks(aws: boto3.Session, stage: str) -> None:

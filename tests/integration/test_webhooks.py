@@ -24,7 +24,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from respite_core import aws as aws_clients
-from respite_core import table_keys
+from respite_core import clock, table_keys
 from respite_core.api import Api
 from respite_core.domain import MessageType, Office
 from respite_core.ids import new_id, to_iso, utc_now
@@ -375,6 +375,29 @@ def test_a_message_reaches_the_office_once_signed_and_without_personal_data(
         "expires_at", "dossier_id",  # the dossier's id: erasing it finds the attempt (nothing else)
     }  # fmt: skip
     assert attempt["dossier_id"] == message.dossier_id
+
+
+def test_on_a_moved_clock_the_signature_keeps_the_real_time(
+    queue_url: str, aws: boto3.Session, pump: SqsPump, receiver: tuple[Receiver, str]
+) -> None:
+    """The local stack's clock may be years ahead; the office checks the signature's timestamp against
+    its own clock (within 5 minutes), so that one stays real, while the event says when it happened."""
+    office, url = receiver
+    scene = an_office(url)
+    office.secrets = {"current": scene.secret}
+    message = a_message(scene.office_id)
+    ahead = utc_now() + timedelta(days=400)
+    clock.install(clock.LocalClock(ahead))
+    try:
+        deliver(message)
+        run_until(pump, lambda: office.delivered())
+    finally:
+        clock.install(None)
+
+    [got] = office.received
+    assert got.verified_by == {"current"}
+    assert got.body is not None
+    assert got.body["timestamp"] >= to_iso(ahead)
 
 
 def test_an_office_without_a_webhook_url_gets_none(queue_url: str, aws: boto3.Session) -> None:

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+from respite_core import clock
+from respite_infra.local.clock import clock_state
 from respite_infra.local.seed import CASEWORKERS, DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
 
@@ -23,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         "--ready-file", type=Path, help="write the stack's URLs and credentials here (JSON) once up"
     )
     args = parser.parse_args(argv)
+    try:  # RESPITE_CLOCK_START, RESPITE_CLOCK_SPEED (make run CLOCK_START=... CLOCK_SPEED=...)
+        local_clock = clock.from_environment()
+    except clock.ClockSettingError as error:
+        print(f"respite-local: {error}", file=sys.stderr)
+        return 2
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("RESPITE_LOG_LEVEL", "WARNING"))
     logging.basicConfig(
         level=os.environ.get("RESPITE_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s %(message)s"
@@ -33,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopping.set())
 
     stack = LocalStack(
-        Settings(port=args.port, moto_port=args.moto_port, ttl_every_s=args.ttl_every, seed=not args.no_seed)
+        Settings(
+            port=args.port,
+            moto_port=args.moto_port,
+            ttl_every_s=args.ttl_every,
+            seed=not args.no_seed,
+            clock=local_clock,
+        )
     )
     try:
         stack.start()
@@ -61,6 +74,7 @@ def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
         ],
         "password": DEMO_PASSWORD,
         "office_clients": [vars(o) for o in stack.office_credentials],
+        "clock": clock_state(stack.clock) if stack.clock else None,
     }
 
 
@@ -82,10 +96,13 @@ def banner(stack: LocalStack, base: str) -> str:
         if office
         else ""
     )
+    now = clock_state(stack.clock) if stack.clock else None
+    clock_line = f"{now['now']} at speed {now['speed']:g}" if now else "real time"
     return f"""
 Respite is running on the local stack.
 
   health        {base}/health
+  clock         {clock_line}   (operators move it: POST {base}/local/clock)
   embedded AWS  {stack.moto.endpoint if stack.moto else "?"}   (moto; AWS_ENDPOINT_URL for boto3 / aws cli)
 APIs:
 {apis}

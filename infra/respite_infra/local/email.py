@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from respite_core.ids import new_id
+from respite_core.ids import new_id, utc_now
 from respite_core.resources import env_var, physical_name
 from respite_infra.catalogue import Email
 from respite_infra.local.environment import LOCAL_ACCOUNT
@@ -245,7 +245,7 @@ class MailReceiver:
         recipients = [r.strip() for r in headers.get("x-ses-recipients", "").split(",") if r.strip()]
         verdicts = {name: headers.get(f"x-ses-{name}", "PASS").strip().upper() for name in VERDICTS}
         try:
-            answer = self.receive(body, recipients, verdicts, datetime.now(UTC))
+            answer = self.receive(body, recipients, verdicts, utc_now())
         except BadLocalMail as error:
             detail = {"title": "Bad Request", "status": 400, "detail": str(error)}
             return 400, problem, json.dumps(detail).encode()

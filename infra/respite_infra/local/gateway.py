@@ -24,7 +24,6 @@ import os
 import queue
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from urllib.parse import parse_qsl, unquote
 import jwt
 from chalice.local import LocalGateway
 
+from respite_core.clock import epoch_seconds
 from respite_infra.catalogue import HttpApi
 from respite_infra.local import api_definition
 from respite_infra.local.api_definition import ApiDefinition, GatewayResponse, Method
@@ -654,7 +654,7 @@ def proxy_event(
     user_agent = last.get("user-agent")
     host = last.get("host", "localhost")
     binary = media_type_matches(content_type, binary_media_types)
-    now = time.time()
+    now = epoch_seconds()  # the request's time, as the functions' clock tells it
     request_context: dict[str, Any] = {
         "resourceId": API_ID,
         "resourcePath": resource,
@@ -798,3 +798,25 @@ def json_route(produce: Callable[[], Mapping[str, Any]]) -> ExtraRoute:
         return status, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
     return route
+
+
+OPERATOR_ROLE = "operator"  # respite_core.api.Role.OPERATOR: the platform's operators
+
+
+def operator_only(verifier: TokenVerifier, route: ExtraRoute) -> ExtraRoute:
+    """A local-only endpoint for operators: a caseworker id token (as the APIs' Cognito authorizer
+    checks it) whose role is operator; 401 without a valid one, 403 for any other role."""
+
+    def guarded(method: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not token:
+            return _problem(401, "An operator's id token is required.")
+        try:
+            claims = verifier.for_method(token, ())
+        except (jwt.PyJWTError, KeyError):
+            return _problem(401, "An operator's id token is required.")
+        if claims.get("custom:role") != OPERATOR_ROLE:
+            return _problem(403, "Only an operator may use this endpoint.")
+        return route(method, headers, body)
+
+    return guarded

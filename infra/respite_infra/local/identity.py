@@ -225,7 +225,7 @@ def issue_office_token(
     requested = list(dict.fromkeys(scope.split())) if scope and scope.strip() else allowed
     if not requested or any(s not in allowed for s in requested):
         raise OAuthError("invalid_scope")
-    now = int(time.time())
+    now = int(time.time())  # the real time, not the platform's clock: the gateway checks `exp` against it
     claims = {
         "sub": client_id,
         "token_use": "access",

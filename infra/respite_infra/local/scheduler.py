@@ -1,17 +1,19 @@
 """EventBridge schedules on this machine: each scheduled function runs every `Schedule.every_s`.
 
 The event is what an EventBridge scheduled rule delivers. A schedule first runs one period after
-the scheduler starts (as a new `rate(...)` rule does); missed periods are not caught up.
+the scheduler starts (as a new `rate(...)` rule does); missed periods are not caught up. Its clock is the
+platform's (`respite_core.clock`): when an operator moves it forward, what fell due runs at the next tick,
+once (a digest a week, however many weeks the clock jumped).
 """
 
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from respite_core.clock import epoch_seconds
 from respite_infra.catalogue import Schedule
 from respite_infra.local.environment import DEFAULT_REGION, LOCAL_ACCOUNT
 from respite_infra.local.handlers import Handler, LambdaContext
@@ -54,7 +56,7 @@ class Scheduler:
         schedules: Iterable[tuple[Schedule, Handler]],
         *,
         started_at: float | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = epoch_seconds,
         region: str = DEFAULT_REGION,
         account: str = LOCAL_ACCOUNT,
     ) -> None:

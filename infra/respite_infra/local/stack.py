@@ -1,5 +1,6 @@
 """The whole platform on this machine: moto as the embedded AWS, resources from the wiring catalogue,
-every API behind one gateway port, pumps for every event source, the scheduler and the TTL emulator.
+every API behind one gateway port, pumps for every event source, the scheduler and the TTL emulator,
+all on one clock that an operator can move (`respite_infra.local.clock`).
 """
 
 import logging
@@ -11,11 +12,21 @@ from typing import Any
 
 import boto3
 
+from respite_core import clock as platform_clock
+from respite_core.clock import LocalClock
 from respite_core.resources import UserPoolName, env_var
 from respite_infra.catalogue import CATALOGUE, Catalogue
+from respite_infra.local import clock
 from respite_infra.local.email import MailReceiver, provision_email
 from respite_infra.local.environment import aws_environment
-from respite_infra.local.gateway import ExtraRoute, Gateway, TokenVerifier, json_route, one_at_a_time
+from respite_infra.local.gateway import (
+    ExtraRoute,
+    Gateway,
+    TokenVerifier,
+    json_route,
+    one_at_a_time,
+    operator_only,
+)
 from respite_infra.local.handlers import resolve
 from respite_infra.local.identity import (
     CaseworkerPool,
@@ -46,6 +57,7 @@ class Settings:
     stage: str = "local"
     ttl_every_s: float = 5.0
     seed: bool = True
+    clock: LocalClock | None = None  # None: RESPITE_CLOCK_START, RESPITE_CLOCK_SPEED (default: now, 1)
 
 
 @dataclass
@@ -81,9 +93,13 @@ class LocalStack:
     ttl: TtlEmulator | None = None
     office_credentials: list[OfficeCredentials] = field(default_factory=list)
     started_at: float = 0.0
+    clock: LocalClock | None = None
 
     def start(self) -> None:
         self.started_at = time.monotonic()
+        # first, so that every function, pump, sweeper and the seed data see the same time
+        self.clock = self.settings.clock or platform_clock.from_environment()
+        platform_clock.install(self.clock)
         self.moto = MotoServer(self.settings.moto_port or None)
         self.moto.start()
         self.environment = aws_environment(self.moto.endpoint, REGION)
@@ -105,11 +121,12 @@ class LocalStack:
         if self.settings.seed:
             self._seed(cognito)
         self._start_event_sources(session)
+        verifier = TokenVerifier(self.pool.issuer, OfficeClients(cognito, self.pool.pool_id))
         self.gateway = Gateway(
             list(self.catalogue.apis),
-            TokenVerifier(self.pool.issuer, OfficeClients(cognito, self.pool.pool_id)),
+            verifier,
             port=self.settings.port,
-            extra_routes=self._local_routes(cognito),
+            extra_routes=self._local_routes(cognito, verifier),
         )
         # where offices' email links point (the link page): this gateway
         self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"
@@ -172,14 +189,17 @@ class LocalStack:
 
         return self.environment[env_var(resource)]
 
-    def _local_routes(self, cognito: Any) -> Mapping[str, ExtraRoute]:
+    def _local_routes(self, cognito: Any, verifier: TokenVerifier) -> Mapping[str, ExtraRoute]:
         assert self.pool is not None
+        assert self.clock is not None
         return {
             "/health": json_route(self.health),
             "/local/sign-in": self._sign_in_route(cognito),
             "/oauth2/token": token_endpoint(cognito, self.pool),  # the Cognito domain's, which moto lacks
             # local only: the demo offices' system credentials (random per start), for curl and scripts
             "/local/offices": json_route(lambda: {"offices": [vars(o) for o in self.office_credentials]}),
+            # local only: the operator reads and moves the platform's clock
+            clock.PATH: operator_only(verifier, clock.clock_route(self.clock)),
         } | self._mail_route()
 
     def _mail_route(self) -> dict[str, ExtraRoute]:
@@ -255,3 +275,5 @@ class LocalStack:
             self.ttl.stop()
         if self.moto:
             self.moto.stop()
+        if self.clock is not None and platform_clock.installed() is self.clock:
+            platform_clock.install(None)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
+from respite_core.clock import epoch_seconds
 from respite_core.resources import physical_name
 from respite_infra.catalogue import Catalogue
 from respite_infra.local.ticker import Ticker
@@ -113,14 +113,15 @@ def ttl_tables(catalogue: Catalogue, stage: str) -> list[TtlTable]:
 
 
 class TtlEmulator:
-    """Deletes items whose TTL attribute (epoch seconds) is at or before now, as DynamoDB TTL would."""
+    """Deletes items whose TTL attribute (epoch seconds) is at or before now, as DynamoDB TTL would; now is
+    the platform's clock (`respite_core.clock`), which the local stack can move."""
 
     def __init__(
         self,
         tables: Iterable[tuple[str, Iterable[str], str]],
         dynamodb_client: DynamoDBClient,
         marks: TtlMarks,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = epoch_seconds,
     ) -> None:
         self._tables = [TtlTable(name, tuple(keys), ttl) for name, keys, ttl in tables]
         self._dynamodb = dynamodb_client

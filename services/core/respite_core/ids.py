@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from ulid import ULID
 
+from respite_core import clock
+
 __all__ = ["new_id", "parse_iso", "to_iso", "utc_now"]
 
 
@@ -13,8 +15,9 @@ def new_id() -> str:
 
 
 def utc_now() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware, in UTC: the platform's clock (`respite_core.clock`), which the
+    local stack can move."""
+    return clock.now()
 
 
 def to_iso(moment: datetime) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from respite_core import table_keys
 from respite_core.domain import DossierState, MessageType
 from respite_core.erasure import ErasureReason
-from respite_core.ids import parse_iso
+from respite_core.ids import parse_iso, utc_now
 from respite_core.resources import BucketName, TableName
 from respite_core.store.items import ENTITY, EXPIRES_AT, Item
 
@@ -66,7 +66,7 @@ def _request(meta: Image, reason: ErasureReason, requested_at: str) -> ErasureRe
         dossier_id=str(meta["dossier_id"]),
         agency_id=str(meta["agency_id"]),
         reason=reason,
-        requested_at=parse_iso(requested_at) if requested_at else datetime.now(UTC),
+        requested_at=parse_iso(requested_at) if requested_at else utc_now(),
     )
 
 

@@ -1,10 +1,10 @@
 """One DynamoDB table, read only through `live` (expired items are never served)."""
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from respite_core import aws
+from respite_core.clock import epoch_seconds
 from respite_core.resources import TableName, locate
 from respite_core.store.items import Item, from_dynamo, live, to_dynamo
 
@@ -12,7 +12,7 @@ type Clock = Callable[[], float]
 
 
 class Table:
-    def __init__(self, name: TableName, clock: Clock = time.time) -> None:
+    def __init__(self, name: TableName, clock: Clock = epoch_seconds) -> None:
         self.name = name
         self.physical_name = locate(name)
         self._clock = clock

@@ -2,12 +2,13 @@
 state, claims received this week, deadlines of the coming week — with no personal data. One item per
 agency per ISO week, so a repeated run adds nothing."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.ids import utc_now
 from respite_core.observability import traced
 from respite_core.overview import WEEK, overview
 from respite_core.store.agency_dossiers import AgencyDossiers
@@ -37,4 +38,4 @@ def send_digests(now: datetime) -> int:
 @traced
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    return {"digests": send_digests(datetime.now(UTC))}
+    return {"digests": send_digests(utc_now())}

@@ -15,13 +15,14 @@ it: SES's asynchronous invocation retries, then the on-failure destination keeps
 operator's redrive, and the raw mail waits for that (the bucket's lifecycle deletes it after 7 days).
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.ses_event import SESEvent, SESEventRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count, publishes_metrics
 from respite_core.observability import traced
 from respite_core.store.data_keys import DataKeyDestroyed
@@ -138,5 +139,5 @@ def _dropped(ses_id: str, reason: Dropped, grant: TokenGrant | None = None) -> s
 @logger.inject_lambda_context
 @publishes_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[str]]:
-    now = datetime.now(UTC)
+    now = utc_now()
     return {"outcomes": [receive(record, now) for record in SESEvent(event).records]}

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from respite_core import table_keys
+from respite_core.clock import real_now
 from respite_core.domain import MessageType, Office
 from respite_core.erasure import TERMINATION_RECORDS_KEPT
 from respite_core.ids import parse_iso, to_iso, utc_now
@@ -242,9 +243,10 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
     except UnresolvableEndpoint:
         outcome = sender.Outcome(None, "dns_error", 0)
     else:
-        sent_at = utc_now()  # the real clock: the receiver checks the timestamp against its own
-        body = body_at(sent_at)
-        headers = signing.signature_headers(job.webhook_id, body, secrets, at=sent_at)
+        body = body_at(utc_now())  # when it was sent (not when it was due)
+        # the signature's timestamp is the real time even on a moved local clock: the receiver checks
+        # it against its own
+        headers = signing.signature_headers(job.webhook_id, body, secrets, at=real_now())
         outcome = sender.post(endpoint, body.encode(), headers)
     store.record_attempt(
         job, record, at=now, outcome=outcome.kind, status_code=outcome.status_code, ms=outcome.duration_ms
