@@ -272,8 +272,9 @@ TABLES = (
         categories=(
             "pseudonymous: the keyed hash (HMAC-SHA256) of a registered person's national number and "
             "their dossier id at each agency; no stream, so no change of it is copied",
+            "pseudonymous: the last day of a person's running standstill, by the same keyed hash "
+            "(one standstill per person across agencies); expires the day after it ends",
         ),
-        ttl_attribute=None,
         # the one residual copy of a destroyed key and of an erased person's registration: keep it short
         pitr_days=1,
     ),

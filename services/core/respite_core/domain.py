@@ -76,6 +76,8 @@ __all__ = [
     "UtcDatetime",
     "ack_due_on",
     "check_reply",
+    "conversation_id",
+    "ended_standstill",
     "next_state",
     "reply_due_on",
     "standstill_ends_on",
@@ -401,6 +403,14 @@ class Dossier(DomainModel):
         return type(self).model_validate(fields)
 
 
+def ended_standstill(dossier: Dossier, today: date) -> dict[str, date]:
+    """The change that ends a running standstill today (a plan agreed, the debt help terminated, the
+    dossier closed): its end moves to today. One that has ended already is left as it was."""
+    if dossier.standstill_ends_on is not None and dossier.standstill_ends_on > today:
+        return {"standstill_ends_on": today}
+    return {}
+
+
 # --- claims ---------------------------------------------------------------------------------------------
 
 
@@ -611,6 +621,11 @@ def reply_due_on(message_type: MessageType, sent_on: date, country: Country) -> 
 def ack_due_on(message_type: MessageType, sent_on: date, country: Country) -> date:
     """The day the receiver must have fetched and acknowledged the message."""
     return add_working_days(sent_on, REPLY_RULES[message_type].ack_within_working_days, country)
+
+
+def conversation_id(dossier_id: str, office_id: str) -> str:
+    """Everything between one dossier and one office is one conversation."""
+    return f"{dossier_id}-{office_id}"
 
 
 class Message(DomainModel):
