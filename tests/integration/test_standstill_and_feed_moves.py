@@ -1,33 +1,22 @@
 """Against moto: the person's standstill in the key store (never shortened, replaced once ended, not a
 registration) and a transferred dossier's feed items moving with their unread counts."""
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-import boto3
 import pytest
 
-from respite_core import aws as aws_clients
 from respite_core import table_keys
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.registrations import Registrations
 from respite_core.store.table import TransactionConflict, write_together
-from respite_infra.catalogue import CATALOGUE
-from respite_infra.local.provision import provision
 from respite_notifications.feed import FeedItem, FeedKind
 from respite_notifications.store import FeedStore
+from tests.integration.test_store import wired
+
+__all__ = ["wired"]  # the fixture this module uses
 
 PERSON = table_keys.person("pseudonym-of-someone")
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def wired(aws: boto3.Session, stage: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in provision(CATALOGUE, stage, aws).items():
-        monkeypatch.setenv(name, value)
-    aws_clients.forget_clients()
-    yield
-    aws_clients.forget_clients()
 
 
 @pytest.mark.usefixtures("wired")

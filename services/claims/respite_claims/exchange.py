@@ -22,8 +22,8 @@ from respite_core.domain import (
     MessageType,
     Title,
     check_reply,
-    conversation_id,
     ended_standstill,
+    message_to_office,
     reply_due_on,
     standstill_ends_on,
 )
@@ -84,13 +84,12 @@ def send(
     elif dossier.state not in _SENDABLE_IN.get(kind, set()):
         raise NotNow(f"a {kind.value} cannot be sent while the dossier is {dossier.state.value}")
     messages = [
-        Message(
+        message_to_office(
+            kind,
+            dossier.dossier_id,
+            agency.agency_id,
+            office_id,
             message_id=new_id(),
-            conversation_id=conversation_id(dossier.dossier_id, office_id),
-            dossier_id=dossier.dossier_id,
-            sender=agency.agency_id,
-            receiver=office_id,
-            type=kind,
             created_at=now,
             reply_due_on=reply_due_on(kind, today, Country(agency.country)),
             body=body_for(office_id) | _standstill_told(kind, after),

@@ -11,7 +11,7 @@ nothing more (`respite_retention.erasure.offices_to_tell`). Pure: the store writ
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from respite_core.domain import Agency, Dossier, Message, MessageType, conversation_id
+from respite_core.domain import Agency, Dossier, Message, MessageType, message_to_office
 from respite_core.store.items import Item
 
 
@@ -32,13 +32,12 @@ def terminations(
     if closed.standstill_ends_on is not None:
         body["standstill_ends_on"] = closed.standstill_ends_on.isoformat()
     return [
-        Message(
+        message_to_office(
+            MessageType.TERMINATION,
+            closed.dossier_id,
+            agency.agency_id,
+            office_id,
             message_id=new_id(),
-            conversation_id=conversation_id(closed.dossier_id, office_id),
-            dossier_id=closed.dossier_id,
-            sender=agency.agency_id,
-            receiver=office_id,
-            type=MessageType.TERMINATION,
             created_at=now,
             body=dict(body),
         )

@@ -78,6 +78,7 @@ __all__ = [
     "check_reply",
     "conversation_id",
     "ended_standstill",
+    "message_to_office",
     "next_state",
     "reply_due_on",
     "standstill_ends_on",
@@ -669,3 +670,28 @@ class Message(DomainModel):
         if self.type is MessageType.NO_COOPERATION and not _is_no_cooperation_reason(self.body.get("reason")):
             raise ValueError("a no_cooperation body needs a reason: " + ", ".join(NoCooperationReason))
         return self
+
+
+def message_to_office(
+    kind: MessageType,
+    dossier_id: str,
+    agency_id: str,
+    office_id: str,
+    *,
+    message_id: str,
+    created_at: datetime,
+    reply_due_on: date | None = None,
+    body: dict[str, JsonValue] | None = None,
+) -> Message:
+    """A message from the agency to one office, in the dossier's conversation with that office."""
+    return Message(
+        message_id=message_id,
+        conversation_id=conversation_id(dossier_id, office_id),
+        dossier_id=dossier_id,
+        sender=agency_id,
+        receiver=office_id,
+        type=kind,
+        created_at=created_at,
+        reply_due_on=reply_due_on,
+        body=body or {},
+    )

@@ -5,19 +5,11 @@ from itertools import count
 from typing import Any
 
 from respite_consent import closure, dossiers
-from respite_core.domain import Agency, Dossier, MessageType
+from respite_core.domain import Dossier, MessageType
+from respite_infra.local.seed import AGENCIES
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-GENT = Agency.model_validate(
-    {
-        "agency_id": "ocmw-gent",
-        "name": "OCMW Gent",
-        "kind": "ocmw",
-        "country": "BE",
-        "language": "nl",
-        "contact_email": "schuldbemiddeling@ocmw-gent.example",
-    }
-)
+GENT = next(a for a in AGENCIES if a.agency_id == "ocmw-gent")
 
 
 def sent(office: str, type_: MessageType) -> dict[str, Any]:
