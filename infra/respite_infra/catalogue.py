@@ -577,7 +577,9 @@ CATALOGUE = Catalogue(
             prefix="claims",
             uses=(
                 (TableName.DOSSIERS, Access.WRITE),
-                (TableName.KEY_STORE, Access.READ),  # data keys, the fence; the lookup's registrations
+                # data keys, the fence; the lookup's registrations; a first notice writes the person's
+                # standstill (one per person across agencies)
+                (TableName.KEY_STORE, Access.WRITE),
                 (TableName.DIRECTORY, Access.WRITE),
                 (TableName.ACCESS_LOG, Access.WRITE),
                 (TableName.IDEMPOTENCY, Access.WRITE),
