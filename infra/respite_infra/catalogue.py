@@ -272,8 +272,9 @@ TABLES = (
         categories=(
             "pseudonymous: the keyed hash (HMAC-SHA256) of a registered person's national number and "
             "their dossier id at each agency; no stream, so no change of it is copied",
+            "pseudonymous: the last day of a person's running standstill, by the same keyed hash "
+            "(one standstill per person across agencies); expires the day after it ends",
         ),
-        ttl_attribute=None,
         # the one residual copy of a destroyed key and of an erased person's registration: keep it short
         pitr_days=1,
     ),
@@ -576,7 +577,9 @@ CATALOGUE = Catalogue(
             prefix="claims",
             uses=(
                 (TableName.DOSSIERS, Access.WRITE),
-                (TableName.KEY_STORE, Access.READ),  # data keys, the fence; the lookup's registrations
+                # data keys, the fence; the lookup's registrations; a first notice writes the person's
+                # standstill (one per person across agencies)
+                (TableName.KEY_STORE, Access.WRITE),
                 (TableName.DIRECTORY, Access.WRITE),
                 (TableName.ACCESS_LOG, Access.WRITE),
                 (TableName.IDEMPOTENCY, Access.WRITE),

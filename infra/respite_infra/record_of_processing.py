@@ -43,7 +43,8 @@ _KEPT: dict[TableName, str] = {
     ),
     TableName.KEY_STORE: (
         "until the dossier is erased: its data key is destroyed first, the person's registration and"
-        " its pointer are deleted with the rest of the dossier"
+        " its pointer are deleted with the rest of the dossier; a person's standstill (its last day, no"
+        " dossier) until the day after it ends, whatever became of the dossier (TTL `expires_at`)"
     ),
     TableName.DIRECTORY: "while the agency or office takes part (no data about people in debt help)",
     TableName.ACCESS_LOG: (

@@ -166,8 +166,19 @@ def send_step(
     store = ClaimsStore()
     record = agency_dossier(who, dossier_id, store)
     agency, now = the_agency(record.dossier), utc_now()
+    first_notice = kind is MessageType.NOTICE and record.dossier.standstill_starts_on is None
+    persons_end = store.persons_standstill_ends_on(dossier_id) if first_notice else None
     try:
-        outgoing = exchange.send(kind, record.dossier, agency, office_ids, now, new_id, body_for)
+        outgoing = exchange.send(
+            kind,
+            record.dossier,
+            agency,
+            office_ids,
+            now,
+            new_id,
+            body_for,
+            persons_standstill_ends_on=persons_end,
+        )
     except IllegalTransition as error:
         raise Problem(409, str(error), kind="illegal-transition") from None
     except exchange.NotNow as error:
@@ -843,8 +854,9 @@ def inbox_page() -> InboxPage:
             continue  # consent withdrawn: nothing to show, the retention service removes the pointer
         if message is None:
             continue
+        # the agency that sent it, though the dossier may have moved since
         agency = agencies.setdefault(
-            record.dossier.agency_id, directory.agency(record.dossier.agency_id) or the_agency(record.dossier)
+            message.sender, directory.agency(message.sender) or the_agency(record.dossier)
         )
         try:
             store.log(

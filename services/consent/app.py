@@ -11,7 +11,7 @@ from itertools import islice
 
 from chalice.app import Response
 
-from respite_consent import consent_receipt, dossiers
+from respite_consent import closure, consent_receipt, dossiers
 from respite_consent.consent_texts import CURRENT_VERSION, UnknownConsentText, consent_text, every_text
 from respite_consent.models import (
     AccessLogPage,
@@ -53,6 +53,7 @@ from respite_consent.store import (
     ChangedMeanwhile,
     DossierPartition,
     DossierStore,
+    Outgoing,
     form_key,
     opened_dossier,
     reply_documents,
@@ -61,7 +62,15 @@ from respite_consent.subject_access import access_log_entry, subject_access
 from respite_consent.subject_access_pdf import render as render_pdf
 from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
 from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
-from respite_core.domain import DebtorIdentity, Dossier, DossierState, IllegalTransition, Language
+from respite_core.calendar import Country, local_date
+from respite_core.domain import (
+    DebtorIdentity,
+    Dossier,
+    DossierState,
+    IllegalTransition,
+    Language,
+    ack_due_on,
+)
 from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
@@ -675,22 +684,38 @@ def withdrawal_answer(store: DossierStore, withdrawn: Dossier, at: datetime) -> 
 )
 def close_dossier(dossier_id: str) -> Response:
     """Closes the dossier with a reason (no personal data). Its personal data is erased when the
-    retention period (RESPITE_RETENTION_DAYS, 30 days by default) has passed."""
+    retention period (RESPITE_RETENTION_DAYS, 30 days by default) has passed. A standstill still
+    running ends today. Every notified office not yet told gets a `termination` now, with the reason
+    and the standstill's end (as `POST /claims/dossiers/{id}/termination` sends it), and nothing more
+    at the erasure."""
     who = caller(api.request)
     command = parse_body(api.request, CloseRequest)
     store = DossierStore()
-    dossier = own_dossier(store, who, dossier_id)
-    now = utc_now()
-    keep = retention()
+    partition = store.partition(dossier_id)
+    if partition is None or partition.dossier.agency_id != who.agency_id:
+        raise Problem(404, NOT_FOUND)
+    dossier, now, keep = partition.dossier, utc_now(), retention()
+    agency = Directory().agency(dossier.agency_id)
+    if agency is None:
+        raise Problem(409, "The dossier's agency is not in the directory.")
+    today, country = local_date(now, Country(agency.country)), Country(agency.country)
     try:
-        closed = dossiers.close(dossier, command.reason, now, keep)
+        closed = dossiers.close(dossier, command.reason, now, keep, today=today)
     except IllegalTransition as error:
         raise illegal(error) from None
-    log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, at=now)
+    offices = closure.offices_not_told(partition.message_items)
+    sent = [
+        Outgoing(m, ack_due_on(m.type, today, country))
+        for m in closure.terminations(closed, offices, agency, now, new_id)
+    ]
+    detail = f"termination to {len(sent)} offices" if sent else None
+    log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, at=now, detail=detail)
     try:
-        store.change(dossier, closed, log, also=scheduled_erasure(dossier_id, now + keep))
+        store.close(dossier, closed, log, sent, also=scheduled_erasure(dossier_id, now + keep))
     except ChangedMeanwhile:
         raise Problem(409, "The dossier changed meanwhile. Read it again.") from None
+    except DataKeyDestroyed:
+        raise Problem(410, WITHDRAWN, kind="erased") from None
     body = DossierClosed(
         dossier_id=dossier_id, state=closed.state, closed_at=now, retention_ends_at=now + keep
     )

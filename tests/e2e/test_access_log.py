@@ -161,11 +161,13 @@ def test_another_agency_gets_the_same_404_as_for_any_foreign_dossier(
 
 def pdf_text(pdf: bytes) -> str:
     """The text of the PDF's (deflated) content streams, as the built-in Helvetica writes it."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL)
+    # a deflated stream may itself end in a CR byte: keep it (the writer ends a stream with "\n"), and
+    # let the decompressor leave whatever follows the deflate data
+    streams = re.findall(rb"stream\r?\n(.*?)\nendstream", pdf, re.DOTALL)
     text = []
     for stream in streams:
         try:
-            text.append(zlib.decompress(stream).decode("windows-1252", errors="replace"))
+            text.append(zlib.decompressobj().decompress(stream).decode("windows-1252", errors="replace"))
         except zlib.error:
             continue
     return "\n".join(text)

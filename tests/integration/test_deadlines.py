@@ -151,6 +151,51 @@ def test_the_marks_reach_the_agencys_feed_through_the_stream(
     assert wait_for(feed_kinds) == expected
 
 
+def test_a_transferred_dossiers_marks_and_past_items_reach_its_new_agency(
+    aws: boto3.Session, wired: dict[str, str]
+) -> None:
+    seed_dossier(
+        "MOVED",
+        standstill_ends_on=TODAY + timedelta(days=7),
+        reply_due_on=TODAY - timedelta(days=2),
+        ack_due_on=TODAY - timedelta(days=5),
+    )
+    consumer = next(c for c in CATALOGUE.stream_consumers if c.function == FEED_FROM_DOSSIER_EVENTS)
+    pump = StreamPump(
+        consumer,
+        wired[env_var(TableName.DOSSIERS)],
+        resolve(consumer.function.handler),
+        aws.client("dynamodbstreams"),
+        aws.client("dynamodb"),
+        aws.client("sqs"),
+        wired[env_var(consumer.on_failure)],
+        TtlMarks(),
+    )
+
+    def kinds_at(agency_id: str, at_least: int) -> list[str]:
+        pump.poll_once()
+        items = Table(TableName.FEED).query_partition(table_keys.feed(agency_id))
+        kinds = sorted(str(i["kind"]) for i in items if i["dossier_id"] == "MOVED")
+        return kinds if len(kinds) >= at_least else []
+
+    assert wait_for(lambda: kinds_at("ocmw-gent", 1)) == ["dossier_registered"]
+    # an operator moves it (the notice, sent by Gent, still names Gent); then its deadlines pass
+    Table(TableName.DOSSIERS).update(
+        table_keys.dossier("MOVED"), table_keys.DOSSIER_META, changes={"agency_id": "shv-utrecht"}
+    )
+    sweep(TODAY)
+
+    expected = [
+        "dossier_registered",
+        "dossier_transferred",
+        "not_acknowledged",
+        "reply_overdue",
+        "standstill_ends_soon",
+    ]
+    assert wait_for(lambda: kinds_at("shv-utrecht", 5)) == expected
+    assert kinds_at("ocmw-gent", 1) == []
+
+
 def answer_by_api(dossier_id: str, at: datetime) -> None:
     """Van Hove answers the notice as the claims API stores it, without calling `/acknowledgement`."""
     store = ClaimsStore()

@@ -22,6 +22,8 @@ from respite_core.domain import (
     MessageType,
     Title,
     check_reply,
+    ended_standstill,
+    message_to_office,
     reply_due_on,
     standstill_ends_on,
 )
@@ -43,6 +45,8 @@ _SENDABLE_IN = {
 ANSWERABLE_IN = {DossierState.NOTIFIED, DossierState.NEGOTIATING, DossierState.SETTLED}
 PROPOSAL_REQUESTS = (MessageType.PROPOSAL, MessageType.RECONSIDERATION)
 STANDSTILL_WARNING = timedelta(days=14)  # the caseworker is warned two weeks before a standstill ends
+# the messages that tell each office where the standstill stands: when it ends, or that it ended today
+TELLS_STANDSTILL = (MessageType.NOTICE, MessageType.SETTLEMENT_AGREED, MessageType.TERMINATION)
 
 
 class NotNow(ValueError):
@@ -55,11 +59,6 @@ class Outgoing:
     messages: list[Message]
 
 
-def conversation_id(dossier_id: str, office_id: str) -> str:
-    """Everything between one dossier and one office is one conversation."""
-    return f"{dossier_id}-{office_id}"
-
-
 def send(
     kind: MessageType,
     dossier: Dossier,
@@ -68,44 +67,57 @@ def send(
     now: datetime,
     new_id: NewId,
     body_for: Callable[[str], dict[str, Any]] = lambda office_id: {},
+    *,
+    persons_standstill_ends_on: date | None = None,
 ) -> Outgoing:
-    """One message of `kind` from the agency to each office, and the dossier's state after it."""
+    """One message of `kind` from the agency to each office, and the dossier's state after it.
+    `persons_standstill_ends_on`: the last day of the person's standstill started elsewhere (another
+    agency, an earlier dossier), which a first notice's standstill cannot outlast."""
     office_ids = list(dict.fromkeys(office_ids))  # one message per office, however often it is named
     if not office_ids:
         raise NotNow("there is no office to send to")
     today = local_date(now, Country(agency.country))
     after = dossier
     if kind in _EVENT_OF:
-        after = dossier.apply(_EVENT_OF[kind], **_standstill_change(kind, dossier, today))
+        change = _standstill_change(kind, dossier, today, persons_standstill_ends_on)
+        after = dossier.apply(_EVENT_OF[kind], **change)
     elif dossier.state not in _SENDABLE_IN.get(kind, set()):
         raise NotNow(f"a {kind.value} cannot be sent while the dossier is {dossier.state.value}")
     messages = [
-        Message(
+        message_to_office(
+            kind,
+            dossier.dossier_id,
+            agency.agency_id,
+            office_id,
             message_id=new_id(),
-            conversation_id=conversation_id(dossier.dossier_id, office_id),
-            dossier_id=dossier.dossier_id,
-            sender=agency.agency_id,
-            receiver=office_id,
-            type=kind,
             created_at=now,
             reply_due_on=reply_due_on(kind, today, Country(agency.country)),
-            body=body_for(office_id),
+            body=body_for(office_id) | _standstill_told(kind, after),
         )
         for office_id in office_ids
     ]
     return Outgoing(after, messages)
 
 
-def _standstill_change(kind: MessageType, dossier: Dossier, today: date) -> dict[str, Any]:
+def _standstill_change(
+    kind: MessageType, dossier: Dossier, today: date, persons_end: date | None
+) -> dict[str, Any]:
     if kind is MessageType.NOTICE and dossier.standstill_starts_on is None:
-        return {"standstill_starts_on": today, "standstill_ends_on": standstill_ends_on(today)}
-    if (
-        kind is MessageType.SETTLEMENT_AGREED
-        and dossier.standstill_ends_on
-        and dossier.standstill_ends_on > today
-    ):
-        return {"standstill_ends_on": today}  # the standstill ends when the plan is agreed
+        ends = standstill_ends_on(today)
+        if persons_end is not None and today <= persons_end < ends:
+            ends = persons_end  # one standstill per person: this one ends with the one running
+        return {"standstill_starts_on": today, "standstill_ends_on": ends}
+    if kind in (MessageType.SETTLEMENT_AGREED, MessageType.TERMINATION):
+        return ended_standstill(dossier, today)  # the plan is agreed, or the debt help ends
     return {}
+
+
+def _standstill_told(kind: MessageType, after: Dossier) -> dict[str, Any]:
+    """Every office hears the standstill's last day with its notice, and that it ended with the
+    settlement or the termination."""
+    if kind not in TELLS_STANDSTILL or after.standstill_ends_on is None:
+        return {}
+    return {"standstill_ends_on": after.standstill_ends_on.isoformat()}
 
 
 def notified_offices(messages: Iterable[Message]) -> list[str]:

@@ -99,6 +99,7 @@ class ClaimsStore:
         self._dossiers = Table(TableName.DOSSIERS)
         self._keys = DataKeys()
         self._log = AccessLog()
+        self._registrations = Registrations()
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -109,6 +110,11 @@ class ClaimsStore:
             return None
         dossier = model_of(Dossier, meta[0])
         return DossierRecord(dossier, items, self._keys)
+
+    def persons_standstill_ends_on(self, dossier_id: str) -> date | None:
+        """The last day of the standstill the dossier's person has already (any agency, any dossier)."""
+        person = self._registrations.person_of(dossier_id)
+        return None if person is None else self._registrations.standstill_ends_on(person)
 
     def message_item(self, dossier_id: str, message_id: str) -> Item | None:
         return self._dossiers.get(table_keys.dossier(dossier_id), table_keys.message(message_id))
@@ -124,9 +130,14 @@ class ClaimsStore:
         dates: DossierDates,
         log: AccessEntry,
     ) -> None:
-        """The dossier's step, its messages and the offices' inbox pointers, all or nothing."""
+        """The dossier's step, its messages and the offices' inbox pointers, all or nothing; with a
+        first notice, the person's standstill (in the key store) that later first notices end with."""
         key = record.data_key
         operations = [self._dossier_update(before, after, dates), self._log.append_op(log)]
+        if before.standstill_starts_on is None and after.standstill_ends_on is not None:
+            person = self._registrations.person_of(before.dossier_id)
+            if person is not None:  # none: the dossier is being erased, and the fence refuses it all
+                operations.append(self._registrations.standstill_op(person, after.standstill_ends_on))
         for sent in outgoing:
             message = sent.message
             item = message_item(message, key, agency_id=after.agency_id, office_id=message.receiver)

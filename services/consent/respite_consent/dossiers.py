@@ -27,16 +27,29 @@ from respite_core.domain import (
     Dossier,
     DossierEvent,
     Message,
+    ended_standstill,
 )
 from respite_core.erasure import DEFAULT_RETENTION
 from respite_core.overview import running_standstill_end
 from respite_core.totals import amounts_of
 
 
-def close(dossier: Dossier, reason: str, now: datetime, retention: timedelta = DEFAULT_RETENTION) -> Dossier:
-    """Closing starts the retention clock: personal data is erased when it runs out."""
+def close(
+    dossier: Dossier,
+    reason: str,
+    now: datetime,
+    retention: timedelta = DEFAULT_RETENTION,
+    *,
+    today: date | None = None,
+) -> Dossier:
+    """Closing starts the retention clock: personal data is erased when it runs out. A standstill
+    still running ends `today` (the agency's calendar day; UTC's when not given)."""
     return dossier.apply(
-        DossierEvent.CLOSED, closed_at=now, close_reason=reason, retention_ends_at=now + retention
+        DossierEvent.CLOSED,
+        closed_at=now,
+        close_reason=reason,
+        retention_ends_at=now + retention,
+        **ended_standstill(dossier, today or now.date()),
     )
 
 

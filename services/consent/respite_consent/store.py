@@ -17,7 +17,7 @@ clear.
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from respite_consent.dossiers import StoredAttachment, StoredMail, Transfer
@@ -25,13 +25,13 @@ from respite_consent.models import ConsentRecord, SignedForm
 from respite_consent.registration import NewDossier
 from respite_core import table_keys
 from respite_core.access_log import AccessEntry
-from respite_core.domain import Dossier, DossierEvent, DossierState
+from respite_core.domain import Dossier, DossierEvent, DossierState, Message
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.documents import document_key
-from respite_core.store.dossier_items import attachment_name_field
+from respite_core.store.dossier_items import attachment_name_field, inbox_item, message_item
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY, Item, model_of
 from respite_core.store.listing import Partition, listing
@@ -47,6 +47,14 @@ TRANSFERRED_AT = "transferred_at"
 TRANSFER_REASON_FIELD = "transfer_reason"  # the field the reason is sealed under
 SEALED_TRANSFER_REASON = "sealed_transfer_reason"
 DOSSIER_INDEX = "GSI1"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to an office, and the day it must have fetched and acknowledged it."""
+
+    message: Message
+    ack_due_on: date
 
 
 class AlreadyRegistered(Exception):
@@ -303,6 +311,31 @@ class DossierStore:
                 write_about(before.dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
+
+    def close(
+        self,
+        before: Dossier,
+        after: Dossier,
+        log: AccessEntry,
+        terminations: Sequence[Outgoing],
+        also: Mapping[str, Any],
+    ) -> None:
+        """The closure and the terminations it sends (each message with its office's inbox pointer,
+        the body sealed like every message's), in one transaction."""
+        key = self._keys.open(before.dossier_id) if terminations else None
+        operations = []
+        for sent in terminations:
+            message, office_id = sent.message, sent.message.receiver
+            assert key is not None
+            operations.append(
+                self._dossiers.put_op(
+                    message_item(message, key, agency_id=after.agency_id, office_id=office_id)
+                )
+            )
+            operations.append(
+                self._dossiers.put_op(inbox_item(message, office_id, sent.ack_due_on.isoformat()))
+            )
+        self.change(before, after, log, *operations, also=also)
 
     def transfer(self, before: Dossier, after: Dossier, reason: str, log: AccessEntry) -> None:
         """Move the dossier and the person's registration (in the key store) to the new agency in

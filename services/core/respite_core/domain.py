@@ -77,6 +77,9 @@ __all__ = [
     "UtcDatetime",
     "ack_due_on",
     "check_reply",
+    "conversation_id",
+    "ended_standstill",
+    "message_to_office",
     "next_state",
     "reply_due_on",
     "standstill_ends_on",
@@ -438,6 +441,14 @@ class Dossier(DomainModel):
         return type(self).model_validate(fields)
 
 
+def ended_standstill(dossier: Dossier, today: date) -> dict[str, date]:
+    """The change that ends a running standstill today (a plan agreed, the debt help terminated, the
+    dossier closed): its end moves to today. One that has ended already is left as it was."""
+    if dossier.standstill_ends_on is not None and dossier.standstill_ends_on > today:
+        return {"standstill_ends_on": today}
+    return {}
+
+
 # --- claims ---------------------------------------------------------------------------------------------
 
 
@@ -667,6 +678,11 @@ def ack_due_on(message_type: MessageType, sent_on: date, country: Country) -> da
     return add_working_days(sent_on, REPLY_RULES[message_type].ack_within_working_days, country)
 
 
+def conversation_id(dossier_id: str, office_id: str) -> str:
+    """Everything between one dossier and one office is one conversation."""
+    return f"{dossier_id}-{office_id}"
+
+
 class Message(DomainModel):
     """One message of the exchange. `sender` and `receiver` are agency or office ids."""
 
@@ -708,3 +724,28 @@ class Message(DomainModel):
         if self.type is MessageType.NO_COOPERATION and not _is_no_cooperation_reason(self.body.get("reason")):
             raise ValueError("a no_cooperation body needs a reason: " + ", ".join(NoCooperationReason))
         return self
+
+
+def message_to_office(
+    kind: MessageType,
+    dossier_id: str,
+    agency_id: str,
+    office_id: str,
+    *,
+    message_id: str,
+    created_at: datetime,
+    reply_due_on: date | None = None,
+    body: dict[str, JsonValue] | None = None,
+) -> Message:
+    """A message from the agency to one office, in the dossier's conversation with that office."""
+    return Message(
+        message_id=message_id,
+        conversation_id=conversation_id(dossier_id, office_id),
+        dossier_id=dossier_id,
+        sender=agency_id,
+        receiver=office_id,
+        type=kind,
+        created_at=created_at,
+        reply_due_on=reply_due_on,
+        body=body or {},
+    )

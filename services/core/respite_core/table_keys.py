@@ -30,6 +30,9 @@ def person(pseudonym: str) -> str:
     return f"PERSON#{pseudonym}"
 
 
+PERSON_STANDSTILL = "STANDSTILL"  # SK of a person's standstill, beside their registrations (key store)
+
+
 def registration_of(dossier_id: str) -> str:
     """The key store's pointer from a dossier to its person's registrations (PK = SK; attribute
     `person_key`): what lets a transfer move them and an erasure find them once the key is gone."""

@@ -445,6 +445,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
     {
         _L.NL: {
             "standstill": "Opschorting van de uitvoering gevraagd",
+            "standstill_ends_on": "Opschorting tot en met",
             "kind": "Soort plan",
             "instalments": "Afbetaling over 36 maanden",
             "buy_out": "Eenmalige afkoop",
@@ -458,6 +459,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
         },
         _L.FR: {
             "standstill": "Suspension de l'exécution demandée",
+            "standstill_ends_on": "Suspension jusqu'au",
             "kind": "Type de plan",
             "instalments": "Remboursement en 36 mois",
             "buy_out": "Rachat unique",
@@ -471,6 +473,7 @@ DETAILS: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
         },
         _L.EN: {
             "standstill": "Standstill of enforcement requested",
+            "standstill_ends_on": "Standstill until",
             "kind": "Kind of plan",
             "instalments": "Instalments over 36 months",
             "buy_out": "One-off buy-out",

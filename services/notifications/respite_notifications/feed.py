@@ -6,6 +6,7 @@ stream; each item's id is derived from what caused it, so a redelivered change a
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -32,6 +33,7 @@ class FeedKind(StrEnum):
     EMAIL_WITHHELD = "email_withheld"  # a request's email was not sent to a flagged address
     WEBHOOK_DISABLED = "webhook_disabled"  # the office's endpoint answered 410 Gone: no more webhooks
     WEBHOOK_FAILED = "webhook_failed"  # a request's webhook could not be delivered (retries exhausted)
+    DOSSIER_TRANSFERRED = "dossier_transferred"  # an operator moved the dossier here (its items came along)
 
 
 class FeedItem(BaseModel):
@@ -56,6 +58,8 @@ class FeedItem(BaseModel):
 
 type OfficeName = Callable[[str], str]
 """The office's name in the directory, from its id (its id when it is not there)."""
+type AgencyName = Callable[[str], str]
+"""The agency's name in the directory, from its id (its id when it is not there)."""
 
 _REPLY_HEADLINES: Mapping[MessageType, str] = {
     MessageType.NOTICE_ACK: "{office} acknowledged the notice",
@@ -82,14 +86,18 @@ type Image = Mapping[str, Any]
 
 
 def feed_items_for(
-    event_name: str, old: Image | None, new: Image | None, office_name: OfficeName = str
+    event_name: str,
+    old: Image | None,
+    new: Image | None,
+    office_name: OfficeName = str,
+    agency_name: AgencyName = str,
 ) -> list[FeedItem]:
     """What the agency's caseworkers should hear of one change of the dossier table."""
     if not new:
         return []
     entity = new.get(ENTITY)
     if entity == "dossier":
-        return _dossier_items(event_name, old or {}, new)
+        return _dossier_items(event_name, old or {}, new, agency_name)
     if entity == "message":
         return _message_items(event_name, old or {}, new, office_name)
     if entity in ("mail", "quarantined_mail") and event_name == "INSERT":
@@ -118,8 +126,43 @@ def _words_of(code: str) -> str:
     return code.replace("_", " ")
 
 
-def _dossier_items(event_name: str, old: Image, new: Image) -> list[FeedItem]:
+@dataclass(frozen=True)
+class Move:
+    """A dossier an operator moved from one agency to another."""
+
+    dossier_id: str
+    from_agency_id: str
+    to_agency_id: str
+    at: datetime
+
+
+def transferred(event_name: str, old: Image | None, new: Image | None) -> Move | None:
+    """The move a change of the dossier table records, if it is one: the meta item's agency changed."""
+    if event_name != "MODIFY" or not old or not new or new.get(ENTITY) != "dossier":
+        return None
+    before, after = str(old.get("agency_id") or ""), str(new.get("agency_id") or "")
+    if not before or before == after:
+        return None
+    at = (
+        parse_iso(str(new["transferred_at"]))
+        if new.get("transferred_at")
+        else parse_iso(str(new["opened_at"]))
+    )
+    return Move(str(new["dossier_id"]), before, after, at)
+
+
+def _dossier_items(event_name: str, old: Image, new: Image, agency_name: AgencyName = str) -> list[FeedItem]:
     dossier = model_of(Dossier, new)
+    move = transferred(event_name, old, new)
+    if move is not None:  # the new agency hears of it; the old one's items about it moved along
+        headline = f"Dossier transferred from {agency_name(move.from_agency_id)}" + (
+            f" ({dossier.agency_reference})" if dossier.agency_reference else ""
+        )
+        return [
+            _item(
+                FeedKind.DOSSIER_TRANSFERRED, move.to_agency_id, move.dossier_id, move.at, headline=headline
+            )
+        ]
     if event_name == "INSERT":
         opened = dossier.opened_at
         headline = "Dossier registered" + (

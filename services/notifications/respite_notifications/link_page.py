@@ -34,7 +34,7 @@ from respite_core.wording import (
     language_or_default,
     long_date,
 )
-from respite_notifications.email.sender import link_for
+from respite_notifications.email.sender import link_for, standstill_told
 from respite_notifications.office_requests import OfficeRequest, OfficeRequests
 
 CLAIM_ROWS = 5
@@ -241,6 +241,9 @@ def details(
     shown: list[dict[str, str]] = []
     if body.get("standstill") == "requested":
         shown.append({"label": words["standstill"], "value": "✓"})
+    ends = standstill_told(body)  # its last day; with a settlement or termination: the day it ended
+    if ends is not None:
+        shown.append({"label": words["standstill_ends_on"], "value": long_date(ends, language)})
     kind = body.get("kind")
     if kind in ("instalments", "buy_out"):
         shown.append({"label": words["kind"], "value": words[str(kind)]})

@@ -55,7 +55,8 @@ class OfficeRequests:
         if meta is None or raw_request is None or raw_request.get("receiver") != office_id:
             return None
         dossier = model_of(Dossier, meta)
-        agency = self._directory.agency(dossier.agency_id)
+        # the agency that sent the request: a dossier moved since keeps its messages' senders
+        agency = self._directory.agency(str(raw_request.get("sender") or dossier.agency_id))
         office = self._directory.office(office_id)
         if agency is None or office is None:
             return None

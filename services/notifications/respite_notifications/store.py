@@ -15,6 +15,8 @@ from respite_core.store.table import Table, TransactionConflict, write_together
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.feed import FeedItem
 
+MOVE_ATTEMPTS = 3
+
 
 class Outbox:
     """The queue of deliveries to offices (ids only); a redelivered stream record may put one twice,
@@ -50,6 +52,38 @@ class FeedStore:
             return False
         return True
 
+    def move_dossier(self, dossier_id: str, from_agency_id: str, to_agency_id: str) -> int:
+        """The dossier's items leave the old agency's feed for the new one's, each in one transaction
+        with both agencies' unread counts (an unread item is counted where it is, and only there);
+        how many moved. Idempotent: a moved item is no longer found where it was."""
+        old_feed = table_keys.feed(from_agency_id)
+        found = [i for i in self._table.query_partition(old_feed) if i.get("dossier_id") == dossier_id]
+        return sum(self._move(dossier_id, str(i["SK"]), from_agency_id, to_agency_id) for i in found)
+
+    def _move(self, dossier_id: str, sk: str, from_agency_id: str, to_agency_id: str) -> bool:
+        for _ in range(MOVE_ATTEMPTS):  # marked read between reading and moving it: read it again
+            item = self._table.get(table_keys.feed(from_agency_id), sk)
+            if item is None:
+                return False
+            read = bool(item.get("read"))
+            operations = [
+                self._table.delete_op(str(item["PK"]), sk, expected={"read": read}),
+                self._table.put_op(item | {"PK": table_keys.feed(to_agency_id), "agency_id": to_agency_id}),
+            ]
+            if not read:
+                operations += [
+                    count_op(self._table, from_agency_id, -1),
+                    count_op(self._table, to_agency_id, +1),
+                ]
+            try:
+                write_about(dossier_id, operations)
+            except DataKeyDestroyed:
+                return False  # erased: the erasure removes the items wherever they are
+            except TransactionConflict:
+                continue
+            return True
+        raise RuntimeError("the feed item kept changing while it was moved")  # the record is retried
+
     def listing(self, agency_id: str, cursor: str | None) -> Iterator[tuple[FeedItem, str]]:
         """The agency's feed, newest first, each item with the cursor that continues after it."""
         for item, after in listing(
@@ -84,6 +118,13 @@ def office_name(office_id: str) -> str:
     """The office's name for the feed's headlines (its id when it is not in the directory)."""
     office = Directory().office(office_id)
     return office.name if office is not None else office_id
+
+
+@lru_cache(maxsize=64)
+def agency_name(agency_id: str) -> str:
+    """The agency's name for the feed's headlines (its id when it is not in the directory)."""
+    agency = Directory().agency(agency_id)
+    return agency.name if agency is not None else agency_id
 
 
 def dossier_agency(dossier_id: str) -> str | None:

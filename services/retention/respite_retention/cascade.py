@@ -6,7 +6,7 @@
    records), the items of other partitions that name it (the agency's feed and claim receipts, the
    offices' inboxes and webhook deliveries, its access log), its documents and raw inbound mail;
 3. file the receipt with those counts (or find the one an interrupted run filed);
-4. queue a `termination` (ids only) for each office the agency wrote to;
+4. queue a `termination` (ids only) for each office the agency wrote to and had not yet sent one;
 5. delete the objects, then the items elsewhere, then the partition (with the registrations'
    pointer), its meta item last;
 6. search again, and delete what arrived meanwhile (an upload to the incoming prefix, say: the fence
@@ -34,6 +34,7 @@ from respite_retention.erasure import (
     agencies_involved,
     derived_keys,
     offices_of,
+    offices_to_tell,
     partition_keys,
     partitions_to_search,
     raw_mail_keys,
@@ -48,7 +49,8 @@ class Found:
     partition: list[ItemKey]
     elsewhere: list[ItemKey]
     objects: list[ObjectKey]
-    offices: list[str]
+    offices: list[str]  # every office the agency wrote to: each knows the debt help ended
+    to_tell: list[str]  # those of them not sent a termination before: told of the erasure
 
     @property
     def nothing(self) -> bool:
@@ -69,7 +71,9 @@ def find(request: ErasureRequest, store: ErasureStore) -> Found:
         elsewhere += store.items_about(table, pk, request.dossier_id)
     objects = store.documents(request.dossier_id) + store.existing_objects(raw_mail_keys(items))
     pointer = registration_pointer(request.dossier_id) if person is not None else None
-    return Found(partition_keys(items, pointer), elsewhere, objects, offices_of(items))
+    return Found(
+        partition_keys(items, pointer), elsewhere, objects, offices_of(items), offices_to_tell(items)
+    )
 
 
 # How often the cascade searches again for what arrived while it deleted before it gives up (and the
@@ -107,7 +111,7 @@ def erase(
             offices_told=len(found.offices),
         )
     )
-    store.tell_offices(terminations(request, found.offices))
+    store.tell_offices(terminations(request, found.to_tell))
     for _ in range(CLEAN_PASSES):
         _delete(store, found)
         found = find(request, store)

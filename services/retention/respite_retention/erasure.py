@@ -99,6 +99,18 @@ def offices_of(partition: Iterable[Item]) -> list[str]:
     )
 
 
+def offices_to_tell(partition: Iterable[Item]) -> list[str]:
+    """The offices told of the erasure: those the agency wrote to, but for those it sent a
+    `termination` already (at the debt help's termination, or with the closure): told once."""
+    items = list(partition)
+    terminated = {
+        str(i["receiver"])
+        for i in items
+        if i.get(ENTITY) == "message" and i.get("type") == MessageType.TERMINATION
+    }
+    return [office for office in offices_of(items) if office not in terminated]
+
+
 def derived_keys(partition: Iterable[Item]) -> list[ItemKey]:
     """What the partition points to in other places: the reference tokens and the per-message
     records of the deliveries table, the idempotency records."""

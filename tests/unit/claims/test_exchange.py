@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from respite_claims.exchange import (
     NotNow,
     answer,
-    conversation_id,
     next_deadline,
     not_yet_notified,
     notified_offices,
@@ -48,6 +47,7 @@ from respite_core.domain import (
     ReplyNotAllowed,
     Title,
     TitleKind,
+    conversation_id,
 )
 from respite_core.ids import utc_now
 
@@ -208,7 +208,12 @@ def test_the_first_notice_notifies_the_dossier_and_starts_the_standstill() -> No
         assert message.created_at == now
         assert message.in_reply_to is None
         assert message.conversation_id == f"{DOSSIER_ID}-{message.receiver}"
-        assert message.body == {"standstill": "requested", "to": message.receiver}
+        # every office hears the standstill's last day with its notice
+        assert message.body == {
+            "standstill": "requested",
+            "to": message.receiver,
+            "standstill_ends_on": "2026-04-15",
+        }
         # 15 Jan 2026 is a Thursday; ten working days later (no holiday in between) is Thursday 29 Jan
         assert message.reply_due_on == date(2026, 1, 29)
 
@@ -424,7 +429,41 @@ def test_a_termination_terminates(state: DossierState) -> None:
     assert out.dossier.state is S.TERMINATED
     assert out.messages[0].type is M.TERMINATION
     assert out.messages[0].reply_due_on is None
-    assert out.messages[0].body == {"reason": "moved abroad"}
+    # the debt help ends, and the standstill with it: each office hears that it ended today
+    assert out.dossier.standstill_ends_on == date(2026, 3, 2)
+    assert out.messages[0].body == {"reason": "moved abroad", "standstill_ends_on": "2026-03-02"}
+
+
+def test_a_first_notice_ends_with_the_persons_standstill_that_runs_already() -> None:
+    """One standstill per person: registered again (at another agency, or after a withdrawal), the
+    person gets what is left of the running one, not three new months."""
+    today, running_until = date(2026, 3, 2), date(2026, 4, 15)
+    out = send(
+        M.NOTICE, dossier(), AGENCY_BE, ["a"], at(today), ids(), persons_standstill_ends_on=running_until
+    )
+    assert (out.dossier.standstill_starts_on, out.dossier.standstill_ends_on) == (today, running_until)
+    assert out.messages[0].body["standstill_ends_on"] == "2026-04-15"
+
+
+@pytest.mark.parametrize("ended_on", [date(2026, 3, 1), date(2025, 12, 24)])
+def test_a_standstill_that_has_ended_does_not_shorten_a_new_one(ended_on: date) -> None:
+    today = date(2026, 3, 2)
+    out = send(M.NOTICE, dossier(), AGENCY_BE, ["a"], at(today), ids(), persons_standstill_ends_on=ended_on)
+    assert out.dossier.standstill_ends_on == date(2026, 6, 2)
+
+
+def test_a_later_notice_keeps_the_standstill_it_has() -> None:
+    out = send(
+        M.NOTICE,
+        in_state(S.NOTIFIED),
+        AGENCY_BE,
+        ["b"],
+        at(date(2026, 3, 2)),
+        ids(),
+        persons_standstill_ends_on=date(2026, 3, 20),
+    )
+    assert out.dossier.standstill_ends_on == ENDS
+    assert out.messages[0].body["standstill_ends_on"] == ENDS.isoformat()
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ def test_an_email_can_hold_nothing_of_the_person() -> None:
         "link",
         "link_valid_until",
         "reply_to",
+        "standstill_ends_on",  # a date: the standstill's, not the person's
     }
 
 

@@ -1,10 +1,10 @@
 """Which changes of the dossier table reach the agency's feed, and as what."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from respite_core.domain import DIRECTIONS, Direction, MessageType
-from respite_notifications.feed import FeedKind, feed_items_for
+from respite_notifications.feed import FeedKind, Move, feed_items_for, transferred
 
 DOSSIER: dict[str, Any] = {
     "entity": "dossier",
@@ -165,3 +165,24 @@ def test_a_headline_names_neither_the_person_nor_the_offices_words() -> None:
     person_like = {"family_name": "Peeters", "comment": "Peeters owes more", "reason": "Peeters moved"}
     [item] = feed_items_for("INSERT", None, REPLY | person_like, office_names)
     assert "Peeters" not in item.model_dump_json()
+
+
+def test_a_transfer_is_announced_to_the_new_agency_by_the_old_ones_name() -> None:
+    moved = DOSSIER | {"agency_id": "shv-utrecht", "transferred_at": "2026-10-01T09:00:00.000000Z"}
+    names = {"ocmw-gent": "OCMW Gent"}.__getitem__
+
+    [item] = feed_items_for("MODIFY", DOSSIER, moved, agency_name=names)
+
+    assert (item.kind, item.agency_id, item.dossier_id) == (FeedKind.DOSSIER_TRANSFERRED, "shv-utrecht", "D1")
+    assert item.headline == "Dossier transferred from OCMW Gent"
+    assert transferred("MODIFY", DOSSIER, moved) == Move(
+        "D1", "ocmw-gent", "shv-utrecht", datetime(2026, 10, 1, 9, tzinfo=UTC)
+    )
+    assert feed_items_for("MODIFY", DOSSIER, moved, agency_name=names) == [item]  # redelivered: the same
+
+
+def test_a_change_that_moves_nothing_is_no_transfer() -> None:
+    closed = DOSSIER | {"state": "closed", "closed_at": "2026-10-01T09:00:00.000000Z"}
+    assert transferred("MODIFY", DOSSIER, closed) is None
+    assert transferred("INSERT", None, DOSSIER) is None
+    assert transferred("MODIFY", REQUEST, REQUEST | {"agency_id": "shv-utrecht"}) is None

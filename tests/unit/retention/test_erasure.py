@@ -19,6 +19,7 @@ from respite_retention.erasure import (
     due_for_erasure,
     erasure_requested,
     offices_of,
+    offices_to_tell,
     partition_keys,
     raw_mail_keys,
     registration_pointer,
@@ -189,3 +190,27 @@ def test_a_closed_dossier_is_due_in_the_index_at_its_deadline_and_expires_a_back
     assert attributes["GSI2PK"] == table_keys.ERASURE_DUE
     assert attributes["GSI2SK"] == "2026-11-20T09:00:00.000000Z#D1"
     assert attributes["expires_at"] == int((NOW + TTL_BACKSTOP).timestamp())
+
+
+def test_an_office_sent_a_termination_is_not_told_again_at_the_erasure() -> None:
+    def sent(message_id: str, office: str, type_: str) -> dict[str, str]:
+        return {
+            "PK": "DOSSIER#D1",
+            "SK": f"MSG#{message_id}",
+            "entity": "message",
+            "message_id": message_id,
+            "agency_id": "ocmw-gent",
+            "sender": "ocmw-gent",
+            "receiver": office,
+            "type": type_,
+        }
+
+    partition = [
+        META,
+        sent("m1", "vanhove", "notice"),
+        sent("m2", "lambert", "notice"),
+        sent("m3", "vanhove", "termination"),  # the closure's (or the agency's) termination
+    ]
+
+    assert offices_of(partition) == ["lambert", "vanhove"]  # both know the debt help ended
+    assert offices_to_tell(partition) == ["lambert"]

@@ -64,6 +64,9 @@ def message_item(message: Message, data_key: DataKey, *, agency_id: str, office_
     }
     if message.body:
         item["sealed_body"] = data_key.seal(f"message:{message.message_id}", json.dumps(message.body))
+    ends = message.body.get("standstill_ends_on")
+    if isinstance(ends, str):  # a date, nothing of the person: readable, so the webhook can say it
+        item["standstill_ends_on"] = ends
     documents = document_ids(message)
     if documents:  # ids only, readable without the key: the webhook names the documents to fetch
         item["document_ids"] = documents

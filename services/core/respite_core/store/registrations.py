@@ -11,18 +11,27 @@ A registration (PK `person(pseudonym)`, SK `agency(agency_id)`, `dossier_id`) co
 from its dossier (PK = SK `registration_of(dossier_id)`, `person_key`), written in the same
 transaction: a transfer moves the registration, and an erasure finds it, without opening the person.
 Its condition makes a second registration of the person at the same agency fail, without a scan.
+
+Beside the registrations, the person's standstill (SK `PERSON_STANDSTILL`, `ends_on`): the last day of
+the breathing space their first notice started, whichever agency or dossier it was. A standstill is
+the person's, not the dossier's: a later first notice (at another agency, or in a dossier registered
+again after a withdrawal) ends on that day, so three months cannot be chained. It names no dossier,
+so an erasure leaves it; it expires (`expires_at`) the day after it ends, and reads never serve it
+after that: the key store knows of a person's standstill only while it runs.
 """
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from respite_core import table_keys
 from respite_core.resources import TableName
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, EXPIRES_AT, Item
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table
 
 DOSSIER_ID = "dossier_id"
 PERSON_KEY = "person_key"
+ENDS_ON = "ends_on"
 
 
 def person_key(country: str, compact_number: str) -> str:
@@ -71,7 +80,32 @@ class Registrations:
 
     def of_person(self, person: str) -> list[Item]:
         """The person's registrations, one per agency (the lookup)."""
-        return self._table.query_partition(person)
+        prefix = table_keys.agency("")
+        return [i for i in self._table.query_partition(person) if str(i["SK"]).startswith(prefix)]
+
+    def standstill_ends_on(self, person: str) -> date | None:
+        """The last day of the person's standstill, while the key store knows of one."""
+        item = self._table.get(person, table_keys.PERSON_STANDSTILL)
+        return None if item is None else date.fromisoformat(str(item[ENDS_ON]))
+
+    def standstill_op(self, person: str, ends_on: date) -> dict[str, Any]:
+        """The person's standstill ends on `ends_on`: never shortened (a chained notice writes the
+        same day again), replaced once the one before has ended."""
+        expires = datetime.combine(ends_on + timedelta(days=2), time(), tzinfo=UTC)  # any time zone's day
+        item = {
+            "PK": person,
+            "SK": table_keys.PERSON_STANDSTILL,
+            ENTITY: "person_standstill",
+            ENDS_ON: ends_on.isoformat(),
+            EXPIRES_AT: int(expires.timestamp()),
+        }
+        op = self._table.put_op(item)
+        op["Put"] |= {
+            "ConditionExpression": "attribute_not_exists(PK) OR #ends <= :ends",
+            "ExpressionAttributeNames": {"#ends": ENDS_ON},
+            "ExpressionAttributeValues": {":ends": {"S": ends_on.isoformat()}},
+        }
+        return op
 
     def person_of(self, dossier_id: str) -> str | None:
         """The person key of the dossier's registrations (None: it has none, or they are erased)."""

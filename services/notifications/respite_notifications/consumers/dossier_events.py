@@ -1,5 +1,6 @@
 """Dossier table stream → the caseworker feed: registrations, replies, overdue replies, messages not
-acknowledged in time and standstills about to end appear in the agency's feed; and every message
+acknowledged in time and standstills about to end appear in the agency's feed (a transferred dossier's
+items move to its new agency's feed, which hears of the move); and every message
 an agency sends an office goes to the outbox (its email and its webhook).
 
 Partial batch failures are reported (`batchItemFailures`), so one bad record is retried alone; a
@@ -15,9 +16,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.observability import traced
+from respite_core.store.items import ENTITY
 from respite_notifications.deliveries import delivery_for
-from respite_notifications.feed import feed_items_for
-from respite_notifications.store import FeedStore, Outbox, office_name
+from respite_notifications.feed import FeedItem, feed_items_for, transferred
+from respite_notifications.store import FeedStore, Outbox, agency_name, dossier_agency, office_name
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -31,13 +33,31 @@ def on_record(record: DynamoDBRecord) -> None:
     delivery = delivery_for(event_name, change.new_image)
     if delivery is not None:
         Outbox().put(delivery)
-    items = feed_items_for(event_name, change.old_image, change.new_image, office_name)
     store = FeedStore()
+    move = transferred(event_name, change.old_image, change.new_image)
+    if move is not None:  # before the new agency hears of it, what the old one heard goes there
+        moved = store.move_dossier(move.dossier_id, move.from_agency_id, move.to_agency_id)
+        logger.info("feed moved", extra={"dossier_id": move.dossier_id, "items": moved})
+    items = feed_items_for(event_name, change.old_image, change.new_image, office_name, agency_name)
+    if items and (change.new_image or {}).get(ENTITY) != "dossier":
+        items = at_its_agency_now(items)
     for item in items:
         added = store.add(item)
         logger.info(
             "feed item", extra={"kind": item.kind.value, "dossier_id": item.dossier_id, "added": added}
         )
+
+
+def at_its_agency_now(items: list[FeedItem]) -> list[FeedItem]:
+    """A message or mail item names the agency the dossier was at when it was written: a mark on a
+    request sent before a transfer (overdue, not acknowledged) goes to the agency it is at now."""
+    now_at = {i.dossier_id: dossier_agency(i.dossier_id) for i in items}
+    return [
+        i.model_copy(update={"agency_id": now_at[i.dossier_id]})
+        if now_at[i.dossier_id] not in (None, i.agency_id)
+        else i
+        for i in items
+    ]
 
 
 @traced

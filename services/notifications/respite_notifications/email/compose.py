@@ -40,6 +40,8 @@ class EmailView:
     link: str
     link_valid_until: date
     reply_to: str
+    # the standstill's last day (a notice), or the day it ended (a settlement, a termination)
+    standstill_ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def render(view: EmailView) -> EmailContent:
         "type_words": MESSAGE_TYPES[view.language][view.message_type],
         "due_on": long_date(view.reply_due_on, view.language) if view.reply_due_on else None,
         "valid_until": long_date(view.link_valid_until, view.language),
+        "standstill_until": long_date(ends, view.language) if (ends := view.standstill_ends_on) else None,
     }
     return _render(view.language.value, context)
 

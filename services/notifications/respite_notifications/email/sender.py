@@ -18,7 +18,10 @@ others get it and the feed says so too.
 
 import logging
 import os
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from pydantic import JsonValue
 
 from respite_core.domain import Language
 from respite_core.ids import utc_now
@@ -52,6 +55,12 @@ def inbound_domain() -> str:
 def link_for(token: str) -> str:
     base = (os.environ.get("RESPITE_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
     return f"{base}{LINK_PATH}{token}"
+
+
+def standstill_told(body: Mapping[str, JsonValue]) -> date | None:
+    """The standstill's day a message tells its office (`respite_claims.exchange.TELLS_STANDSTILL`)."""
+    ends = body.get("standstill_ends_on")
+    return date.fromisoformat(ends) if isinstance(ends, str) and ends else None
 
 
 class OfficeNotFound(LookupError):
@@ -121,6 +130,7 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
                 link=link_for(token),
                 link_valid_until=(now + reference_tokens.DEFAULT_VALIDITY).date(),
                 reply_to=reply_to,
+                standstill_ends_on=standstill_told(request.request.body),
             )
         )
         raw = mime(content, sender=sender(), to=to, reply_to=reply_to, sent_at=now)

@@ -47,6 +47,8 @@ def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetim
             "callback": f"{base}/claims/callbacks/{dossier_id}/{message_id}",
         },
     }
+    if message.get("standstill_ends_on"):  # a notice's standstill, or its end (settlement, termination)
+        data["standstill_ends_on"] = message["standstill_ends_on"]
     documents = [str(d) for d in message.get("document_ids") or []]
     if documents:  # a proposal's budget PDF: each link gives a short-lived download (office token)
         data["documents"] = [{"document_id": d, "url": f"{about}/documents/{d}"} for d in documents]
