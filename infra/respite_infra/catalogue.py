@@ -460,7 +460,8 @@ SEND_DIGESTS = Function(
 OFFICE_TERMINATIONS = Queue(
     QueueName.OFFICE_TERMINATIONS,
     owner="retention",
-    purpose="an erased dossier's termination for each office the agency wrote to (ids and reason only)",
+    purpose="an erased dossier's termination for each office the agency wrote to (ids and reason; the "
+    "office's own file references sealed for it with the platform key)",
 )
 
 ERASE_DOSSIERS = Function(
@@ -479,6 +480,9 @@ ERASE_DOSSIERS = Function(
         (BucketName.INBOUND_MAIL, Access.WRITE),
         (QueueName.OFFICE_TERMINATIONS, Access.WRITE),
         (SecretName.PSEUDONYM_KEY, Access.READ),  # the receipt's keyed hash of the dossier id
+        # the data key opened once, just before it is destroyed, for the offices' own file references;
+        # each office's sealed with the platform key for its termination webhook
+        (KeyName.DOSSIER_DATA, Access.WRITE),
     ),
     timeout_s=120,
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from chalice.app import Response
 
-from respite_claims import by_token, csv_intake, exchange
+from respite_claims import by_token, creditors, csv_intake, exchange, office_admin
 from respite_claims.models import (
     MAX_OFFICES_PER_STEP,
     Acknowledged,
@@ -32,21 +32,26 @@ from respite_claims.models import (
     Lookup,
     LookupAnswer,
     MessagesSent,
+    MeterReadingsRecorded,
     Negotiation,
     OfficeCredentials,
     OfficeListing,
+    OfficeWebhook,
     PersonForOffice,
     ProposalKind,
     ProposeSettlement,
     Reconsider,
+    RecordMeterReadings,
     RegisterOffice,
     RejectedRowView,
     Reply,
     ReplyAccepted,
     RequestDocument,
     RequestDocumentDownload,
+    ResolveObjection,
     SendToOffices,
     SentMessage,
+    SetWebhook,
     Terminate,
     ToOffices,
     WebhookSecretIssued,
@@ -73,6 +78,7 @@ from respite_core.api import (
     query_params,
 )
 from respite_core.calendar import Country
+from respite_core.creditor_records import CreditorStandstill
 from respite_core.domain import (
     Agency,
     Dossier,
@@ -235,9 +241,9 @@ def notified_or_named(record: DossierRecord, office_ids: Sequence[str]) -> list[
     roles=(*AGENCY_STAFF, Role.OPERATOR),
 )
 def list_offices() -> Response:
-    """Every bailiff office and creditor known to the platform, to pick from the person's letters."""
-    caller(api.request)
-    return json_response(OfficeListing(offices=Directory().offices()))
+    """Every bailiff office and creditor known to the platform, to pick from the person's letters. The
+    offices' webhook URLs are shown to operators only."""
+    return json_response(office_admin.listing_for(caller(api.request), Directory().offices()))
 
 
 @api.operation(
@@ -455,7 +461,9 @@ def reconsider(dossier_id: str) -> Response:
 )
 def settle(dossier_id: str) -> Response:
     """`settlement_agreed` to every notified office once every creditor accepted the plan (or accepted in
-    advance); the standstill ends today and the 36-month plan runs. 409 names the offices still missing."""
+    advance); the standstill ends today and the 36-month plan runs. 409 names the offices still missing.
+    Every utility creditor of the plan needs its meter readings recorded first (422
+    `meter-readings-required` names those lacking them); each gets its own readings with the settlement."""
     record = agency_dossier(caller(api.request), dossier_id, ClaimsStore())
     blockers = exchange.settlement_blockers(record.messages)
     if blockers:
@@ -465,7 +473,11 @@ def settle(dossier_id: str) -> Response:
             kind="not-agreed",
             extra={"offices": blockers},
         )
-    return send_step(MessageType.SETTLEMENT_AGREED, dossier_id, exchange.notified_offices(record.messages))
+    notified = exchange.notified_offices(record.messages)
+    creditors.require_readings(record)
+    return send_step(
+        MessageType.SETTLEMENT_AGREED, dossier_id, notified, lambda o: creditors.settlement_body(record, o)
+    )
 
 
 @api.operation(
@@ -512,8 +524,60 @@ def negotiation(dossier_id: str) -> Response:
         parts=sorted(parts, key=lambda p: p.office_id),
         tally=exchange.tally(record.messages),
         answers=exchange.proposal_answers(record.messages),
+        standstill=creditors.standstill_by_creditor(
+            record, Country(the_agency(record.dossier).country), utc_now()
+        ),
+        meter_readings_missing=creditors.readings_missing(record),
     )
     return json_response(body)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/meter-readings",
+    summary="Record a utility creditor's meter readings",
+    body=RecordMeterReadings,
+    responses={201: MeterReadingsRecorded},
+    problems=(404, 409, 410),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
+def record_meter_readings(dossier_id: str) -> Response:
+    """The household's meter readings (EAN or meter number, kind, register, reading, the day it was
+    read: within the last year) for a notified office flagged `utility`; recording again replaces
+    them. A settlement needs them for every utility creditor and carries them to it. Sealed with the
+    dossier's data key; shown in the dossier view."""
+    who = caller(api.request)
+    wanted = parse_body(api.request, RecordMeterReadings)
+    store = ClaimsStore()
+    record = agency_dossier(who, dossier_id, store)
+    office = offices_named([wanted.office_id])[wanted.office_id]
+    country = Country(the_agency(record.dossier).country)
+    recorded = creditors.record_meter_readings(who, record, office, wanted, country, utc_now(), store)
+    return json_response(recorded, 201)
+
+
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/objection-resolutions",
+    summary="Resolve an office's objection to the standstill",
+    body=ResolveObjection,
+    responses={200: CreditorStandstill},
+    problems=(404, 409, 410),
+    roles=AGENCY_STAFF,
+    idempotent=True,
+)
+def resolve_objection(dossier_id: str) -> Response:
+    """An office's `objection` marks its creditor's standstill `objected` (in the negotiation and the
+    dossier view). It does not end the standstill: the pause is not the creditor's to refuse. The
+    caseworker deals with it (the principal withdraws it, or the agency holds to the standstill) and
+    records how: the creditor's standstill reads `running` again, the objection stays on record."""
+    who = caller(api.request)
+    wanted = parse_body(api.request, ResolveObjection)
+    store = ClaimsStore()
+    record = agency_dossier(who, dossier_id, store)
+    country = Country(the_agency(record.dossier).country)
+    return json_response(creditors.resolve_objection(who, record, wanted, country, utc_now(), store))
 
 
 # --- the office's side ------------------------------------------------------------------------------
@@ -572,8 +636,9 @@ def take_reply(
         at=now,
         detail=reply.type.value,
     )
+    objection = creditors.objection_of(reply, message)
     try:
-        store.reply(record, request, message, claims, dates=dates, now=now, log=log)
+        store.reply(record, request, message, claims, dates=dates, now=now, log=log, objection=objection)
     except ChangedMeanwhile:
         raise Problem(409, "This request is answered already.", kind="answered") from None
     except DataKeyDestroyed:  # erased since it was read: the fence wrote nothing
@@ -1126,6 +1191,7 @@ def register_office(**_: str) -> Response:
     directory = Directory()
     if directory.office(office.office_id) is not None:
         raise Problem(409, "An office with this id exists.", kind="office-exists")
+    office_admin.check_webhook_url(office.webhook_url)  # as the sender will, before every delivery
     directory.put_office(office)
     client_id, client_secret = OfficeAccounts().create_client(office.office_id)
     directory.link_client(client_id, office.office_id)
@@ -1154,20 +1220,63 @@ def rotate_webhook_secret(office_id: str) -> Response:
     The secret is shown this once: a retry with the same Idempotency-Key answers 409
     `secret-shown-once` with the secret's id, never the secret."""
     caller(api.request)
-    directory, now = Directory(), utc_now()
-    if directory.office(office_id) is None:
+    if Directory().office(office_id) is None:
         raise Problem(404, "No such office.")
-    secret = directory.add_webhook_secret(office_id, now)
-    previous = [
-        s.retires_at for s in directory.webhook_secrets(office_id, now) if s.secret_id != secret.secret_id
-    ]
-    body = WebhookSecretIssued(
-        office_id=office_id,
-        secret_id=secret.secret_id,
-        webhook_secret=secret.secret,
-        previous_valid_until=previous[0] if previous else None,
-    )
-    return json_response(body, 201)
+    return json_response(office_admin.rotate_webhook_secret(office_id, utc_now()), 201)
+
+
+# --- an office's own settings -------------------------------------------------------------------------
+
+
+@api.operation(
+    "GET",
+    "/webhook",
+    summary="Your webhook URL",
+    responses={200: OfficeWebhook},
+    roles=(),
+    office_scope=READ_SCOPE,
+)
+def own_webhook() -> Response:
+    """Where your webhooks go (only you and operators see it; null: nowhere, email only)."""
+    office = calling_office(READ_SCOPE)[0]
+    return json_response(OfficeWebhook(office_id=office.office_id, webhook_url=office.webhook_url))
+
+
+@api.operation(
+    "POST",
+    "/webhook",
+    summary="Set or change your webhook URL",
+    body=SetWebhook,
+    responses={200: OfficeWebhook},
+    roles=(),
+    office_scope=WRITE_SCOPE,
+    idempotent=True,
+)
+def set_webhook(**_: str) -> Response:
+    """Where the platform posts your signed webhooks (`null`: none, email only). Checked now as before
+    every delivery: https only, no credentials in the URL, a host that resolves to public addresses
+    only (422 `unsafe-webhook-url` says why). Your webhook secrets stay as they are."""
+    office = calling_office(WRITE_SCOPE)[0]
+    wanted = parse_body(api.request, SetWebhook)
+    return json_response(office_admin.set_webhook_url(office, wanted.webhook_url))
+
+
+@api.operation(
+    "POST",
+    "/webhook/secrets",
+    summary="Rotate your webhook secret",
+    responses={201: WebhookSecretIssued},
+    roles=(),
+    office_scope=WRITE_SCOPE,
+    idempotent=True,
+    secrets=("webhook_secret",),
+)
+def rotate_own_webhook_secret(**_: str) -> Response:
+    """A new secret for your webhooks and callbacks; the previous one stays valid for 7 days so you can
+    switch without a gap. Shown this once: a retry with the same Idempotency-Key answers 409
+    `secret-shown-once`."""
+    office = calling_office(WRITE_SCOPE)[0]
+    return json_response(office_admin.rotate_webhook_secret(office.office_id, utc_now()), 201)
 
 
 by_token.register(api, take_reply)  # the link page's form: POST /replies/by-token/{token}

@@ -77,9 +77,10 @@ from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.problem_language import preferred_language
 from respite_core.store import access_log, documents
 from respite_core.store.agency_dossiers import AgencyDossiers
+from respite_core.store.creditor_items import objections_of, readings_of
 from respite_core.store.data_keys import DataKey, DataKeyDestroyed
 from respite_core.store.directory import Directory
-from respite_core.store.dossier_items import claim_from_item, message_from_item
+from respite_core.store.dossier_items import claim_from_item, message_from_item, office_references_in
 from respite_core.store.erasure_receipts import ErasureReceipts
 from respite_core.store.listing import InvalidCursor
 
@@ -159,6 +160,8 @@ class OpenedRead:
             attachments=attachments,
             mails=mails,
             transfer=partition.transfer.opened(key) if partition.transfer else None,
+            meter_readings=readings_of(partition.creditor_items, key),
+            objections=objections_of(partition.creditor_items, key),
         )
 
 
@@ -494,8 +497,9 @@ def read_access_log(dossier_id: str) -> Response:
 def subject_access_json(dossier_id: str) -> Response:
     """The person, the consent evidence, the claims by creditor, the messages with their contents,
     the offices' emails, the documents (listed: name, type, size, when — not the files), the offices
-    told and the whole access log. Logged (`subject_access_export`, for `subject_access`); 410 once
-    the dossier's personal data is erased. `subject-access.pdf` is the same in the person's language."""
+    told, the meter readings recorded for utilities and the whole access log. Logged
+    (`subject_access_export`, for `subject_access`); 410 once the dossier's personal data is erased.
+    `subject-access.pdf` is the same in the person's language."""
     return json_response(subject_access_export(dossier_id))
 
 
@@ -704,9 +708,14 @@ def close_dossier(dossier_id: str) -> Response:
     except IllegalTransition as error:
         raise illegal(error) from None
     offices = closure.offices_not_told(partition.message_items)
+    try:
+        items = [*partition.message_items, *partition.claim_items]
+        references = office_references_in(items, store.data_key(dossier_id)) if offices else {}
+    except DataKeyDestroyed:
+        raise Problem(410, WITHDRAWN, kind="erased") from None
     sent = [
         Outgoing(m, ack_due_on(m.type, today, country))
-        for m in closure.terminations(closed, offices, agency, now, new_id)
+        for m in closure.terminations(closed, offices, agency, now, new_id, references)
     ]
     detail = f"termination to {len(sent)} offices" if sent else None
     log = entry(who, dossier_id, Action.CLOSED, Purpose.CASE_WORK, at=now, detail=detail)

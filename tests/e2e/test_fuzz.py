@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.test_dossiers import OLGA
 from tests.e2e.test_slice import ANNA, EXAMPLE, PROBLEM, SANNE
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +60,9 @@ schema = schemathesis.openapi.from_path(
 
 # operations after which a dossier takes no more work (withdrawn and erased, closed, transferred, ended)
 ENDS_A_DOSSIER = ("/consent/withdrawal", "/closure", "/transfer", "/termination", "/settlement")
+# an office's own endpoint and secret: fuzzed as an office of their own, so that the demo offices'
+# secrets and endpoints stay what the rest of the session's tests know
+OWN_SETTINGS = ("/claims/webhook", "/claims/webhook/secrets")
 
 # agency B's markers: none of them may ever reach agency A's caseworker or an office not notified
 B_FAMILY_NAME = "Zwaluwstaartmarker"
@@ -101,6 +105,7 @@ class World:
     base_url: str
     caseworker: str  # agency A's caseworker's id token
     office: str  # Van Hove's access token
+    settings_office: str  # the access token of an office registered for the fuzzing of OWN_SETTINGS
     a_dossier: str
     a_message: str
     b_dossier: str
@@ -115,6 +120,23 @@ class World:
 
 def office_token(stack: RunningStack, office_id: str) -> str:
     return stack.office_token(office_id)
+
+
+def registered_office(stack: RunningStack) -> str:
+    """An office an operator registers now; its system's access token."""
+    office_id = f"fuzz-{uuid.uuid4().hex[:8]}"
+    office = {
+        "office_id": office_id,
+        "name": "Incasso Fuzz",
+        "kind": "creditor",
+        "country": "BE",
+        "registration_number": "0451234595",
+        "language": "nl",
+        "contact_emails": [f"incasso@{office_id}.example"],
+    }
+    credentials = post(stack, stack.sign_in(OLGA), "/claims/offices", {"office": office})
+    stack.office_clients.append({"office_id": office_id, **credentials})
+    return office_token(stack, office_id)
 
 
 def post(stack: RunningStack, token: str, path: str, body: Any) -> dict[str, Any]:
@@ -191,6 +213,7 @@ def world(stack: RunningStack) -> World:
         base_url=stack.base_url,
         caseworker=anna,
         office=vanhove,
+        settings_office=registered_office(stack),
         a_dossier=a_dossier,
         a_message=a_message,
         b_dossier=b_dossier,
@@ -255,6 +278,8 @@ def test_every_operation(case: schemathesis.Case[Any], world: World) -> None:
     own, other = (
         (world.office, world.caseworker) if is_office_operation(case) else (world.caseworker, world.office)
     )
+    if case.path in OWN_SETTINGS:
+        own = world.settings_office
     own_name, other_name = (
         ("office", "caseworker A") if is_office_operation(case) else ("caseworker A", "office")
     )

@@ -187,7 +187,17 @@ def test_the_erasures_of_a_day_need_an_iso_date(stack: RunningStack, on: str) ->
 
 
 def test_the_erasures_of_a_day_by_its_iso_date(stack: RunningStack) -> None:
+    """The day is read as a date: a year ago holds none of this stack's erasures, today only today's.
+
+    Other tests on the shared stack erase dossiers today, so today's list is checked by its dates.
+    """
     olga = Client(stack, OLGA)
-    answer = olga.get("/erasures", on=utc_now().date().isoformat())
-    assert answer.status_code == 200, answer.text
-    assert answer.json() == {"receipts": []}
+    today = utc_now().date()
+
+    a_year_ago = olga.get("/erasures", on=(today - timedelta(days=365)).isoformat())
+    todays = olga.get("/erasures", on=today.isoformat())
+
+    assert a_year_ago.status_code == 200, a_year_ago.text
+    assert a_year_ago.json() == {"receipts": []}
+    assert todays.status_code == 200, todays.text
+    assert all(r["started_at"].startswith(today.isoformat()) for r in todays.json()["receipts"])

@@ -117,13 +117,17 @@ def test_erasure_may_delete_in_every_table_and_bucket_that_holds_a_dossier(dev_s
     assert actions_on(statements, {"Ref": secret[0]}) >= {"secretsmanager:GetSecretValue"}
 
 
-def test_erasure_cannot_open_what_it_deletes_and_the_sweeper_only_marks_dossiers(
+def test_erasure_opens_only_the_offices_references_and_the_sweeper_only_marks_dossiers(
     dev_stage: Synthesised,
 ) -> None:
     template = the_template(dev_stage)
     dossier_data_key = expected_locator(template, KeyName.DOSSIER_DATA)
-    # the data keys it destroys are never opened: no grant on the key that wraps them
-    assert not actions_on(statements_of(template, ERASE_DOSSIERS.name), dossier_data_key)
+    # the data key is opened once, just before it is destroyed, to read each office's own references
+    # and seal them for that office (its termination webhook hands them back): decrypt and encrypt,
+    # nothing that administers or deletes the key
+    granted = actions_on(statements_of(template, ERASE_DOSSIERS.name), dossier_data_key)
+    assert granted <= {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
+    assert {"kms:Decrypt", "kms:Encrypt"} <= granted
     sweeper = statements_of(template, SWEEP_RETENTION.name)
     tables = {k for k in of_type(template, "AWS::DynamoDB::Table")}
     reached = {t for t in tables if actions_on(sweeper, arn_of(t))}

@@ -227,6 +227,8 @@ def test_erasure_leaves_nothing_of_the_dossier_anywhere_but_a_receipt() -> None:
             "office_id": "vanhove",
             "agency_id": "ocmw-gent",
             "reason": "consent_withdrawn",
+            # the office's own claim reference, sealed for it (the search above finds no marker)
+            "sealed_references": terminations()[0]["sealed_references"],
         }
     ]
 

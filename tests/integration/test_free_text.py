@@ -1,6 +1,7 @@
 """Free text typed about a dossier is stored only sealed with the dossier's data key (issue 13, "Free
 text sealed"): the closure's, the termination's and the transfer's reasons, an office's rejection,
-objection and other comments, the agency's reconsideration comment.
+objection (its reason also on the creditor's standstill mark) and other comments, the objection's
+resolution, the agency's reconsideration comment.
 
 Each is written through the APIs (in process, against moto), then searched for in every item of the
 dossier table and the access log and in every record the dossier table's stream carried: found in
@@ -13,6 +14,7 @@ from typing import Any
 
 from respite_consent.store import DossierStore, opened_dossier
 from respite_core.resources import TableName
+from respite_core.store.creditor_items import objections_of
 from respite_core.store.data_keys import DataKeys
 from respite_core.store.dossier_items import message_from_item
 from tests.e2e.test_slice import EXAMPLE
@@ -25,6 +27,8 @@ __all__ = ["stage_env"]  # the fixture this module uses
 SAID = {  # distinctive: found nowhere unless written
     "office comment": "Qwzvcomment dossier Peeters gekend",
     "objection": "Qwzvobjection familie Peeters betwist",
+    "objection reason": "Qwzvobjreason Peeters betaalde eerder niet",
+    "objection resolution": "Qwzvresolution Peeters opdrachtgever trekt in",
     "rejection": "Qwzvrejection Peeters kan meer betalen",
     "reconsideration": "Qwzvreconsideration Jan Peeters werkloos",
     "transfer": "Qwzvtransfer Peeters verhuisd naar Utrecht",
@@ -52,7 +56,10 @@ def write_every_free_text(stage: Stage) -> str:
         "notice",
         {"type": "notice_ack", "claims": CLAIMS, "comment": SAID["office comment"]},
     )
-    reply(lambert, "lambert", "notice", {"type": "objection", "comment": SAID["objection"]})
+    objection = {"type": "objection", "reason": SAID["objection reason"], "comment": SAID["objection"]}
+    reply(lambert, "lambert", "notice", objection)
+    resolution = {"office_id": "lambert", "resolution": SAID["objection resolution"]}
+    apis.ok("POST", f"{claims_api}/objection-resolutions", resolution)
     apis.ok("POST", f"{claims_api}/proposals", {"kind": "instalments", "monthly_capacity": 25_000})
     reply(vanhove, "vanhove", "proposal", {"type": "proposal_reject", "comment": SAID["rejection"]})
     apis.ok("POST", f"{claims_api}/reconsiderations", {"comment": SAID["reconsideration"]})
@@ -77,6 +84,7 @@ def opened_free_text(dossier_id: str) -> str:
         opened_dossier(partition, key).close_reason,
         partition.transfer.opened(key).reason,
         *(message_from_item(item, key).body for item in partition.message_items),
+        *(o.model_dump(mode="json") for o in objections_of(partition.creditor_items, key)),
     ]
     return json.dumps(opened, ensure_ascii=False)
 

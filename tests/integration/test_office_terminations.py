@@ -22,6 +22,7 @@ from respite_core.domain import Agency, Office
 from respite_core.erasure import TERMINATION_RECORDS_KEPT
 from respite_core.ids import utc_now
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.ssrf import ALLOW_LOOPBACK_VARIABLE
 from respite_core.store.directory import ContactFlag, Directory
 from respite_core.store.items import from_dynamo
 from respite_core.store.pseudonyms import pseudonym_key
@@ -31,10 +32,9 @@ from respite_infra.local.moto_process import MotoServer
 from respite_infra.local.provision import provision, verify_email_identities
 from respite_infra.local.pumps import SqsPump
 from respite_notifications.webhooks import schedule
-from respite_notifications.webhooks.ssrf import ALLOW_LOOPBACK_VARIABLE
 from respite_retention.cascade import erase
 from tests.integration.conftest import wait_for
-from tests.integration.test_erasure import MARKERS, NOW, a_dossier
+from tests.integration.test_erasure import CLAIM_REFERENCE, MARKERS, NOW, a_dossier
 from tests.integration.test_webhooks import Receiver
 from tests.integration.test_webhooks import receiver as receiver
 
@@ -171,8 +171,11 @@ def test_an_erasure_tells_the_notified_office_once_by_email_and_signed_webhook(
         "termination_id": json.loads(queued)["termination_id"],
         "message_type": "termination",
         "reason": "consent_withdrawn",
-        "office_references": [],
+        # its own claim's reference, opened from the seal it travelled and was kept in (the dossier's
+        # data key was still there when the erasure began: see the unit tests for a withdrawal's)
+        "office_references": [CLAIM_REFERENCE],
     }
+    assert "QX-4471" not in queued  # sealed on the queue, as in the deliveries table (below)
     assert webhook.webhook_id == f"term_{json.loads(queued)['termination_id']}"
 
     # the termination delivered again (SQS is at least once; a crashed cascade queues it again)

@@ -29,6 +29,7 @@ from respite_core.api import Api
 from respite_core.domain import MessageType, Office
 from respite_core.ids import new_id, to_iso, utc_now
 from respite_core.resources import KeyName, QueueName, TableName, env_var
+from respite_core.ssrf import ALLOW_LOOPBACK_VARIABLE
 from respite_core.store.directory import Directory
 from respite_core.store.items import ENTITY
 from respite_core.store.table import Table
@@ -44,7 +45,6 @@ from respite_notifications.store import FeedStore
 from respite_notifications.webhooks import deliver, payload, schedule, service
 from respite_notifications.webhooks.redrive import main as redrive_main
 from respite_notifications.webhooks.redrive import redrive
-from respite_notifications.webhooks.ssrf import ALLOW_LOOPBACK_VARIABLE
 from respite_notifications.webhooks.store import Job, Status, WebhookStore, dead_letter_queue_url, send_job
 from tests.integration.conftest import wait_for
 

@@ -4,8 +4,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
+from respite_core.creditor_records import MAX_READINGS, CreditorStandstill, MeterReading
 from respite_core.domain import (
     Address,
     Cents,
@@ -137,9 +138,45 @@ class Negotiation(Answer):
     parts: list[CreditorPart]
     tally: Tally
     answers: list[ProposalAnswer] = Field(default_factory=list)
+    standstill: list[CreditorStandstill] = Field(
+        default_factory=list,
+        description="the standstill per notified creditor: objected where its office objected",
+    )
+    meter_readings_missing: list[str] = Field(
+        default_factory=list,
+        description="utility creditors of the plan whose meter readings the settlement still needs",
+    )
+
+
+# --- what the agency records about one creditor --------------------------------------------------------
+
+
+class RecordMeterReadings(Request):
+    """The household's meter readings for a utility creditor: the settlement carries them to it."""
+
+    office_id: EntityId = Field(description="the utility creditor (a notified office flagged `utility`)")
+    readings: list[MeterReading] = Field(min_length=1, max_length=MAX_READINGS)
+
+
+class MeterReadingsRecorded(Answer):
+    dossier_id: str
+    office_id: str
+    readings: list[MeterReading]
+    recorded_at: datetime
+
+
+class ResolveObjection(Request):
+    office_id: EntityId = Field(description="the office that objected")
+    resolution: Text = Field(
+        description="how the objection was dealt with (e.g. the principal withdrew it after a call); "
+        "sealed with the dossier's data key"
+    )
 
 
 class OfficeListing(Answer):
+    """The office directory. `webhook_url` is shown to operators only: an office's endpoint is its
+    own business (and may carry a token), not its counterparts'."""
+
     offices: list[Office]
 
 
@@ -171,7 +208,8 @@ class ClaimInput(Request):
         return self
 
 
-REASONED_REPLIES = (MessageType.NO_COOPERATION, MessageType.PROPOSAL_REJECT)  # the replies that give a reason
+# the replies that give a reason (an objection: why the principal objects to the standstill)
+REASONED_REPLIES = (MessageType.NO_COOPERATION, MessageType.PROPOSAL_REJECT, MessageType.OBJECTION)
 
 
 class Reply(Request):
@@ -182,7 +220,8 @@ class Reply(Request):
         default=None,
         union_mode="left_to_right",  # a listed reason is the reason, not just any text
         description="no_cooperation: why, one of the listed reasons (required); proposal_reject: why the "
-        "plan is refused, in the office's words (optional); other replies take none",
+        "plan is refused, in the office's words (optional); objection: why the principal objects to the "
+        "standstill (optional); other replies take none",
     )
     file_references: list[Reference] = Field(default_factory=list, max_length=50)
     claims: list[ClaimInput] = Field(default_factory=list, max_length=50)
@@ -194,7 +233,7 @@ class Reply(Request):
             if not isinstance(self.reason, NoCooperationReason):
                 raise ValueError("a no_cooperation reply needs a reason: " + ", ".join(NoCooperationReason))
         elif self.reason is not None and self.type not in REASONED_REPLIES:
-            raise ValueError("only no_cooperation and proposal_reject replies give a reason")
+            raise ValueError("only no_cooperation, proposal_reject and objection replies give a reason")
         return self
 
 
@@ -309,6 +348,18 @@ class OfficeCredentials(Answer):
     client_id: str
     client_secret: str
     webhook_secret: str
+
+
+class SetWebhook(Request):
+    webhook_url: HttpUrl | None = Field(
+        description="where the platform posts your signed webhooks: https, a public host, no credentials "
+        "in the URL; null: no more webhooks (email only)"
+    )
+
+
+class OfficeWebhook(Answer):
+    office_id: str
+    webhook_url: HttpUrl | None
 
 
 class WebhookSecretIssued(Answer):

@@ -21,10 +21,19 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.access_log import AccessEntry, LookupMiss
+from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
 from respite_core.resources import QueueName, TableName, UserPoolName, locate
 from respite_core.store.access_log import AccessLog
+from respite_core.store.creditor_items import (
+    objection_item,
+    objection_key,
+    objections_of,
+    readings_item,
+    readings_of,
+    resolution_changes,
+)
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.dossier_items import (
     claim_from_item,
@@ -85,6 +94,14 @@ class DossierRecord:
     @cached_property
     def claims(self) -> list[Claim]:
         return [claim_from_item(i, self.data_key) for i in self.items if i.get(ENTITY) == "claim"]
+
+    @cached_property
+    def meter_readings(self) -> list[UtilityReadings]:
+        return readings_of(self.items, self.data_key)
+
+    @cached_property
+    def objections(self) -> list[StandstillObjection]:
+        return objections_of(self.items, self.data_key)
 
     def message(self, message_id: str) -> Message | None:
         return next((m for m in self.messages if m.message_id == message_id), None)
@@ -186,9 +203,11 @@ class ClaimsStore:
         dates: DossierDates,
         now: datetime,
         log: AccessEntry,
+        objection: StandstillObjection | None = None,
     ) -> None:
         """The reply, the request answered (and so acknowledged: it leaves the office's inbox), the
-        next deadline and the claims: all or nothing."""
+        next deadline, the claims and, for an objection, its mark on the creditor's standstill: all
+        or nothing."""
         if len(claims) > MAX_CLAIMS_PER_REPLY:
             raise ValueError(f"at most {MAX_CLAIMS_PER_REPLY} claims in one reply")
         dossier, key = record.dossier, record.data_key
@@ -206,10 +225,56 @@ class ClaimsStore:
                 for c in claims
             ),
         ]
+        if objection is not None:
+            item = objection_item(dossier.dossier_id, objection, key, agency_id=dossier.agency_id)
+            operations.append(self._dossiers.put_op(item))
         try:
             write_about(dossier.dossier_id, operations)
         except TransactionConflict:
             raise ChangedMeanwhile from None
+
+    # --- what the agency records about a creditor ---------------------------------------------
+
+    def record_readings(self, record: DossierRecord, readings: UtilityReadings, log: AccessEntry) -> None:
+        """The creditor's meter readings (replacing earlier ones), while the dossier is in the state
+        they were decided in; ChangedMeanwhile otherwise."""
+        dossier = record.dossier
+        item = readings_item(dossier.dossier_id, readings, record.data_key, agency_id=dossier.agency_id)
+        operations = [
+            self._dossiers.put_op(item),
+            self._dossier_unchanged_op(dossier),
+            self._log.append_op(log),
+        ]
+        try:
+            write_about(dossier.dossier_id, operations)
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    def resolve_objection(
+        self, record: DossierRecord, office_id: str, resolution: str, now: datetime, log: AccessEntry
+    ) -> None:
+        """The objection resolved, once: ChangedMeanwhile when it was resolved (or gone) meanwhile."""
+        dossier = record.dossier
+        pk, sk = objection_key(dossier.dossier_id, office_id)
+        update = self._dossiers.update_op(
+            pk, sk, changes=resolution_changes(now, resolution, office_id, record.data_key)
+        )
+        update["Update"]["ConditionExpression"] += " AND attribute_not_exists(resolved_at)"
+        try:
+            write_about(dossier.dossier_id, [update, self._log.append_op(log)])
+        except TransactionConflict:
+            raise ChangedMeanwhile from None
+
+    def _dossier_unchanged_op(self, dossier: Dossier) -> dict[str, Any]:
+        """A check, writing nothing, that the dossier is still at its agency in the state read."""
+        op = self._dossiers.exists_op(table_keys.dossier(dossier.dossier_id), table_keys.DOSSIER_META)
+        check = op["ConditionCheck"]
+        check["ConditionExpression"] += " AND #state = :state AND agency_id = :agency"
+        check["ExpressionAttributeNames"] = {"#state": "state"}
+        check["ExpressionAttributeValues"] = to_dynamo(
+            {":state": dossier.state.value, ":agency": dossier.agency_id}
+        )
+        return op
 
     def _answered_op(self, request: Message, now: datetime) -> dict[str, Any]:
         """The request leaves the deadline index; only an unanswered request can be answered. An

@@ -8,8 +8,10 @@ transaction: written once, with the closure, or not at all. The erasure then tel
 nothing more (`respite_retention.erasure.offices_to_tell`). Pure: the store writes what this decides.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+
+from pydantic import JsonValue
 
 from respite_core.domain import Agency, Dossier, Message, MessageType, message_to_office
 from respite_core.store.items import Item
@@ -25,10 +27,16 @@ def offices_not_told(message_items: Iterable[Item]) -> list[str]:
 
 
 def terminations(
-    closed: Dossier, offices: Iterable[str], agency: Agency, now: datetime, new_id: Callable[[], str]
+    closed: Dossier,
+    offices: Iterable[str],
+    agency: Agency,
+    now: datetime,
+    new_id: Callable[[], str],
+    references: Mapping[str, Sequence[str]],
 ) -> list[Message]:
-    """One `termination` to each office, from the agency, saying why and when the standstill ended."""
-    body: dict[str, str] = {"reason": closed.close_reason or ""}
+    """One `termination` to each office, from the agency, saying why and when the standstill ended,
+    with the office's own references for the dossier (so that it finds its file)."""
+    body: dict[str, JsonValue] = {"reason": closed.close_reason or ""}
     if closed.standstill_ends_on is not None:
         body["standstill_ends_on"] = closed.standstill_ends_on.isoformat()
     return [
@@ -39,7 +47,7 @@ def terminations(
             office_id,
             message_id=new_id(),
             created_at=now,
-            body=dict(body),
+            body=body | {"office_references": list(references.get(office_id, ()))},
         )
         for office_id in offices
     ]

@@ -20,6 +20,11 @@ from respite_consent.models import (
     TransferView,
     facts_of,
 )
+from respite_core.creditor_records import (
+    StandstillObjection,
+    UtilityReadings,
+    creditor_standstills,
+)
 from respite_core.domain import (
     Claim,
     CreditorClass,
@@ -213,6 +218,8 @@ class DossierContents:
     attachments: Sequence[StoredAttachment] = ()
     mails: Sequence[StoredMail] = ()
     transfer: Transfer | None = None
+    meter_readings: Sequence[UtilityReadings] = ()
+    objections: Sequence[StandstillObjection] = ()
 
 
 def view(contents: DossierContents, today: date) -> DossierView:
@@ -232,6 +239,8 @@ def view(contents: DossierContents, today: date) -> DossierView:
         ],
         mails=mail_views(contents.mails, contents.attachments),
         transferred=transfer_view(contents.transfer),
+        standstill=creditor_standstills(dossier, contents.messages, contents.objections, today),
+        meter_readings=sorted(contents.meter_readings, key=lambda r: r.office_id),
     )
 
 

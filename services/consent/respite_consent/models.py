@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from respite_core.access_log import Action, ActorRole, Purpose
+from respite_core.creditor_records import CreditorStandstill, UtilityReadings
 from respite_core.domain import (
     Address,
     AgencyReference,
@@ -284,6 +285,14 @@ class DossierView(DossierFacts):
     messages: list[MessageView]
     mails: list[MailView] = Field(default_factory=list)
     transferred: TransferView | None = None
+    standstill: list[CreditorStandstill] = Field(
+        default_factory=list,
+        description="the standstill per notified creditor: `objected` where its office objected (until "
+        "the caseworker resolves it), with the objection's time and reason",
+    )
+    meter_readings: list[UtilityReadings] = Field(
+        default_factory=list, description="per utility creditor: the readings its settlement carries"
+    )
 
 
 # --- changing -----------------------------------------------------------------------------------
@@ -546,6 +555,9 @@ class SubjectAccessExport(DossierFacts):
     mails: list[HeldMail] = Field(description="oldest first")
     documents: list[HeldDocument] = Field(description="oldest first")
     offices_told: list[OfficeTold]
+    meter_readings: list[UtilityReadings] = Field(
+        default_factory=list, description="the household's meter readings recorded for utility creditors"
+    )
     access_log: list[AccessLogEntry] = Field(description="oldest first, this export's own entry last")
 
 

@@ -29,6 +29,7 @@ from respite_core.domain import Dossier, DossierEvent, DossierState, Message
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
+from respite_core.store.creditor_items import METER_READINGS, STANDSTILL_OBJECTION
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.documents import document_key
 from respite_core.store.dossier_items import attachment_name_field, inbox_item, message_item
@@ -119,6 +120,7 @@ class DossierPartition:
     mail_items: Sequence[Item] = ()  # offices' answers by email (sealed), with their documents
     sealed_close_reason: str | None = None
     transfer: SealedTransfer | None = None  # the latest transfer, if any
+    creditor_items: Sequence[Item] = ()  # meter readings and standstill objections, sealed in parts
 
 
 def opened_dossier(partition: DossierPartition, key: DataKey) -> Dossier:
@@ -245,6 +247,7 @@ class DossierStore:
             message_items=by_kind.get("message", []),
             attachment_items=by_kind.get("attachment", []),
             mail_items=by_kind.get("mail", []),
+            creditor_items=[*by_kind.get(METER_READINGS, []), *by_kind.get(STANDSTILL_OBJECTION, [])],
             sealed_close_reason=str(meta[0][SEALED_CLOSE_REASON]) if SEALED_CLOSE_REASON in meta[0] else None,
             transfer=_sealed_transfer(meta[0]),
         )

@@ -173,6 +173,7 @@ def subject_access(
         creditors=held_creditors(contents.claims, office_names),
         totals=amounts_of(contents.claims),
         messages=held_messages(contents.messages),
+        meter_readings=sorted(contents.meter_readings, key=lambda r: r.office_id),
         mails=[
             HeldMail(
                 mail_id=m.mail_id,

@@ -45,6 +45,7 @@ class Action(StrEnum):
     READ_ACCESS_LOG = "read_access_log"
     SUBJECT_ACCESS_EXPORT = "subject_access_export"
     STATEMENT_OF_DEBTS = "statement_of_debts"  # drawn up for the person (a moratorium, a court)
+    CREDITOR_RECORDED = "creditor_recorded"  # meter readings for a utility, an objection resolved
 
 
 OFFICE_ACTOR: Literal["office"] = "office"  # the actor role of an office system (its OAuth2 client)

@@ -63,3 +63,9 @@ class ErasureReceipt(BaseModel):
     @property
     def complete(self) -> bool:
         return self.completed_at is not None
+
+
+def references_sealed_about(termination_id: str) -> str:
+    """What an office's references in a termination are sealed for, besides the office (the seal's
+    context, `directory.seal_for_office`): that termination and no other."""
+    return f"termination:{termination_id}"

@@ -308,6 +308,48 @@ DETAILS: Final[tuple[Wording, ...]] = (
         "Ces études n'ont pas été notifiées : {offices}.",
     ),
     _W(
+        "Record the meter readings for these utility creditors first: {offices}.",
+        "Noteer eerst de meterstanden voor deze nutsbedrijven: {offices}.",
+        "Enregistrez d'abord les relevés de compteur pour ces fournisseurs : {offices}.",
+    ),
+    _W(
+        "{office} is not a utility: it takes no meter readings.",
+        "{office} is geen nutsbedrijf: het krijgt geen meterstanden.",
+        "{office} n'est pas un fournisseur d'énergie ou d'eau : il ne reçoit pas de relevés de compteur.",
+    ),
+    _W(
+        "Meter readings must be of the last year, not of a day to come.",
+        "Meterstanden moeten van het voorbije jaar zijn, niet van een dag die nog moet komen.",
+        "Les relevés de compteur doivent dater de l'année écoulée, pas d'un jour à venir.",
+    ),
+    _W(
+        "the dossier is {state}: readings go with a settlement to come",
+        "het dossier is {state}: meterstanden horen bij een regeling die nog moet komen",
+        "le dossier est {state} : les relevés accompagnent un règlement à venir",
+    ),
+    _W(
+        "This office did not object to the standstill.",
+        "Dit kantoor maakte geen bezwaar tegen de opschorting.",
+        "Cette étude ne s'est pas opposée à la suspension.",
+    ),
+    _W(
+        "This objection is resolved already.",
+        "Dit bezwaar is al afgehandeld.",
+        "Cette opposition est déjà résolue.",
+    ),
+    _W(
+        "This webhook URL cannot be used: it must be https, to a public host, with no credentials in it.",
+        "Deze webhook-URL kan niet gebruikt worden: hij moet https zijn, naar een publieke host, zonder "
+        "inloggegevens erin.",
+        "Cette URL de webhook ne peut pas être utilisée : elle doit être en https, vers un hôte public, "
+        "sans identifiants.",
+    ),
+    _W(
+        "No such document with this message.",
+        "Geen zulk document bij dit bericht.",
+        "Pas de tel document avec ce message.",
+    ),
+    _W(
         "These offices need the budget calculation PDF: {offices}.",
         "Deze kantoren hebben de budgetberekening als PDF nodig: {offices}.",
         "Ces études ont besoin du calcul budgétaire en PDF : {offices}.",

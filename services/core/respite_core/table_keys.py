@@ -69,6 +69,12 @@ def message(message_id: str) -> str:
     return f"MSG#{message_id}"
 
 
+def creditor_record(kind: str, office_id: str) -> str:
+    """What the agency keeps about one creditor of the dossier (SK): `METERS` (a utility's meter
+    readings) or `OBJECTION` (its office's objection to the standstill)."""
+    return f"CREDITOR#{office_id}#{kind}"
+
+
 def claim_receipts(agency_id: str) -> str:
     """An agency's log of received claims, for the status overview: SK = receipt(...)."""
     return f"RECEIPTS#{agency_id}"

@@ -20,7 +20,9 @@ class Termination(BaseModel):
     office_id: str
     agency_id: str
     reason: ErasureReason
-    office_references: tuple[str, ...] = ()  # the office's own file references, when they are queued
+    # the office's own file references (from its replies), sealed for it with the platform's key:
+    # opened for the signed webhook only (not the email), kept sealed until the records expire
+    sealed_references: str | None = None
 
 
 def record_id(termination: Termination) -> str:

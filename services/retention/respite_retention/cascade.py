@@ -1,12 +1,14 @@
 """The erasure cascade: everything about one dossier, everywhere, then a receipt.
 
-1. destroy the data key (crypto-shredding: every copy not yet deleted is unreadable from here on);
+1. destroy the data key (crypto-shredding: every copy not yet deleted is unreadable from here on),
+   having read with it, just before, each office's own file references for its termination;
 2. find everything: the dossier's partition, what it points to (its person's registrations and
    their pointer in the key store, reference tokens, per-message delivery records, idempotency
    records), the items of other partitions that name it (the agency's feed and claim receipts, the
    offices' inboxes and webhook deliveries, its access log), its documents and raw inbound mail;
 3. file the receipt with those counts (or find the one an interrupted run filed);
-4. queue a `termination` (ids only) for each office the agency wrote to and had not yet sent one;
+4. queue a `termination` (ids, and the office's own references) for each office the agency wrote to
+   and had not yet sent one;
 5. delete the objects, then the items elsewhere, then the partition (with the registrations'
    pointer), its meta item last;
 6. search again, and delete what arrived meanwhile (an upload to the incoming prefix, say: the fence
@@ -93,6 +95,8 @@ def erase(
 ) -> ErasureReceipt:
     """Erase the dossier of `request`; returns its receipt (the earlier one if it was erased)."""
     store, receipts = store or ErasureStore(), receipts or ErasureReceipts()
+    # read just before the key goes (a rerun after it went tells the offices without them)
+    references = store.office_references(request.dossier_id)
     store.destroy_data_key(request.dossier_id)
     found = find(request, store)
     subject = receipt_subject(request.dossier_id)
@@ -111,7 +115,7 @@ def erase(
             offices_told=len(found.offices),
         )
     )
-    store.tell_offices(terminations(request, found.to_tell))
+    store.tell_offices(terminations(request, found.to_tell), references)
     for _ in range(CLEAN_PASSES):
         _delete(store, found)
         found = find(request, store)

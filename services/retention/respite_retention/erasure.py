@@ -196,6 +196,9 @@ class OfficeTermination(BaseModel):
     office_id: str
     agency_id: str
     reason: ErasureReason
+    # the office's own file references (so it finds its file), sealed for it with the platform's key:
+    # the dossier's data key is gone by the time they are sent (`references_about`)
+    sealed_references: str | None = None
 
 
 def terminations(request: ErasureRequest, offices: Iterable[str]) -> list[OfficeTermination]:

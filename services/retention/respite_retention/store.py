@@ -5,8 +5,9 @@ erasure must still find them. Every delete is idempotent (deleting what is gone 
 interrupted erasure simply runs again.
 """
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import batched
 from typing import Any
@@ -14,16 +15,24 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from respite_core import aws, table_keys
+from respite_core.erasure import references_sealed_about
 from respite_core.ids import to_iso
 from respite_core.resources import BucketName, QueueName, TableName, locate
 from respite_core.store import feed_counts
-from respite_core.store.data_keys import DataKeys
+from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
+from respite_core.store.directory import seal_for_office
 from respite_core.store.documents import dossier_prefixes
+from respite_core.store.dossier_items import office_references_in
 from respite_core.store.idempotency_records import RECORD_KEY
 from respite_core.store.items import Item, to_dynamo
 from respite_core.store.registrations import Registrations
 from respite_core.store.table import Table
-from respite_retention.erasure import ERASURE_REQUESTED, ItemKey, ObjectKey, OfficeTermination
+from respite_retention.erasure import (
+    ERASURE_REQUESTED,
+    ItemKey,
+    ObjectKey,
+    OfficeTermination,
+)
 
 BATCH_WRITE_LIMIT = 25  # BatchWriteItem takes at most 25 requests
 SQS_BATCH_LIMIT = 10
@@ -34,6 +43,16 @@ class ErasureStore:
     def destroy_data_key(self, dossier_id: str) -> bool:
         """Crypto-shred first: whatever copy is missed or lags (backups, streams) is unreadable."""
         return DataKeys().destroy(dossier_id)
+
+    def office_references(self, dossier_id: str) -> dict[str, tuple[str, ...]]:
+        """Each office's own references for the dossier, opened with its data key while it exists (a
+        closed dossier at the end of its retention): the termination hands them back so the office
+        finds its file. None once the key is gone (a withdrawal destroys it at once)."""
+        try:
+            key = DataKeys().open(dossier_id)
+        except DataKeyDestroyed:
+            return {}
+        return office_references_in(self.partition(dossier_id), key)
 
     def partition(self, dossier_id: str) -> list[Item]:
         return Table(TableName.DOSSIERS).query(
@@ -124,12 +143,20 @@ class ErasureStore:
 
     # --- telling the offices ----------------------------------------------------------------------
 
-    def tell_offices(self, terminations: Sequence[OfficeTermination]) -> None:
+    def tell_offices(
+        self, terminations: Sequence[OfficeTermination], references: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Queue each termination, with its office's own references sealed for it (nothing readable
+        of the dossier is queued: the queue and its DLQ keep messages for days)."""
+        terminations = [with_references(t, references.get(t.office_id, ())) for t in terminations]
         sqs, queue = aws.sqs(), locate(QueueName.OFFICE_TERMINATIONS)
         for chunk in batched(terminations, SQS_BATCH_LIMIT, strict=False):
             response = sqs.send_message_batch(
                 QueueUrl=queue,
-                Entries=[{"Id": str(n), "MessageBody": t.model_dump_json()} for n, t in enumerate(chunk)],
+                Entries=[
+                    {"Id": str(n), "MessageBody": t.model_dump_json(exclude_none=True)}
+                    for n, t in enumerate(chunk)
+                ],
             )
             if response.get("Failed"):
                 raise RuntimeError(f"{len(response['Failed'])} terminations were not queued")
@@ -162,6 +189,17 @@ class ErasureStore:
                 return False
             raise
         return True
+
+
+def with_references(termination: OfficeTermination, references: Sequence[str]) -> OfficeTermination:
+    if not references:
+        return termination
+    sealed = seal_for_office(
+        termination.office_id,
+        json.dumps(list(references)),
+        about=references_sealed_about(termination.termination_id),
+    )
+    return termination.model_copy(update={"sealed_references": sealed})
 
 
 def _key(key: ItemKey) -> dict[str, Any]:

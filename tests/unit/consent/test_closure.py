@@ -42,18 +42,23 @@ def test_every_notified_office_not_yet_terminated_with_is_told() -> None:
     assert closure.offices_not_told([]) == []
 
 
-def test_each_office_hears_why_and_that_the_standstill_ended_today() -> None:
+def test_each_office_hears_why_that_the_standstill_ended_today_and_its_own_references() -> None:
     closed = dossiers.close(notified(), "schuldenvrij", NOW, today=date(2026, 11, 20))
     ids = (f"m{n}" for n in count())
 
-    told = closure.terminations(closed, ["lambert", "vanhove"], GENT, NOW, lambda: next(ids))
+    references = {"vanhove": ("VH/2026/1", "VH-7")}
+    told = closure.terminations(closed, ["lambert", "vanhove"], GENT, NOW, lambda: next(ids), references)
 
     assert closed.standstill_ends_on == date(2026, 11, 20)
     assert [(m.receiver, m.type, m.sender) for m in told] == [
         ("lambert", MessageType.TERMINATION, "ocmw-gent"),
         ("vanhove", MessageType.TERMINATION, "ocmw-gent"),
     ]
-    assert all(m.body == {"reason": "schuldenvrij", "standstill_ends_on": "2026-11-20"} for m in told)
+    said = {"reason": "schuldenvrij", "standstill_ends_on": "2026-11-20"}
+    assert [m.body for m in told] == [
+        said | {"office_references": []},  # Lambert never answered
+        said | {"office_references": ["VH/2026/1", "VH-7"]},  # Van Hove finds its file
+    ]
     assert [m.conversation_id for m in told] == ["D1-lambert", "D1-vanhove"]
     assert all(m.reply_due_on is None for m in told)  # an announcement: nothing answers it
 

@@ -129,16 +129,17 @@ def test_the_mime_message_answers_to_the_agency() -> None:
     assert parsed["Auto-Submitted"] == "auto-generated"
 
 
-def test_the_webhook_body_names_ids_and_the_reason_only() -> None:
+def test_the_webhook_body_names_ids_the_reason_and_the_offices_own_references_only() -> None:
     record = {
         "office_id": "vanhove",
         "agency_id": "ocmw-gent",
         "dossier_id": "01JDOSSIER",
         "termination_id": "a" * 32,
         "reason": "consent_withdrawn",
-        "office_references": [],
+        "sealed_references": "sealed...",  # opened by the sender (`termination_references`)
     }
-    document = json.loads(termination_body(record, at=datetime(2026, 11, 22, 9, 0, tzinfo=UTC)))
+    at = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    document = json.loads(termination_body(record, ["VH/2026/1"], at=at))
 
     assert document["type"] == TERMINATION_EVENT == "dossier.terminated"
     assert document["data"] == {
@@ -148,7 +149,7 @@ def test_the_webhook_body_names_ids_and_the_reason_only() -> None:
         "termination_id": "a" * 32,
         "message_type": "termination",
         "reason": "consent_withdrawn",
-        "office_references": [],
+        "office_references": ["VH/2026/1"],
     }
 
 

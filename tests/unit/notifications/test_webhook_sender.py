@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from respite_core.ssrf import Endpoint
 from respite_notifications.webhooks.sender import post
-from respite_notifications.webhooks.ssrf import Endpoint
 
 HOST = "hooks.office.example"  # not in any DNS: only pinning the address can reach it
 

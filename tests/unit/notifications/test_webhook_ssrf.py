@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from respite_notifications.webhooks.ssrf import (
+from respite_core.ssrf import (
     ALLOW_LOOPBACK_VARIABLE,
     UnresolvableEndpoint,
     UnsafeEndpoint,

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from respite_core import table_keys
+from respite_core.domain import Claim, CreditorClass, Message, MessageType, Title, TitleKind
 from respite_core.erasure import TTL_BACKSTOP, ErasureReason, scheduled_erasure
 from respite_core.resources import BucketName, TableName
+from respite_core.store.dossier_items import office_references
 from respite_retention.erasure import (
     ERASURE_REQUESTED,
     TTL_PRINCIPAL,
@@ -171,8 +173,50 @@ def test_terminations_carry_ids_and_the_reason_only_and_are_stable() -> None:
         "office_id",
         "agency_id",
         "reason",
+        "sealed_references",
     }
+    assert first[0].sealed_references is None  # sealed for its office when it is queued (the store)
     assert first[1].termination_id == again[0].termination_id != first[0].termination_id
+
+
+def test_each_office_is_told_its_own_references_from_its_replies_and_claims() -> None:
+    notice = Message(
+        message_id="M1",
+        conversation_id="D1-vanhove",
+        dossier_id="D1",
+        sender="ocmw-gent",
+        receiver="vanhove",
+        type=MessageType.NOTICE,
+        created_at=NOW,
+        body={"file_references": ["NOT-AN-OFFICES"]},  # a request's body is the agency's
+    )
+    ack = notice.model_copy(
+        update={
+            "message_id": "M2",
+            "sender": "vanhove",
+            "receiver": "ocmw-gent",
+            "type": MessageType.NOTICE_ACK,
+            "in_reply_to": "M1",
+            "body": {"file_references": ["VH/2026/1", "VH-7"]},
+        }
+    )
+    claim = Claim(
+        claim_id="C1",
+        dossier_id="D1",
+        office_id="vanhove",
+        office_reference="VH-7",
+        principal=100,
+        interest=0,
+        costs=0,
+        paid=0,
+        title=Title(kind=TitleKind.NONE),
+        creditor_class=CreditorClass.ORDINARY,
+        principal_creditor="Stad Gent",
+    )
+
+    references = office_references([notice, ack], [claim])
+
+    assert references == {"vanhove": ("VH/2026/1", "VH-7")}  # in order, once
 
 
 def test_the_sweeper_takes_closed_dossiers_past_their_deadline_not_yet_marked() -> None:

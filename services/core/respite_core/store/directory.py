@@ -166,16 +166,31 @@ def _still_valid(stored: dict[str, Any], now: datetime) -> bool:
 
 
 def _seal(office_id: str, secret: str) -> str:
+    return seal_for_office(office_id, secret)
+
+
+def _open(office_id: str, sealed: str) -> str:
+    return open_for_office(office_id, sealed)
+
+
+def seal_for_office(office_id: str, text: str, *, about: str | None = None) -> str:
+    """`text` sealed with the platform's KMS key, bound (encryption context) to the office and to what
+    it is `about`: for what is the office's own and must outlive a dossier's data key (its webhook
+    secrets; its references in a termination, until the termination's records expire)."""
     response = aws.kms().encrypt(
         KeyId=locate(KeyName.DOSSIER_DATA),
-        Plaintext=secret.encode(),
-        EncryptionContext={"office_id": office_id},
+        Plaintext=text.encode(),
+        EncryptionContext=_context(office_id, about),
     )
     return base64.b64encode(response["CiphertextBlob"]).decode()
 
 
-def _open(office_id: str, sealed: str) -> str:
+def open_for_office(office_id: str, sealed: str, *, about: str | None = None) -> str:
     response = aws.kms().decrypt(
-        CiphertextBlob=base64.b64decode(sealed), EncryptionContext={"office_id": office_id}
+        CiphertextBlob=base64.b64decode(sealed), EncryptionContext=_context(office_id, about)
     )
     return response["Plaintext"].decode()
+
+
+def _context(office_id: str, about: str | None) -> dict[str, str]:
+    return {"office_id": office_id} | ({"about": about} if about else {})

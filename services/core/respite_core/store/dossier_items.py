@@ -9,6 +9,7 @@ what remains in any copy says how much was owed, not by whom or to whom.
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -184,3 +185,24 @@ class StoredAmounts:
             costs=int(item["costs"]),
             paid=int(item["paid"]),
         )
+
+
+def office_references_in(items: Iterable[Item], data_key: DataKey) -> dict[str, tuple[str, ...]]:
+    """Each office's own references for the dossier, from the items of its partition."""
+    items = list(items)
+    messages = [message_from_item(i, data_key) for i in items if i.get(ENTITY) == "message"]
+    claims = [claim_from_item(i, data_key) for i in items if i.get(ENTITY) == "claim"]
+    return office_references(messages, claims)
+
+
+def office_references(messages: Iterable[Message], claims: Iterable[Claim]) -> dict[str, tuple[str, ...]]:
+    """Each office's own references for the dossier, from its replies: the file references it gave
+    and its claims' references, in the order they came (so that a termination lets it find its file)."""
+    found: dict[str, list[str]] = {}
+    for message in sorted(messages, key=lambda m: (m.created_at, m.message_id)):
+        given = message.body.get("file_references") if message.in_reply_to else None
+        if isinstance(given, list):
+            found.setdefault(message.sender, []).extend(str(r) for r in given)
+    for claim in claims:
+        found.setdefault(claim.office_id, []).append(claim.office_reference)
+    return {office: tuple(dict.fromkeys(references)) for office, references in found.items()}

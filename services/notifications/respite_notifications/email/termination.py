@@ -53,7 +53,9 @@ def send_termination(termination: Termination, now: datetime | None = None) -> E
                 office_name=office.name,
                 dossier_reference=termination.dossier_id,
                 reason=termination.reason,
-                office_references=termination.office_references,
+                # not by email: it is unsigned and stays in mailboxes, and (like every email of the
+                # platform) names no file of the person; the office's system gets its references in
+                # the signed `dossier.terminated` webhook
             )
         )
         raw = mime(content, sender=sender(), to=to, reply_to=str(agency.contact_email), sent_at=now)

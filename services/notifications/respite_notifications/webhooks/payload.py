@@ -9,7 +9,7 @@ same across every attempt and redelivery, so the receiver can use it as its idem
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -56,9 +56,9 @@ def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetim
     return json.dumps(document, separators=(",", ":"), sort_keys=True)
 
 
-def termination_body(delivery: Mapping[str, Any], *, at: datetime) -> str:
-    """The JSON body of an erased dossier's termination: ids and why, no links (nothing is left to
-    fetch), nothing of the person."""
+def termination_body(delivery: Mapping[str, Any], office_references: Sequence[str], *, at: datetime) -> str:
+    """The JSON body of an erased dossier's termination: ids and why, and the office's own references
+    for its file; no links (nothing is left to fetch), nothing else of the person."""
     data: dict[str, Any] = {
         "office_id": delivery["office_id"],
         "agency_id": delivery["agency_id"],
@@ -66,7 +66,7 @@ def termination_body(delivery: Mapping[str, Any], *, at: datetime) -> str:
         "termination_id": delivery["termination_id"],
         "message_type": "termination",
         "reason": delivery["reason"],
-        "office_references": list(delivery.get("office_references") or []),
+        "office_references": list(office_references),
     }
     document = {"type": TERMINATION_EVENT, "timestamp": to_iso(at), "data": data}
     return json.dumps(document, separators=(",", ":"), sort_keys=True)

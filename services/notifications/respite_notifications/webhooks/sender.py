@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from respite_notifications.webhooks.ssrf import Endpoint
+from respite_core.ssrf import Endpoint
 
 TIMEOUT_S = 10.0
 USER_AGENT = "Respite-Webhooks/1.0"

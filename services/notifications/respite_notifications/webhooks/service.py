@@ -23,6 +23,7 @@ At least once: if a consumer dies between a 2xx and recording it, the job is att
 the claim's lease; the receiver sees the same `webhook-id` and, per Standard Webhooks, ignores it.
 """
 
+import json
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -31,10 +32,16 @@ from typing import Any
 from respite_core import table_keys
 from respite_core.clock import real_now
 from respite_core.domain import MessageType, Office
-from respite_core.erasure import TERMINATION_RECORDS_KEPT
+from respite_core.erasure import TERMINATION_RECORDS_KEPT, references_sealed_about
 from respite_core.ids import parse_iso, to_iso, utc_now
 from respite_core.resources import TableName
-from respite_core.store.directory import Directory
+from respite_core.ssrf import (
+    UnresolvableEndpoint,
+    UnsafeEndpoint,
+    loopback_allowed,
+    resolve_endpoint,
+)
+from respite_core.store.directory import Directory, open_for_office
 from respite_core.store.fence import is_alive
 from respite_core.store.items import EXPIRES_AT, Item
 from respite_core.store.table import Table
@@ -43,12 +50,6 @@ from respite_notifications.feed import FeedKind, webhook_trouble
 from respite_notifications.store import FeedStore, dossier_agency, office_name
 from respite_notifications.terminations import Termination, record_id
 from respite_notifications.webhooks import payload, schedule, sender, signing
-from respite_notifications.webhooks.ssrf import (
-    UnresolvableEndpoint,
-    UnsafeEndpoint,
-    loopback_allowed,
-    resolve_endpoint,
-)
 from respite_notifications.webhooks.store import (
     FINAL,
     ConditionFailed,
@@ -121,7 +122,7 @@ def deliver_termination(termination: Termination, *, now: datetime | None = None
         "termination_id": termination.termination_id,
         "message_type": MessageType.TERMINATION.value,
         "reason": termination.reason.value,
-        "office_references": list(termination.office_references),
+        **({"sealed_references": termination.sealed_references} if termination.sealed_references else {}),
         "message_created_at": to_iso(now),
         EXPIRES_AT: int((now + TERMINATION_RECORDS_KEPT).timestamp()),
     }
@@ -272,12 +273,23 @@ def _attempt(store: WebhookStore, job: Job, record: Item, now: datetime) -> str:
     return "retry"
 
 
+def termination_references(record: Item) -> list[str]:
+    """The office's own references its termination hands back, opened from their seal."""
+    sealed = record.get("sealed_references")
+    if not sealed:
+        return []
+    office_id, termination_id = str(record["office_id"]), str(record["termination_id"])
+    opened = open_for_office(office_id, str(sealed), about=references_sealed_about(termination_id))
+    return [str(r) for r in json.loads(opened)]
+
+
 def _body_builder(record: Item) -> Callable[[datetime], str] | None:
     """How this delivery's body is written at each attempt; None when its message is gone, or its
     dossier's data key (the erasure's first step: nothing is left to fetch). A message's webhook
     reads the message as it is then; a termination's says what its record says."""
     if record.get("event") == payload.TERMINATION_EVENT:
-        return lambda at: payload.termination_body(record, at=at)
+        references = termination_references(record)
+        return lambda at: payload.termination_body(record, references, at=at)
     dossier_id = str(record["dossier_id"])
     message = Table(TableName.DOSSIERS).get(
         table_keys.dossier(dossier_id), table_keys.message(str(record["message_id"]))

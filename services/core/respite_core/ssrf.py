@@ -1,8 +1,10 @@
 """The SSRF guard: a webhook goes only to a public HTTPS endpoint, and to the address that was checked.
 
-An office's `webhook_url` is data an operator (or, later, an office) typed in. Without a guard the
+An office's `webhook_url` is data an operator or the office itself typed in. Without a guard the
 sender would POST from inside the platform's network wherever it points: the instance metadata
-service (169.254.169.254), a VPC-internal service, localhost. So, before every attempt:
+service (169.254.169.254), a VPC-internal service, localhost. So, when the URL is set (at an office's
+registration, or when the office changes it: refused at once, with the reason) and again before every
+attempt (what a name resolves to can change):
 
 - the scheme must be `https`; plain `http` only to loopback, and only where loopback is allowed;
 - no credentials in the URL (`user:pass@`), a valid port;
