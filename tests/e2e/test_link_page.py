@@ -103,7 +103,7 @@ def deliver(delivery: OfficeDelivery) -> None:
 
 def sent_mail(stack: RunningStack) -> list[Mail]:
     """Every email moto's SES took (`/moto-api/data.json`: the raw messages as sent)."""
-    with urllib.request.urlopen(f"{stack.aws_endpoint}/moto-api/data.json", timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{stack.aws_endpoint}/moto-api/data.json", timeout=60) as response:  # noqa: S310
         data = json.load(response)
     mails = []
     for sent in data.get("ses", {}).get("RawMessage", []):

@@ -113,7 +113,7 @@ def drain(*polls: Callable[[], int]) -> None:
 
 def mails_about(moto_server: MotoServer, dossier_id: str) -> list[EmailMessage]:
     """The emails moto's SES took whose subject names the dossier (the server is shared)."""
-    with urllib.request.urlopen(f"{moto_server.endpoint}/moto-api/data.json", timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{moto_server.endpoint}/moto-api/data.json", timeout=60) as response:  # noqa: S310
         data = json.load(response)
     found = []
     for sent in data.get("ses", {}).get("RawMessage", []):
