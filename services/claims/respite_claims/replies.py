@@ -2,8 +2,9 @@
 one way in for all three), and claims uploaded as CSV.
 
 A reply is checked against the request it answers and stored at once, in one transaction with its
-claims. Each function takes the calling office and the parsed request and answers the model the
-API returns, or raises the `Problem` it answers with.
+claims and the intake that has them consolidated (`ClaimsStore.reply`). Each function takes the
+calling office and the parsed request and answers the model the API returns, or raises the
+`Problem` it answers with.
 """
 
 import contextlib
@@ -77,8 +78,6 @@ def take_reply(
         raise Problem(409, "This request is answered already.", kind="answered") from None
     except DataKeyDestroyed:  # erased since it was read: the fence wrote nothing
         raise erased() from None
-    if claims:
-        store.consolidate(record.dossier, message.message_id, len(claims), now)
     return ReplyAccepted(
         message_id=message.message_id, in_reply_to=message_id, type=message.type, claims_stored=len(claims)
     )
@@ -160,9 +159,10 @@ def upload_claims(
         )
     claims = [claim_of(row, dossier_id, office.office_id, store) for row in parsed.rows]
     now = utc_now()
-    store.put_claims(record, claims, now)
     answered = next((m for m in record.messages if m.in_reply_to == message_id), None)
     reply_id = answered.message_id if answered else new_id()
+    # each upload its own intake: its receipt counts this file's claims, a repeated one is written once
+    store.put_claims(record, claims, now, intake_id=f"{reply_id}-{sha256(raw).hexdigest()[:16]}")
     if answered is None:
         message = exchange.answer(
             req,
@@ -188,8 +188,6 @@ def upload_claims(
         )
         with contextlib.suppress(ChangedMeanwhile):  # answered meanwhile by a concurrent upload: claims stay
             store.reply(record, req, message, [], dates=dates, now=now, log=log)
-    if claims:
-        store.consolidate(record.dossier, f"{reply_id}-{sha256(raw).hexdigest()[:16]}", len(claims), now)
     return IntakeReport(
         message_id=reply_id,
         in_reply_to=message_id,
