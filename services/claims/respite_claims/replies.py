@@ -10,15 +10,16 @@ calling office and the parsed request and answers the model the API returns, or 
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from hashlib import sha256
 
 from respite_claims import creditors, csv_intake, exchange
 from respite_claims.access import NO_MESSAGE, office_request
 from respite_claims.models import ClaimInput, IntakeReport, RejectedRowView, Reply, ReplyAccepted
-from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierDates
-from respite_core.access_log import Action, Purpose, office_entry
+from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierDates, DossierRecord
+from respite_core.access_log import AccessEntry, Action, Purpose, office_entry
 from respite_core.api import Problem, erased
-from respite_core.domain import Claim, MessageType, Office, ReplyNotAllowed
+from respite_core.domain import Claim, Message, MessageType, Office, ReplyNotAllowed
 from respite_core.ids import new_id, utc_now
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
@@ -58,18 +59,9 @@ def take_reply(
     duplicates = len({c.claim_id for c in claims}) != len(claims)
     if duplicates:
         raise Problem(422, "The same office_reference appears twice.", kind="duplicate-reference")
-    dates = DossierDates(
-        exchange.next_deadline(record.dossier, [*record.messages, message]),
-        exchange.standstill_warning_on(record.dossier),
-    )
-    log = office_entry(
-        office.office_id,
-        client_id,
-        dossier_id,
-        Action.ANSWERED_BY_OFFICE,
-        Purpose.CREDITOR_EXCHANGE,
-        at=now,
-        detail=reply.type.value,
+    dates, log = (
+        dates_after(record, message),
+        answered_entry(office, client_id, now, message, reply.type.value),
     )
     objection = creditors.objection_of(reply, message)
     try:
@@ -86,6 +78,29 @@ def take_reply(
 def as_bytes(body: str | bytes | None) -> bytes:
     """A request's raw body as sent (Chalice gives it as bytes, typed as either)."""
     return body if isinstance(body, bytes) else str(body or "").encode()
+
+
+def dates_after(record: DossierRecord, answer: Message) -> DossierDates:
+    """The dossier's dates once `answer` is in: its next deadline, its standstill's warning day."""
+    return DossierDates(
+        exchange.next_deadline(record.dossier, [*record.messages, answer]),
+        exchange.standstill_warning_on(record.dossier),
+    )
+
+
+def answered_entry(
+    office: Office, client_id: str, now: datetime, answer: Message, detail: str
+) -> AccessEntry:
+    """The access log's entry of an office's answer (`detail`: how it answered)."""
+    return office_entry(
+        office.office_id,
+        client_id,
+        answer.dossier_id,
+        Action.ANSWERED_BY_OFFICE,
+        Purpose.CREDITOR_EXCHANGE,
+        at=now,
+        detail=detail,
+    )
 
 
 # --- by signed callback ---------------------------------------------------------------------------
@@ -173,19 +188,8 @@ def upload_claims(
             reply_id,
             claims_received=len(claims),
         )
-        dates = DossierDates(
-            exchange.next_deadline(record.dossier, [*record.messages, message]),
-            exchange.standstill_warning_on(record.dossier),
-        )
-        log = office_entry(
-            office.office_id,
-            client_id,
-            dossier_id,
-            Action.ANSWERED_BY_OFFICE,
-            Purpose.CREDITOR_EXCHANGE,
-            at=now,
-            detail=f"{reply_type.value} by csv",
-        )
+        dates = dates_after(record, message)
+        log = answered_entry(office, client_id, now, message, f"{reply_type.value} by csv")
         with contextlib.suppress(ChangedMeanwhile):  # answered meanwhile by a concurrent upload: claims stay
             store.reply(record, req, message, [], dates=dates, now=now, log=log)
     return IntakeReport(
