@@ -424,7 +424,10 @@ EMAIL = Email(
 CLAIMS_CONSOLIDATION = Queue(
     QueueName.CLAIMS_CONSOLIDATION,
     owner="claims",
-    purpose="dossier ids whose claims changed (no personal data); their totals are recomputed",
+    purpose=(
+        "dossier ids whose claims changed (no personal data), from the intakes written with the claims; "
+        "their totals are recomputed"
+    ),
 )
 
 CONSOLIDATE_CLAIMS = Function(
@@ -432,7 +435,7 @@ CONSOLIDATE_CLAIMS = Function(
     service="claims",
     handler="respite_claims.consumers.consolidation.handler",
     uses=(
-        (TableName.DOSSIERS, Access.WRITE),
+        (TableName.DOSSIERS, Access.WRITE),  # the totals, the receipt; the intake's item deleted
         (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
     ),
 )
@@ -504,6 +507,7 @@ FEED_FROM_DOSSIER_EVENTS = Function(
         (TableName.DIRECTORY, Access.READ),  # the office's name in the feed's headline
         (TableName.IDEMPOTENCY, Access.WRITE),
         (QueueName.OUTBOX, Access.WRITE),
+        (QueueName.CLAIMS_CONSOLIDATION, Access.WRITE),  # the intakes of claims written with the claims
         (TableName.KEY_STORE, Access.READ),  # the liveness fence: writes about a living dossier only
     ),
 )
@@ -590,7 +594,6 @@ CATALOGUE = Catalogue(
                 (BucketName.DOCUMENTS, Access.WRITE),
                 (KeyName.DOSSIER_DATA, Access.WRITE),
                 (SecretName.PSEUDONYM_KEY, Access.READ),
-                (QueueName.CLAIMS_CONSOLIDATION, Access.WRITE),
                 (TableName.DELIVERIES, Access.READ),  # reference tokens: the link page's answers
                 (UserPoolName.CASEWORKERS, Access.WRITE),  # app clients for office systems
             ),

@@ -203,20 +203,30 @@ def once_in_order(handler: str, source: QueueName | TableName, records: list[dic
 
 @dataclass
 class Events:
-    """What the negotiation itself put on the consolidation queue and the table stream."""
+    """What the negotiation itself put on the table stream (its claims' intakes among it: the APIs
+    send nothing to the consolidation queue, the dossier-events consumer does)."""
 
-    consolidation: list[dict[str, Any]]
     stream: list[dict[str, Any]]
+
+
+def intakes(stream: list[dict[str, Any]]) -> int:
+    """The stream's intakes of claims: each asks for a consolidation."""
+    return sum(
+        1
+        for record in stream
+        if record["eventName"] == "INSERT"
+        and record["dynamodb"].get("NewImage", {}).get("entity") == {"S": "claims_intake"}
+    )
 
 
 def cascade(taps: Taps, first: Events, deliver: Deliver, flush: Callable[[], int] = lambda: 0) -> None:
     """Deliver the negotiation's events, then what the consumers make of them, until nothing moves."""
     events: Events | None = first
     for _ in range(20):
-        consolidation = events.consolidation if events else taps.messages(QueueName.CLAIMS_CONSOLIDATION)
-        deliver(CONSOLIDATION, QueueName.CLAIMS_CONSOLIDATION, consolidation)
         stream = events.stream if events else taps.stream_records()
         deliver(DOSSIER_EVENTS, TableName.DOSSIERS, stream)
+        consolidation = taps.messages(QueueName.CLAIMS_CONSOLIDATION)
+        deliver(CONSOLIDATION, QueueName.CLAIMS_CONSOLIDATION, consolidation)
         outbox = taps.messages(QueueName.OUTBOX)
         deliver(OUTBOX, QueueName.OUTBOX, outbox)
         events = None
@@ -248,8 +258,9 @@ def rehearse(stage: Stage, negotiations: int = 1) -> Rehearsal:
     for _ in range(negotiations):
         negotiate(stage)
     as_the_apis_left_it = snapshot(stage, WRITTEN_TABLES)
-    events = Events(taps.messages(QueueName.CLAIMS_CONSOLIDATION), taps.stream_records())
-    assert len(events.consolidation) >= 2 * negotiations, "each reply with claims asks for a consolidation"
+    events = Events(taps.stream_records())
+    assert not taps.messages(QueueName.CLAIMS_CONSOLIDATION), "the APIs ask the consolidation nothing"
+    assert intakes(events.stream) >= 2 * negotiations, "each reply with claims writes an intake"
     mail = SentMail()
 
     cascade(taps, events, once_in_order)

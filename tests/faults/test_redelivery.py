@@ -5,8 +5,9 @@ The negotiation runs through the consent and claims APIs (register → notices t
 acknowledgements and replies with claims → proposal → both accept → settlement). Then the
 consumers run over what it produced, until nothing moves:
 
+- the notifications consumer over the dossier table's stream (feed items, the outbox, the intakes
+  of claims for the consolidation);
 - the claims consolidation consumer over the consolidation queue's messages;
-- the notifications consumer over the dossier table's stream (feed items, the outbox);
 - the outbox consumer over the outbox queue's messages (emails to the offices).
 
 Reference: each event once, in order, in batches of the catalogue's size. Then the tables are put back

@@ -239,6 +239,41 @@ def test_consolidation_after_the_key_is_destroyed_writes_no_receipt(stage_env: S
     assert not [key for key in scan(stage_env, TableName.DOSSIERS) if key[0] == receipts]
 
 
+def test_an_intake_not_yet_consolidated_goes_with_the_erasure(stage_env: Stage) -> None:
+    """A reply's intake item (written with its claims) erased before its consolidation ran: nothing
+    of it stays, and the consolidation that comes late writes no totals, receipt or intake back."""
+    dossier_id, notice_id = notified(stage_env)
+    claims = [{"office_reference": "VH/1", "principal_creditor": "Stad Gent", "principal": 12_000}]
+    stage_env.apis.ok(
+        "POST",
+        f"/claims/dossiers/{dossier_id}/messages/{notice_id}/replies",
+        {"type": "notice_ack", "claims": claims},
+        stage_env.offices["vanhove"],
+    )
+    [intake] = [i for k, i in scan(stage_env, TableName.DOSSIERS).items() if k[1].startswith("INTAKE#")]
+    assert set(intake) == {
+        "PK",
+        "SK",
+        "entity",
+        "dossier_id",
+        "agency_id",
+        "intake_id",
+        "received",
+        "received_at",
+        "expires_at",
+    }  # ids, a count and times: no personal data
+    erase_now(stage_env, dossier_id, "ocmw-gent")
+    left = state(stage_env)
+    assert not [k for k in left[TableName.DOSSIERS] if k[0] == table_keys.dossier(dossier_id)]
+
+    change = {k: str(v.get("S") or v.get("N")) for k, v in intake.items() if k in CLAIMS_INTAKE_FIELDS}
+    consolidation.on_message(SQSRecord({"body": json.dumps(change), "messageId": "m1"}))
+    assert state(stage_env) == left
+
+
+CLAIMS_INTAKE_FIELDS = ("dossier_id", "agency_id", "intake_id", "received", "received_at")
+
+
 # --- reads ---------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ Every value shown is escaped by the templates.
 """
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,9 +22,10 @@ from chalice.app import Response
 from pydantic import ValidationError
 
 from respite_claims.models import Reply, ReplyAccepted
+from respite_claims.replies import take_reply
 from respite_core import pages, table_keys
 from respite_core.api import Api, Problem
-from respite_core.domain import Language, MessageType, Office
+from respite_core.domain import Language, MessageType
 from respite_core.forms import FormData, FormTooLarge, MalformedForm, UploadedFile, parse_form
 from respite_core.ids import new_id, utc_now
 from respite_core.money import MAX_CENTS, parse_euros
@@ -37,8 +38,6 @@ from respite_core.store.fence import write_about
 from respite_core.store.table import Table
 from respite_core.wording import language_or_default
 
-type TakeReply = Callable[[Office, str, str, str, Reply], ReplyAccepted]
-
 FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded"]
 MAX_FORM_BYTES = documents.MAX_DOCUMENT_BYTES + 256 * 1024  # the attachment and the typed fields
 CLAIM_ROWS = 5
@@ -47,19 +46,18 @@ CLAIM_TEXTS = ("office_reference", "principal_creditor", "creditor_class")
 LINK_PAGE = "/notifications/r/{token}"
 
 
-def register(api: Api, take_reply: TakeReply) -> None:
-    """Add the route to the claims app; `take_reply` is the app's own (services' app modules are not
-    importable by name, so the app hands it over)."""
+def register(api: Api) -> None:
+    """Add the route to the claims app (a form, not an `Api.operation`: it answers pages)."""
     app = api.app
     if "multipart/form-data" not in app.api.binary_types:
         app.api.binary_types.append("multipart/form-data")  # API Gateway passes the bytes untouched
 
     @app.route("/replies/by-token/{token}", methods=["POST"], content_types=FORM_TYPES)
     def reply_by_token(token: str) -> Response:
-        return answer(api, take_reply, token)
+        return answer(api, token)
 
 
-def answer(api: Api, take_reply: TakeReply, token: str) -> Response:
+def answer(api: Api, token: str) -> Response:
     now = utc_now()
     try:
         grant = reference_tokens.resolve(token, now)

@@ -1,5 +1,6 @@
-"""The office directory as the claims API serves it: who sees an office's webhook URL, who may set
-it and what it must be, and webhook secrets issued in rotation.
+"""The office directory as the claims API serves it: offices registered by operators with their
+system's credentials, who sees an office's webhook URL, who may set it and what it must be, and
+webhook secrets issued in rotation.
 
 An office's webhook URL is its own: the office sets and changes it itself (`office.write`), an
 operator may give one at registration, and only operators and the office see it — caseworkers
@@ -13,7 +14,8 @@ from typing import Any
 
 from pydantic import HttpUrl
 
-from respite_claims.models import OfficeListing, OfficeWebhook, WebhookSecretIssued
+from respite_claims.models import OfficeCredentials, OfficeListing, OfficeWebhook, WebhookSecretIssued
+from respite_claims.store import OfficeAccounts
 from respite_core.api import Caller, Problem, Role
 from respite_core.domain import Office
 from respite_core.ssrf import UnresolvableEndpoint, UnsafeEndpoint, loopback_allowed, resolve_endpoint
@@ -26,6 +28,25 @@ def listing_for(who: Caller, offices: list[Office]) -> dict[str, Any]:
     if who.role is Role.OPERATOR:
         return listing.model_dump(mode="json")
     return listing.model_dump(mode="json", exclude={"offices": {"__all__": {"webhook_url"}}})
+
+
+def register(office: Office, now: datetime) -> OfficeCredentials:
+    """The office in the directory, its system's OAuth2 client (client credentials, office scopes)
+    and its first webhook secret: the secrets are in this answer only."""
+    directory = Directory()
+    if directory.office(office.office_id) is not None:
+        raise Problem(409, "An office with this id exists.", kind="office-exists")
+    check_webhook_url(office.webhook_url)  # as the sender will, before every delivery
+    directory.put_office(office)
+    client_id, client_secret = OfficeAccounts().create_client(office.office_id)
+    directory.link_client(client_id, office.office_id)
+    secret = directory.add_webhook_secret(office.office_id, now)
+    return OfficeCredentials(
+        office_id=office.office_id,
+        client_id=client_id,
+        client_secret=client_secret,
+        webhook_secret=secret.secret,
+    )
 
 
 def check_webhook_url(url: HttpUrl | None) -> None:
@@ -48,6 +69,13 @@ def set_webhook_url(office: Office, url: HttpUrl | None) -> OfficeWebhook:
     check_webhook_url(url)
     Directory().put_office(office.model_copy(update={"webhook_url": url}))
     return OfficeWebhook(office_id=office.office_id, webhook_url=url)
+
+
+def rotate_secret_of(office_id: str, now: datetime) -> WebhookSecretIssued:
+    """An operator rotates an office's webhook secret (404 for an office not in the directory)."""
+    if Directory().office(office_id) is None:
+        raise Problem(404, "No such office.")
+    return rotate_webhook_secret(office_id, now)
 
 
 def rotate_webhook_secret(office_id: str, now: datetime) -> WebhookSecretIssued:

@@ -4,15 +4,15 @@ Sending is one transaction: the dossier's new state (guarded by the state it was
 message, every office's inbox pointer and the access-log entry. A reply is one transaction too: the
 reply, the answered request leaving the deadline index, the dossier's next deadline and up to
 `MAX_CLAIMS_PER_REPLY` claims. Claims are keyed by the office's file reference, so a repeated upload
-overwrites and never duplicates; every claim change asks the consolidation consumer to recompute
-the dossier's totals.
+overwrites and never duplicates. Claims are written with their intake item, in the same transaction:
+the table's stream carries it on to the consolidation, which recomputes the dossier's totals
+(`respite_core.store.claims_intake`), so no crash between the two can leave the totals stale.
 
 Every write about a dossier carries the liveness fence (`write_about`): once its data key is
 destroyed it raises DataKeyDestroyed and writes nothing, so nothing written during an erasure
 outlives it.
 """
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,8 +24,9 @@ from respite_core.access_log import AccessEntry, LookupMiss
 from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
-from respite_core.resources import QueueName, TableName, UserPoolName, locate
+from respite_core.resources import TableName, UserPoolName, locate
 from respite_core.store.access_log import AccessLog
+from respite_core.store.claims_intake import ClaimsIntake, intake_item
 from respite_core.store.creditor_items import (
     objection_item,
     objection_key,
@@ -51,7 +52,7 @@ from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
-CLAIMS_PER_BATCH = 99  # an upload's transactions: DynamoDB's 100 operations, less the fence
+CLAIMS_PER_BATCH = 98  # an upload's transactions: DynamoDB's 100 operations, less the fence and the intake
 PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
 OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
@@ -206,8 +207,8 @@ class ClaimsStore:
         objection: StandstillObjection | None = None,
     ) -> None:
         """The reply, the request answered (and so acknowledged: it leaves the office's inbox), the
-        next deadline, the claims and, for an objection, its mark on the creditor's standstill: all
-        or nothing."""
+        next deadline, the claims with their intake (named by the reply) and, for an objection, its
+        mark on the creditor's standstill: all or nothing."""
         if len(claims) > MAX_CLAIMS_PER_REPLY:
             raise ValueError(f"at most {MAX_CLAIMS_PER_REPLY} claims in one reply")
         dossier, key = record.dossier, record.data_key
@@ -225,6 +226,8 @@ class ClaimsStore:
                 for c in claims
             ),
         ]
+        if claims:
+            operations.append(self._intake_op(dossier, reply.message_id, len(claims), now))
         if objection is not None:
             item = objection_item(dossier.dossier_id, objection, key, agency_id=dossier.agency_id)
             operations.append(self._dossiers.put_op(item))
@@ -297,26 +300,33 @@ class ClaimsStore:
             table_keys.inbox_entry(to_iso(request.created_at), request.message_id),
         )
 
-    def put_claims(self, record: DossierRecord, claims: Sequence[Claim], now: datetime) -> None:
+    def put_claims(
+        self, record: DossierRecord, claims: Sequence[Claim], now: datetime, intake_id: str
+    ) -> None:
         """Claims of an upload, `CLAIMS_PER_BATCH` to a fenced transaction (idempotent: the same
-        reference overwrites). DataKeyDestroyed once the dossier is erased: the batches written
-        before are found by the erasure, none is written after."""
+        reference overwrites), the last with the upload's intake. DataKeyDestroyed once the dossier
+        is erased: the batches written before are found by the erasure, none is written after."""
         dossier, key = record.dossier, record.data_key
-        items = [claim_item(c, key, agency_id=dossier.agency_id, received_at=now) for c in claims]
-        for start in range(0, len(items), CLAIMS_PER_BATCH):
-            batch = items[start : start + CLAIMS_PER_BATCH]
-            write_about(dossier.dossier_id, [self._dossiers.put_op(i) for i in batch])
+        puts = [
+            self._dossiers.put_op(claim_item(c, key, agency_id=dossier.agency_id, received_at=now))
+            for c in claims
+        ]
+        for start in range(0, len(puts), CLAIMS_PER_BATCH):
+            batch = puts[start : start + CLAIMS_PER_BATCH]
+            if start + CLAIMS_PER_BATCH >= len(puts):  # the last: consolidated once all are in
+                batch.append(self._intake_op(dossier, intake_id, len(claims), now))
+            write_about(dossier.dossier_id, batch)
 
-    def consolidate(self, dossier: Dossier, intake_id: str, received: int, received_at: datetime) -> None:
-        """Ask for the dossier's totals to be recomputed (no personal data in the message)."""
-        body = {
-            "dossier_id": dossier.dossier_id,
-            "agency_id": dossier.agency_id,
-            "intake_id": intake_id,
-            "received": received,
-            "received_at": to_iso(received_at),
-        }
-        aws.sqs().send_message(QueueUrl=locate(QueueName.CLAIMS_CONSOLIDATION), MessageBody=json.dumps(body))
+    def _intake_op(self, dossier: Dossier, intake_id: str, received: int, now: datetime) -> dict[str, Any]:
+        """The trigger of the dossier's consolidation, written with the claims (no personal data)."""
+        intake = ClaimsIntake(
+            dossier_id=dossier.dossier_id,
+            agency_id=dossier.agency_id,
+            intake_id=intake_id,
+            received=received,
+            received_at=now,
+        )
+        return self._dossiers.put_op(intake_item(intake))
 
     # --- the office's inbox ---------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from respite_core import table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
+from respite_core.store.claims_intake import intake_key
 from respite_core.store.dossier_items import StoredAmounts
 from respite_core.store.fence import write_about
 from respite_core.store.items import ENTITY
@@ -55,3 +56,8 @@ class TotalsStore:
         }
         with suppress(TransactionConflict):  # written before: a redelivered intake
             write_about(dossier_id, [self._dossiers.put_op(item, unless_exists=True)])
+
+    def intake_done(self, dossier_id: str, intake_id: str) -> None:
+        """The intake's item goes once its claims are consolidated (gone already: a redelivery). A
+        delete needs no fence: it cannot bring back what an erasure removed."""
+        self._dossiers.delete(*intake_key(dossier_id, intake_id))

@@ -69,6 +69,12 @@ def message(message_id: str) -> str:
     return f"MSG#{message_id}"
 
 
+def claims_intake(intake_id: str) -> str:
+    """Claims received and not yet consolidated, in their dossier's partition (SK): the trigger of the
+    consolidation, written with the claims (`respite_core.store.claims_intake`)."""
+    return f"INTAKE#{intake_id}"
+
+
 def creditor_record(kind: str, office_id: str) -> str:
     """What the agency keeps about one creditor of the dossier (SK): `METERS` (a utility's meter
     readings) or `OBJECTION` (its office's objection to the standstill)."""

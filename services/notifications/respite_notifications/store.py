@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from respite_core import aws, table_keys
 from respite_core.resources import QueueName, TableName, locate
+from respite_core.store.claims_intake import ClaimsIntake
 from respite_core.store.directory import Directory
 from respite_core.store.feed_counts import count_op
 from respite_core.store.fence import DataKeyDestroyed, write_about
@@ -24,6 +25,16 @@ class Outbox:
 
     def put(self, delivery: OfficeDelivery) -> None:
         aws.sqs().send_message(QueueUrl=locate(QueueName.OUTBOX), MessageBody=delivery.model_dump_json())
+
+
+class Consolidations:
+    """The claims consolidation's queue: an intake's claims were stored (ids and a count), so their
+    dossier's totals are recomputed; a redelivered stream record may put one twice, which the
+    consolidation recomputes to the same totals."""
+
+    def put(self, intake: ClaimsIntake) -> None:
+        queue = locate(QueueName.CLAIMS_CONSOLIDATION)
+        aws.sqs().send_message(QueueUrl=queue, MessageBody=intake.model_dump_json())
 
 
 class FeedStore:

@@ -1,7 +1,8 @@
 """Dossier table stream → the caseworker feed: registrations, replies, overdue replies, messages not
 acknowledged in time and standstills about to end appear in the agency's feed (a transferred dossier's
-items move to its new agency's feed, which hears of the move); and every message
-an agency sends an office goes to the outbox (its email and its webhook).
+items move to its new agency's feed, which hears of the move); every message
+an agency sends an office goes to the outbox (its email and its webhook); and every intake of claims
+(written with the claims) goes to the claims consolidation, which recomputes the dossier's totals.
 
 Partial batch failures are reported (`batchItemFailures`), so one bad record is retried alone; a
 feed item's id is derived from the change that caused it, so a redelivered record adds nothing.
@@ -16,10 +17,18 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.observability import traced
+from respite_core.store.claims_intake import intake_in
 from respite_core.store.items import ENTITY
 from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import FeedItem, feed_items_for, transferred
-from respite_notifications.store import FeedStore, Outbox, agency_name, dossier_agency, office_name
+from respite_notifications.store import (
+    Consolidations,
+    FeedStore,
+    Outbox,
+    agency_name,
+    dossier_agency,
+    office_name,
+)
 
 logger = Logger(service="notifications")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -33,6 +42,9 @@ def on_record(record: DynamoDBRecord) -> None:
     delivery = delivery_for(event_name, change.new_image)
     if delivery is not None:
         Outbox().put(delivery)
+    intake = intake_in(event_name, change.new_image)
+    if intake is not None:
+        Consolidations().put(intake)
     store = FeedStore()
     move = transferred(event_name, change.old_image, change.new_image)
     if move is not None:  # before the new agency hears of it, what the old one heard goes there
