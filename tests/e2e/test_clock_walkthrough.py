@@ -47,7 +47,8 @@ STEPS = [
     ("the standstill's end", r"standstill 2027-01-04 - 2027-04-04"),
     ("that week's digest counts it", r"The overview of week 2027-W14 \{.*'deadlines_this_week': 2"),
     ("closure: 30 days of retention", r'"state":"closed".*"retention_ends_at":"2027-05-05T09:\d\d'),
-    ("the clock moved past retention", r"2027-05-06T09:\d\d"),
+    # before the TTL backstop (a day after retention), so that the sweeper's erasure is the one seen
+    ("the clock moved past retention", r"2027-05-05T12:\d\d"),
     ("the erasure receipt, both offices told", r'"reason":"retention_ended".*"offices_told":2'),
     ("the erased dossier", r"the dossier: 404"),
 ]
