@@ -61,8 +61,9 @@ from respite_consent.store import (
 from respite_consent.subject_access import access_log_entry, subject_access
 from respite_consent.subject_access_pdf import render as render_pdf
 from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
-from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
+from respite_core.api import Api, Problem, caller, json_response, parse_body, query_params
 from respite_core.calendar import Country, local_date
+from respite_core.callers import Caller, Role
 from respite_core.domain import (
     DebtorIdentity,
     Dossier,

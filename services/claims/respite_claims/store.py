@@ -21,6 +21,7 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.access_log import AccessEntry, LookupMiss
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE
 from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
@@ -54,7 +55,7 @@ from respite_core.store.table import Table, TransactionConflict
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
 CLAIMS_PER_BATCH = 98  # an upload's transactions: DynamoDB's 100 operations, less the fence and the intake
 PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
-OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
 
