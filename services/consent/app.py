@@ -4,7 +4,6 @@ Every route reads the same way: who is calling (from the verified token), what t
 and validated), what the dossier logic decides, what the store writes, what is answered.
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -60,6 +59,7 @@ from respite_consent.store import (
 )
 from respite_consent.subject_access import access_log_entry, subject_access
 from respite_consent.subject_access_pdf import render as render_pdf
+from respite_core import settings
 from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
 from respite_core.api import Api, Problem, caller, json_response, parse_body, query_params
 from respite_core.calendar import Country, local_date
@@ -72,7 +72,7 @@ from respite_core.domain import (
     Language,
     ack_due_on,
 )
-from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
+from respite_core.erasure import ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.problem_language import preferred_language
@@ -104,7 +104,7 @@ WITHDRAWN = "Consent was withdrawn: this dossier's personal data is erased."
 
 
 def retention() -> timedelta:
-    return timedelta(days=int(os.environ.get(RETENTION_SETTING, DEFAULT_RETENTION.days)))
+    return settings.current().retention
 
 
 def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:

@@ -8,7 +8,6 @@ renders `Problem`s and rewrites Chalice's own errors, so every error a client se
 
 import json
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from chalice.app import ChaliceUnhandledError, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from respite_core import __version__, openapi
+from respite_core import __version__, openapi, settings
 from respite_core.callers import (
     Caller,
     NotAuthenticated,
@@ -30,7 +29,7 @@ from respite_core.domain import Language
 from respite_core.observability import request_observer
 from respite_core.operations import PROBLEM_JSON, Operation
 from respite_core.problem_language import DEFAULT_LANGUAGE, detail_in, preferred_language, title
-from respite_core.resources import UserPoolName, env_var
+from respite_core.resources import UserPoolName, located
 from respite_core.store.data_keys import DataKeyDestroyed
 
 MAX_BODY_BYTES = 256 * 1024
@@ -129,8 +128,7 @@ def cors_headers(event: Request, get_response: Callable[[Request], Response]) ->
     to a proxied answer, so the app must."""
     response = get_response(event)
     origin = event.headers.get("origin")
-    allowed = {o for o in os.environ.get("RESPITE_FRONTEND_ORIGINS", "").split(",") if o}
-    if origin and origin in allowed:
+    if origin and origin in settings.current().frontend_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
     return response
@@ -242,6 +240,7 @@ class Api:
     def __init__(self, name: str, *, title: str, description: str) -> None:
         from chalice.app import Chalice, CognitoUserPoolAuthorizer
 
+        settings.current()  # checked as the function starts: a bad setting stops it, saying which
         self.name = name  # also the path prefix behind the gateway / custom domain
         self.title = title
         self.description = description
@@ -251,7 +250,7 @@ class Api:
         self.app.register_middleware(problem_responses, "http")
         self.operations: list[Operation] = []
         self._authorizer = CognitoUserPoolAuthorizer(
-            "caseworkers", provider_arns=[os.environ.get(env_var(UserPoolName.CASEWORKERS), "unset")]
+            "caseworkers", provider_arns=[located(UserPoolName.CASEWORKERS) or "unset"]
         )
         self.app.route("/openapi.json", methods=["GET"])(self._openapi_document)
         self.app.route("/docs", methods=["GET"])(self._docs_page)
