@@ -47,7 +47,6 @@ from respite_consent.models import CloseDossier as CloseRequest
 from respite_consent.registration import ConsentNotProven, ImplausibleConsentDate, open_dossier
 from respite_consent.statement import as_csv, as_pdf, statement_of_debts
 from respite_consent.store import (
-    PERSON_FIELD,
     AlreadyRegistered,
     ChangedMeanwhile,
     DossierPartition,
@@ -81,8 +80,10 @@ from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.creditor_items import objections_of, readings_of
 from respite_core.store.data_keys import DataKey, DataKeyDestroyed
 from respite_core.store.directory import Directory
-from respite_core.store.dossier_items import claim_from_item, message_from_item, office_references_in
+from respite_core.store.dossier_items import claim_from_item, message_from_item
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.erasure_receipts import ErasureReceipts
+from respite_core.store.items import PERSON_FIELD
 from respite_core.store.listing import InvalidCursor
 
 PDF = "application/pdf"
@@ -710,8 +711,8 @@ def close_dossier(dossier_id: str) -> Response:
         raise illegal(error) from None
     offices = closure.offices_not_told(partition.message_items)
     try:
-        items = [*partition.message_items, *partition.claim_items]
-        references = office_references_in(items, store.data_key(dossier_id)) if offices else {}
+        items = DossierItems([*partition.message_items, *partition.claim_items])
+        references = items.office_references(store.data_key(dossier_id)) if offices else {}
     except DataKeyDestroyed:
         raise Problem(410, WITHDRAWN, kind="erased") from None
     sent = [
