@@ -14,13 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from respite_core.erasure import (
-    DEFAULT_RETENTION,
-    RETENTION_SETTING,
-    TERMINATION_RECORDS_KEPT,
-    TTL_BACKSTOP,
-)
+from respite_core.erasure import TERMINATION_RECORDS_KEPT, TTL_BACKSTOP
 from respite_core.resources import ResourceName, TableName
+from respite_core.settings import DEFAULT_RETENTION, variable
 from respite_infra.catalogue import (
     CATALOGUE,
     LOG_RETENTION_DAYS,
@@ -34,6 +30,7 @@ from respite_infra.catalogue import (
 )
 
 OUTPUT = REPO_ROOT / "docs" / "record-of-processing.md"
+RETENTION_SETTING = variable("retention_days")
 
 # How long the items of a table live, beyond what the catalogue's TTL attribute says.
 _KEPT: dict[TableName, str] = {

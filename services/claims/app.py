@@ -18,7 +18,8 @@ from respite_claims import by_token, lookups, models, office_admin, replies, sen
 from respite_claims import inbox as office_inbox  # `inbox` and `negotiation` name routes (operationIds)
 from respite_claims import negotiation as negotiating
 from respite_claims.access import calling_office
-from respite_core.api import Api, Role, caller, json_response, parse_body, query_params, replayable
+from respite_core.api import Api, caller, json_response, parse_body, query_params, replayable
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, Role
 from respite_core.creditor_records import CreditorStandstill
 from respite_core.domain import MessageType
 from respite_core.ids import utc_now
@@ -32,7 +33,7 @@ api = Api(
 app = api.app
 
 AGENCY_STAFF = (Role.CASEWORKER, Role.AGENCY_ADMIN)
-READ_SCOPE, WRITE_SCOPE = "respite/office.read", "respite/office.write"
+READ_SCOPE, WRITE_SCOPE = OFFICE_READ, OFFICE_WRITE
 # what most operations share: a step of the agency's exchange, an office system's read or write
 agency_step = partial(api.operation, problems=(404, 409, 410), roles=AGENCY_STAFF, idempotent=True)
 office_read = partial(api.operation, roles=(), office_scope=READ_SCOPE)

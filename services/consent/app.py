@@ -4,7 +4,6 @@ Every route reads the same way: who is calling (from the verified token), what t
 and validated), what the dossier logic decides, what the store writes, what is answered.
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -48,7 +47,6 @@ from respite_consent.models import CloseDossier as CloseRequest
 from respite_consent.registration import ConsentNotProven, ImplausibleConsentDate, open_dossier
 from respite_consent.statement import as_csv, as_pdf, statement_of_debts
 from respite_consent.store import (
-    PERSON_FIELD,
     AlreadyRegistered,
     ChangedMeanwhile,
     DossierPartition,
@@ -60,9 +58,11 @@ from respite_consent.store import (
 )
 from respite_consent.subject_access import access_log_entry, subject_access
 from respite_consent.subject_access_pdf import render as render_pdf
+from respite_core import settings
 from respite_core.access_log import Action, Purpose, entry, may_claim, usual_purpose
-from respite_core.api import Api, Caller, Problem, Role, caller, json_response, parse_body, query_params
+from respite_core.api import Api, Problem, caller, json_response, parse_body, query_params
 from respite_core.calendar import Country, local_date
+from respite_core.callers import Caller, Role
 from respite_core.domain import (
     DebtorIdentity,
     Dossier,
@@ -71,7 +71,7 @@ from respite_core.domain import (
     Language,
     ack_due_on,
 )
-from respite_core.erasure import DEFAULT_RETENTION, RETENTION_SETTING, ErasureReceipt, scheduled_erasure
+from respite_core.erasure import ErasureReceipt, scheduled_erasure
 from respite_core.ids import new_id, utc_now
 from respite_core.overview import WEEK, StatusOverview, overview
 from respite_core.problem_language import preferred_language
@@ -80,8 +80,10 @@ from respite_core.store.agency_dossiers import AgencyDossiers
 from respite_core.store.creditor_items import objections_of, readings_of
 from respite_core.store.data_keys import DataKey, DataKeyDestroyed
 from respite_core.store.directory import Directory
-from respite_core.store.dossier_items import claim_from_item, message_from_item, office_references_in
+from respite_core.store.dossier_items import claim_from_item, message_from_item
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.erasure_receipts import ErasureReceipts
+from respite_core.store.items import PERSON_FIELD
 from respite_core.store.listing import InvalidCursor
 
 PDF = "application/pdf"
@@ -103,7 +105,7 @@ WITHDRAWN = "Consent was withdrawn: this dossier's personal data is erased."
 
 
 def retention() -> timedelta:
-    return timedelta(days=int(os.environ.get(RETENTION_SETTING, DEFAULT_RETENTION.days)))
+    return settings.current().retention
 
 
 def own_dossier(store: DossierStore, who: Caller, dossier_id: str) -> Dossier:
@@ -709,8 +711,8 @@ def close_dossier(dossier_id: str) -> Response:
         raise illegal(error) from None
     offices = closure.offices_not_told(partition.message_items)
     try:
-        items = [*partition.message_items, *partition.claim_items]
-        references = office_references_in(items, store.data_key(dossier_id)) if offices else {}
+        items = DossierItems([*partition.message_items, *partition.claim_items])
+        references = items.office_references(store.data_key(dossier_id)) if offices else {}
     except DataKeyDestroyed:
         raise Problem(410, WITHDRAWN, kind="erased") from None
     sent = [

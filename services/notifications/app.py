@@ -5,7 +5,8 @@ from itertools import islice
 from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from respite_core.api import Api, Problem, Role, caller, json_response, query_params
+from respite_core.api import Api, Problem, caller, json_response, query_params
+from respite_core.callers import Role
 from respite_core.store.listing import InvalidCursor
 from respite_notifications import contact_admin, link_page, webhook_admin
 from respite_notifications.feed import FeedItem

@@ -12,17 +12,8 @@ from chalice.app import Chalice, Request, Response
 from chalice.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from respite_core.api import (
-    OFFICE_READ,
-    OFFICE_WRITE,
-    Caller,
-    OfficeCaller,
-    Problem,
-    Role,
-    caller,
-    office_caller,
-    problem_responses,
-)
+from respite_core.api import Problem, caller, office_caller, problem_responses
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, Caller, OfficeCaller, Role
 from respite_infra.local import api_definition
 from respite_infra.local.gateway import ApiGateway, Gateway, TokenVerifier, authorizer_claims
 from respite_infra.local.identity import Caseworker as CaseworkerAccount

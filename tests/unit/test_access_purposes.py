@@ -3,7 +3,7 @@
 import pytest
 
 from respite_core.access_log import OFFICE_ACTOR, PURPOSES_OF, ActorRole, Purpose, may_claim, usual_purpose
-from respite_core.api import Role
+from respite_core.callers import Role
 
 
 @pytest.mark.parametrize(

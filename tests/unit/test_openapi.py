@@ -11,8 +11,10 @@ import pytest
 from chalice.app import Response
 from pydantic import BaseModel, Field, computed_field
 
-from respite_core.api import PROBLEM_JSON, Api, Operation, Role, json_response
+from respite_core.api import Api, json_response
+from respite_core.callers import Role
 from respite_core.openapi import docs_page, document, operation_id
+from respite_core.operations import PROBLEM_JSON, Operation
 
 PARTS = "/demo/things/{thing_id}/parts"
 SCRIPT = '<script>alert("x")</script>'

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from respite_core import clock
+from respite_core import clock, settings
 from respite_infra.local.clock import clock_state
 from respite_infra.local.seed import CASEWORKERS, DEMO_PASSWORD
 from respite_infra.local.stack import LocalStack, Settings
@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     try:  # RESPITE_CLOCK_START, RESPITE_CLOCK_SPEED (make run CLOCK_START=... CLOCK_SPEED=...)
         local_clock = clock.from_environment()
     except clock.ClockSettingError as error:
+        print(f"respite-local: {error}", file=sys.stderr)
+        return 2
+    try:  # every other setting (RESPITE_RETENTION_DAYS, ...): checked before anything starts
+        settings.current()
+    except settings.SettingError as error:
         print(f"respite-local: {error}", file=sys.stderr)
         return 2
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("RESPITE_LOG_LEVEL", "WARNING"))

@@ -800,7 +800,7 @@ def json_route(produce: Callable[[], Mapping[str, Any]]) -> ExtraRoute:
     return route
 
 
-OPERATOR_ROLE = "operator"  # respite_core.api.Role.OPERATOR: the platform's operators
+OPERATOR_ROLE = "operator"  # respite_core.callers.Role.OPERATOR: the platform's operators
 
 
 def operator_only(verifier: TokenVerifier, route: ExtraRoute) -> ExtraRoute:

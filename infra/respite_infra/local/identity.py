@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 import jwt
 from botocore.exceptions import BotoCoreError, ClientError
 
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE
 from respite_infra.local.gateway import ExtraRoute, TokenIssuer
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def sign_in(
     return {"id_token": result["IdToken"], "expires_in": result["ExpiresIn"], "token_type": "Bearer"}
 
 
-OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 
 
 def add_office_client(

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from chalice.app import Request
 
 from respite_claims.store import ClaimsStore, DossierRecord
-from respite_core.api import Caller, Problem, office_caller
+from respite_core.api import Problem, office_caller
+from respite_core.callers import Caller
 from respite_core.domain import Agency, Dossier, DossierState, Message, Office
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory

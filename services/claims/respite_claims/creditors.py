@@ -9,8 +9,9 @@ from respite_claims import exchange
 from respite_claims.models import MeterReadingsRecorded, RecordMeterReadings, Reply, ResolveObjection
 from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierRecord
 from respite_core.access_log import Action, Purpose, entry
-from respite_core.api import Caller, Problem
+from respite_core.api import Problem
 from respite_core.calendar import Country, local_date
+from respite_core.callers import Caller
 from respite_core.creditor_records import (
     CreditorStandstill,
     StandstillObjection,

@@ -7,11 +7,11 @@ from botocore.exceptions import ClientError
 
 from respite_core import aws, table_keys
 from respite_core.resources import TableName
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.dossier_partition import DossierItems
+from respite_core.store.items import Item
 from respite_core.store.table import Table
 
 _AWAITING = {"notified", "negotiating", "settled"}  # the dossier states that take replies
-_ANSWERS = {"message", "mail"}  # what answers a request: an office's reply, or its mail linked to it
 
 
 class DeadlineStore:
@@ -69,7 +69,7 @@ class DeadlineStore:
     def _answered(self, dossier_id: str, message_id: str) -> bool:
         """Whether a reply or a linked mail of the office answers the message."""
         items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
-        return any(i.get("in_reply_to") == message_id and i.get(ENTITY) in _ANSWERS for i in items)
+        return DossierItems(items).answers(message_id)
 
     def warn_standstill(self, dossier: Item, today: date) -> bool:
         # only while the standstill is still what the dossier is due for: closing it meanwhile put its

@@ -7,7 +7,6 @@ as its reader. Each function takes the calling office and the parsed request and
 the API returns, or raises the `Problem` it answers with.
 """
 
-import os
 from itertools import islice
 
 from respite_claims import csv_intake
@@ -23,6 +22,7 @@ from respite_claims.models import (
 )
 from respite_claims.sending import budget_key
 from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierRecord
+from respite_core import settings
 from respite_core.access_log import Action, Purpose, office_entry
 from respite_core.api import Problem, erased
 from respite_core.domain import Agency, Message, Office
@@ -126,14 +126,12 @@ def person_for(office: Office, record: DossierRecord) -> PersonForOffice:
 
 
 def callback_url(message: Message) -> str:
-    base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
-    return f"{base}/claims/callbacks/{message.dossier_id}/{message.message_id}"
+    return settings.public_url(f"/claims/callbacks/{message.dossier_id}/{message.message_id}")
 
 
 def document_url(message: Message, document_id: str) -> str:
-    base = os.environ.get("RESPITE_PUBLIC_URL", "").rstrip("/")
-    return (
-        f"{base}/claims/dossiers/{message.dossier_id}/messages/{message.message_id}/documents/{document_id}"
+    return settings.public_url(
+        f"/claims/dossiers/{message.dossier_id}/messages/{message.message_id}/documents/{document_id}"
     )
 
 

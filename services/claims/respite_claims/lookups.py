@@ -6,11 +6,11 @@ the access log of each dossier found, a miss in the office's own log.
 """
 
 import math
-import os
 from datetime import timedelta
 
 from respite_claims.models import Lookup, LookupAnswer
 from respite_claims.store import ClaimsStore
+from respite_core import settings
 from respite_core.access_log import Action, Purpose, lookup_miss, office_entry
 from respite_core.api import Problem
 from respite_core.domain import DossierState, Office
@@ -18,18 +18,17 @@ from respite_core.ids import utc_now
 from respite_core.store.data_keys import DataKeyDestroyed
 from respite_core.store.directory import Directory
 
-LOOKUPS_PER_HOUR = int(os.environ.get("RESPITE_LOOKUPS_PER_HOUR", "60"))
 OPEN_STATES = {DossierState.REGISTERED, DossierState.NOTIFIED, DossierState.NEGOTIATING, DossierState.SETTLED}
 
 
 def look_up(office: Office, client_id: str, wanted: Lookup) -> LookupAnswer:
     """The agencies at which the person has an open dossier (429 with `Retry-After` past the limit)."""
-    store, now = ClaimsStore(), utc_now()
-    wait = store.take_rate(f"lookup#{office.office_id}", LOOKUPS_PER_HOUR, timedelta(hours=1), now)
+    store, now, per_hour = ClaimsStore(), utc_now(), settings.current().lookups_per_hour
+    wait = store.take_rate(f"lookup#{office.office_id}", per_hour, timedelta(hours=1), now)
     if wait is not None:
         raise Problem(
             429,
-            f"At most {LOOKUPS_PER_HOUR} lookups an hour.",
+            f"At most {per_hour} lookups an hour.",
             kind="rate-limited",
             headers={"Retry-After": str(max(1, math.ceil(wait.total_seconds())))},
         )

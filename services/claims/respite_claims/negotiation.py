@@ -24,8 +24,9 @@ from respite_claims.models import (
 )
 from respite_claims.sending import budget_key, send_step
 from respite_claims.store import ClaimsStore, DossierRecord
-from respite_core.api import Caller, Problem
+from respite_core.api import Problem
 from respite_core.calendar import Country
+from respite_core.callers import Caller
 from respite_core.creditor_records import CreditorStandstill
 from respite_core.domain import MessageType
 from respite_core.ids import utc_now

@@ -16,7 +16,8 @@ from pydantic import HttpUrl
 
 from respite_claims.models import OfficeCredentials, OfficeListing, OfficeWebhook, WebhookSecretIssued
 from respite_claims.store import OfficeAccounts
-from respite_core.api import Caller, Problem, Role
+from respite_core.api import Problem
+from respite_core.callers import Caller, Role
 from respite_core.domain import Office
 from respite_core.ssrf import UnresolvableEndpoint, UnsafeEndpoint, loopback_allowed, resolve_endpoint
 from respite_core.store.directory import Directory

@@ -22,8 +22,9 @@ from respite_claims.models import (
 from respite_claims.store import ChangedMeanwhile, ClaimsStore, DossierDates, DossierRecord
 from respite_claims.store import Outgoing as StoredMessage
 from respite_core.access_log import Action, Purpose, entry
-from respite_core.api import Caller, Problem
+from respite_core.api import Problem
 from respite_core.calendar import Country
+from respite_core.callers import Caller
 from respite_core.domain import IllegalTransition, MessageType, ack_due_on
 from respite_core.ids import new_id, utc_now
 from respite_core.store import documents

@@ -21,6 +21,7 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.access_log import AccessEntry, LookupMiss
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE
 from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
@@ -37,15 +38,14 @@ from respite_core.store.creditor_items import (
 )
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.dossier_items import (
-    claim_from_item,
     claim_id_for,
     claim_item,
     inbox_item,
-    message_from_item,
     message_item,
 )
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY, Item, model_of, to_dynamo
+from respite_core.store.items import Entity, Item, model_of, to_dynamo
 from respite_core.store.listing import Partition, listing
 from respite_core.store.pseudonyms import pseudonym_key
 from respite_core.store.registrations import Registrations, person_key
@@ -53,8 +53,7 @@ from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
 CLAIMS_PER_BATCH = 98  # an upload's transactions: DynamoDB's 100 operations, less the fence and the intake
-PERSON_FIELD = "person"  # the sealed person item's attribute (written by the consent service)
-OFFICE_SCOPES = ("respite/office.read", "respite/office.write")
+OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
 
@@ -90,11 +89,11 @@ class DossierRecord:
 
     @cached_property
     def messages(self) -> list[Message]:
-        return [message_from_item(i, self.data_key) for i in self.items if i.get(ENTITY) == "message"]
+        return DossierItems(self.items).messages(self.data_key)
 
     @cached_property
     def claims(self) -> list[Claim]:
-        return [claim_from_item(i, self.data_key) for i in self.items if i.get(ENTITY) == "claim"]
+        return DossierItems(self.items).claims(self.data_key)
 
     @cached_property
     def meter_readings(self) -> list[UtilityReadings]:
@@ -108,8 +107,7 @@ class DossierRecord:
         return next((m for m in self.messages if m.message_id == message_id), None)
 
     def person(self) -> DebtorIdentity:
-        sealed = next(str(i[PERSON_FIELD]) for i in self.items if i.get(ENTITY) == "person")
-        return DebtorIdentity.model_validate_json(self.data_key.open(PERSON_FIELD, sealed))
+        return DossierItems(self.items).person(self.data_key)
 
 
 class ClaimsStore:
@@ -123,7 +121,7 @@ class ClaimsStore:
 
     def dossier(self, dossier_id: str) -> DossierRecord | None:
         items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
-        meta = [i for i in items if i.get(ENTITY) == "dossier"]
+        meta = DossierItems(items).of(Entity.DOSSIER)
         if not meta:
             return None
         dossier = model_of(Dossier, meta[0])
@@ -445,4 +443,4 @@ class OfficeAccounts:
 
 
 def claims_from(items: Iterable[Item], key: DataKey) -> list[Claim]:
-    return [claim_from_item(i, key) for i in items if i.get(ENTITY) == "claim"]
+    return DossierItems(items).claims(key)

@@ -9,8 +9,9 @@ from respite_core.ids import to_iso
 from respite_core.resources import TableName
 from respite_core.store.claims_intake import intake_key
 from respite_core.store.dossier_items import StoredAmounts
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, Entity
 from respite_core.store.table import Table, TransactionConflict
 from respite_core.totals import Totals
 
@@ -23,10 +24,8 @@ class TotalsStore:
 
     def claim_amounts(self, dossier_id: str) -> list[StoredAmounts] | None:
         """The amounts of every claim of the dossier; None when the dossier is gone (erased)."""
-        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
-        if not any(i.get(ENTITY) == "dossier" for i in items):
-            return None
-        return [StoredAmounts.of(i) for i in items if i.get(ENTITY) == "claim"]
+        items = DossierItems(self._dossiers.query_partition(table_keys.dossier(dossier_id)))
+        return None if items.meta is None else items.claim_amounts()
 
     def save(self, dossier_id: str, totals: Totals) -> None:
         """The totals on the dossier's summary item, in one update, and only while the dossier lives:
@@ -49,7 +48,7 @@ class TotalsStore:
         item = {
             "PK": table_keys.claim_receipts(agency_id),
             "SK": table_keys.receipt(to_iso(at), intake_id),
-            ENTITY: "receipt",
+            ENTITY: Entity.RECEIPT,
             "dossier_id": dossier_id,
             "intake_id": intake_id,
             "count": received,

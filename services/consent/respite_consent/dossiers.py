@@ -34,8 +34,8 @@ from respite_core.domain import (
     Message,
     ended_standstill,
 )
-from respite_core.erasure import DEFAULT_RETENTION
 from respite_core.overview import running_standstill_end
+from respite_core.settings import DEFAULT_RETENTION
 from respite_core.totals import amounts_of
 
 

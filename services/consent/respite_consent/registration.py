@@ -6,7 +6,7 @@ from typing import Final
 
 from respite_consent.consent_texts import UnknownConsentText, consent_text
 from respite_consent.models import RegisterDossier
-from respite_core.api import Caller
+from respite_core.callers import Caller
 from respite_core.domain import Consent, ConsentChannel, DebtorIdentity, Dossier, DossierState
 
 CLOCK_SKEW: Final = timedelta(minutes=5)  # a front end's clock a little ahead of ours is not the future

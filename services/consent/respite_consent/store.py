@@ -29,17 +29,16 @@ from respite_core.domain import Dossier, DossierEvent, DossierState, Message
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
-from respite_core.store.creditor_items import METER_READINGS, STANDSTILL_OBJECTION
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.documents import document_key
 from respite_core.store.dossier_items import attachment_name_field, inbox_item, message_item
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY, Item, model_of
+from respite_core.store.items import ENTITY, PERSON_FIELD, Entity, Item, model_of
 from respite_core.store.listing import Partition, listing
 from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
-PERSON_FIELD = "person"
 CLOSE_REASON_FIELD = "close_reason"  # the Dossier field, and the field it is sealed under
 SEALED_CLOSE_REASON = "sealed_close_reason"  # the meta item's attribute that holds it
 # the latest transfer, on the meta item: from which agency, when, and why (free text, sealed)
@@ -72,7 +71,7 @@ def dossier_item(dossier: Dossier) -> Item:
     return {
         "PK": table_keys.dossier(dossier.dossier_id),
         "SK": table_keys.DOSSIER_META,
-        ENTITY: "dossier",
+        ENTITY: Entity.DOSSIER,
         **_listing_keys(dossier),
         **dossier.model_dump(mode="json", exclude_none=True),
     }
@@ -199,12 +198,12 @@ class DossierStore:
                 {
                     "PK": dossier_pk,
                     "SK": table_keys.DOSSIER_PERSON,
-                    ENTITY: "person",
+                    ENTITY: Entity.PERSON,
                     PERSON_FIELD: sealed_person,
                 }
             ),
             self._dossiers.put_op(
-                {"PK": dossier_pk, "SK": table_keys.DOSSIER_CONSENT, ENTITY: "consent"}
+                {"PK": dossier_pk, "SK": table_keys.DOSSIER_CONSENT, ENTITY: Entity.CONSENT}
                 | new.consent.model_dump(mode="json")
             ),
             self._log.append_op(log),
@@ -231,25 +230,21 @@ class DossierStore:
     def partition(self, dossier_id: str) -> DossierPartition | None:
         """The whole dossier in one Query (strongly consistent: a caseworker sees their own writes)."""
         items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
-        by_kind: dict[str, list[Item]] = {}
-        for item in items:
-            by_kind.setdefault(str(item.get(ENTITY)), []).append(item)
-        meta = by_kind.get("dossier", [])
-        if not meta:
+        read = DossierItems(items)
+        meta, person, consent = read.meta, read.person_item, read.of(Entity.CONSENT)
+        if meta is None or read.dossier is None:
             return None
-        person = by_kind.get("person", [])
-        consent = by_kind.get("consent", [])
         return DossierPartition(
-            dossier=model_of(Dossier, meta[0]),
-            sealed_person=str(person[0][PERSON_FIELD]) if person else None,
+            dossier=read.dossier,
+            sealed_person=str(person[PERSON_FIELD]) if person else None,
             consent=model_of(ConsentRecord, consent[0]) if consent else None,
-            claim_items=by_kind.get("claim", []),
-            message_items=by_kind.get("message", []),
-            attachment_items=by_kind.get("attachment", []),
-            mail_items=by_kind.get("mail", []),
-            creditor_items=[*by_kind.get(METER_READINGS, []), *by_kind.get(STANDSTILL_OBJECTION, [])],
-            sealed_close_reason=str(meta[0][SEALED_CLOSE_REASON]) if SEALED_CLOSE_REASON in meta[0] else None,
-            transfer=_sealed_transfer(meta[0]),
+            claim_items=read.claim_items,
+            message_items=read.message_items,
+            attachment_items=read.attachment_items,
+            mail_items=read.mail_items,
+            creditor_items=read.creditor_items,
+            sealed_close_reason=str(meta[SEALED_CLOSE_REASON]) if SEALED_CLOSE_REASON in meta else None,
+            transfer=_sealed_transfer(meta),
         )
 
     def data_key(self, dossier_id: str) -> DataKey:

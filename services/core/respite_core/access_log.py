@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from respite_core.api import Caller, Role
+from respite_core.callers import Caller, Role
 from respite_core.ids import new_id
 
 

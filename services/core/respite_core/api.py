@@ -8,22 +8,30 @@ renders `Problem`s and rewrites Chalice's own errors, so every error a client se
 
 import json
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from chalice.app import ChaliceUnhandledError, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from respite_core import __version__, openapi, settings
+from respite_core.callers import (
+    Caller,
+    NotAuthenticated,
+    OfficeCaller,
+    Role,
+    ScopeMissing,
+    caseworker_from,
+    office_from,
+)
 from respite_core.domain import Language
 from respite_core.observability import request_observer
+from respite_core.operations import PROBLEM_JSON, Operation
 from respite_core.problem_language import DEFAULT_LANGUAGE, detail_in, preferred_language, title
-from respite_core.resources import UserPoolName, env_var
+from respite_core.resources import UserPoolName, located
 from respite_core.store.data_keys import DataKeyDestroyed
 
-PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024
 
 logger = logging.getLogger(__name__)
@@ -120,8 +128,7 @@ def cors_headers(event: Request, get_response: Callable[[Request], Response]) ->
     to a proxied answer, so the app must."""
     response = get_response(event)
     origin = event.headers.get("origin")
-    allowed = {o for o in os.environ.get("RESPITE_FRONTEND_ORIGINS", "").split(",") if o}
-    if origin and origin in allowed:
+    if origin and origin in settings.current().frontend_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
     return response
@@ -191,27 +198,6 @@ def json_response(body: BaseModel | Mapping[str, Any], status: int = 200, **head
     return Response(body=text, status_code=status, headers={"Content-Type": "application/json", **headers})
 
 
-class Role(StrEnum):
-    CASEWORKER = "caseworker"
-    AGENCY_ADMIN = "agency_admin"
-    # an agency's supervisor or data protection officer: reviews the dossiers and who read them,
-    # answers the person's requests for access; changes nothing
-    SUPERVISOR = "supervisor"
-    OPERATOR = "operator"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling, from the verified token's claims; the agency never comes from the body."""
-
-    user_id: str
-    agency_id: str
-    role: Role
-
-
-ID_TOKEN, ACCESS_TOKEN = "id", "access"  # the `token_use` claim of Cognito's tokens
-
-
 def _claims(request: Request | None) -> Mapping[str, Any]:
     """The verified token's claims that API Gateway's Cognito authorizer passed (all strings)."""
     context = request.context if request is not None else {}
@@ -221,69 +207,24 @@ def _claims(request: Request | None) -> Mapping[str, Any]:
 
 def caller(request: Request | None) -> Caller:
     """The caseworker calling, from their id token; 401 for anything else (an office's access token)."""
-    claims = _claims(request)
     try:
-        if claims["token_use"] != ID_TOKEN:
-            raise ValueError("not an id token")
-        return Caller(
-            user_id=str(claims["sub"]),
-            agency_id=str(claims["custom:agency_id"]),
-            role=Role(claims["custom:role"]),
-        )
-    except (KeyError, ValueError):
+        return caseworker_from(_claims(request))
+    except NotAuthenticated:
         raise Problem(401, "A caseworker token is required.") from None
-
-
-OFFICE_READ = "respite/office.read"
-OFFICE_WRITE = "respite/office.write"
-
-
-@dataclass(frozen=True)
-class OfficeCaller:
-    """An office's system calling with an OAuth2 client-credentials access token: its app client and
-    the scopes granted. Which office that is, is the directory's answer for `office_client_id`."""
-
-    office_client_id: str
-    scopes: frozenset[str]
 
 
 def office_caller(request: Request | None, *, scope: str | None = None) -> OfficeCaller:
     """The office system calling; 401 unless the token is an office's access token, 403 when it
     lacks `scope` (e.g. `respite/office.write`)."""
-    claims = _claims(request)
-    client_id = str(claims.get("client_id") or "")
-    # a client-credentials token's subject is the client itself; a user's access token has the user's
-    if claims.get("token_use") != ACCESS_TOKEN or not client_id or claims.get("sub") != client_id:
-        raise Problem(401, "An office system's access token is required.")
-    who = OfficeCaller(office_client_id=client_id, scopes=frozenset(str(claims.get("scope") or "").split()))
-    if scope is not None and scope not in who.scopes:
-        raise Problem(403, f"The token lacks the scope {scope}.", kind="insufficient-scope")
-    return who
+    try:
+        return office_from(_claims(request), scope=scope)
+    except NotAuthenticated:
+        raise Problem(401, "An office system's access token is required.") from None
+    except ScopeMissing as missing:
+        raise Problem(403, f"The token lacks the scope {missing.scope}.", kind="insufficient-scope") from None
 
 
 # --- operations: every route declared once, for Chalice, for role checks and for OpenAPI -----------
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One HTTP operation of an API, as OpenAPI documents it."""
-
-    method: str
-    path: str  # Chalice's form: "/dossiers/{dossier_id}"
-    summary: str
-    description: str
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
-    responses: Mapping[int, type[BaseModel] | None]  # the success statuses and their bodies
-    problems: tuple[int, ...]  # the error statuses it answers with a problem
-    roles: tuple[Role, ...]  # who may call it (empty: anyone, no token)
-    idempotent: bool  # honours an Idempotency-Key header
-    response_type: str = "application/json"
-    office_scope: str | None = None  # an office system's token with this scope may call it
-    request_type: str = "application/json"  # what a body is sent as (text/csv for uploads)
-    also_returns: tuple[str, ...] = ()  # other media types a success may come as (text/csv on request)
-    also_accepts: tuple[str, ...] = ()  # other media types a body may come as (bytes, for generated clients)
-    headers: tuple[tuple[str, str], ...] = ()  # request headers it requires: (name, what it carries)
 
 
 DEFAULT_PROBLEMS = (400, 401, 403)
@@ -299,6 +240,7 @@ class Api:
     def __init__(self, name: str, *, title: str, description: str) -> None:
         from chalice.app import Chalice, CognitoUserPoolAuthorizer
 
+        settings.current()  # checked as the function starts: a bad setting stops it, saying which
         self.name = name  # also the path prefix behind the gateway / custom domain
         self.title = title
         self.description = description
@@ -308,21 +250,17 @@ class Api:
         self.app.register_middleware(problem_responses, "http")
         self.operations: list[Operation] = []
         self._authorizer = CognitoUserPoolAuthorizer(
-            "caseworkers", provider_arns=[os.environ.get(env_var(UserPoolName.CASEWORKERS), "unset")]
+            "caseworkers", provider_arns=[located(UserPoolName.CASEWORKERS) or "unset"]
         )
         self.app.route("/openapi.json", methods=["GET"])(self._openapi_document)
         self.app.route("/docs", methods=["GET"])(self._docs_page)
 
     def _openapi_document(self) -> Response:
         """This API's OpenAPI document (public: it describes, it reveals nothing)."""
-        from respite_core import __version__, openapi
-
         return json_response(openapi.document([self], version=__version__))
 
     def _docs_page(self) -> Response:
         """The same document as a page a person can read, without JavaScript."""
-        from respite_core import __version__, openapi
-
         page = openapi.docs_page(openapi.document([self], version=__version__), document_url="openapi.json")
         return Response(body=page, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 

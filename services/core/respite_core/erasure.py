@@ -12,10 +12,6 @@ from respite_core import table_keys
 from respite_core.ids import to_iso
 from respite_core.store.items import EXPIRES_AT, Item
 
-# How long a closed dossier is kept before it is erased; the setting RESPITE_RETENTION_DAYS overrides it.
-DEFAULT_RETENTION = timedelta(days=30)
-RETENTION_SETTING = "RESPITE_RETENTION_DAYS"
-
 # The sweeper erases a closed dossier within minutes of its retention deadline; DynamoDB's TTL on
 # the dossier's meta item, this much later, is the backstop (AWS deletes "within a few days").
 TTL_BACKSTOP = timedelta(days=1)

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from respite_core.api import PROBLEM_JSON, Api, Operation
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE
+from respite_core.operations import PROBLEM_JSON, DeclaredApi, Operation
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -112,8 +113,8 @@ SECURITY_SCHEMES: JsonObject = {
             "clientCredentials": {
                 "tokenUrl": "/oauth2/token",
                 "scopes": {
-                    "respite/office.read": "fetch the inbox, look up a person",
-                    "respite/office.write": "acknowledge, answer requests, upload claims",
+                    OFFICE_READ: "fetch the inbox, look up a person",
+                    OFFICE_WRITE: "acknowledge, answer requests, upload claims",
                 },
             }
         },
@@ -137,7 +138,7 @@ IDEMPOTENCY_PARAMETER: JsonObject = {
 
 
 def document(
-    apis: Sequence[Api],
+    apis: Sequence[DeclaredApi],
     *,
     version: str,
     servers: Sequence[str | Mapping[str, str]] = (),
@@ -197,7 +198,7 @@ def document(
     return doc
 
 
-def operation_id(api: Api, operation: Operation) -> str:
+def operation_id(api: DeclaredApi, operation: Operation) -> str:
     """`<api>_<view function's name>` (as Chalice registered the route), else from method and path.
 
     `consent_register_dossier`; a route Chalice does not know (never, for an `Api`) falls back to
@@ -212,12 +213,12 @@ def operation_id(api: Api, operation: Operation) -> str:
     return f"{api.name}_{slug}"
 
 
-def _overview(apis: Sequence[Api]) -> str:
+def _overview(apis: Sequence[DeclaredApi]) -> str:
     lines = "\n".join(f"- `/{api.name}`: {api.title}" for api in apis)
     return f"The HTTP APIs of Respite, each under its own path prefix:\n\n{lines}"
 
 
-def _models(apis: Sequence[Api]) -> Iterator[tuple[type[BaseModel], Mode]]:
+def _models(apis: Sequence[DeclaredApi]) -> Iterator[tuple[type[BaseModel], Mode]]:
     for api in apis:
         for operation in api.operations:
             if operation.body is not None:
@@ -229,7 +230,7 @@ def _models(apis: Sequence[Api]) -> Iterator[tuple[type[BaseModel], Mode]]:
                     yield model, "serialization"
 
 
-def _component_schemas(apis: Sequence[Api]) -> tuple[Refs, dict[str, JsonObject]]:
+def _component_schemas(apis: Sequence[DeclaredApi]) -> tuple[Refs, dict[str, JsonObject]]:
     """The `$ref` of each (model, mode) and every schema they need, by name (sorted)."""
     models = list(dict.fromkeys(_models(apis)))  # each (model, mode) once, in declaration order
     if not models:
@@ -247,7 +248,7 @@ def _schema_name(ref: Mapping[str, Any]) -> str:
 
 
 def _operation(
-    api: Api,
+    api: DeclaredApi,
     operation: Operation,
     identifier: str,
     refs: Refs,

@@ -67,10 +67,15 @@ def physical_name(stage: str, resource: ResourceName) -> str:
     return f"respite-{stage}-{resource.value}"
 
 
+def located(resource: ResourceName) -> str | None:
+    """The physical name (or, for keys and queues, the id/URL) of a resource, from the environment;
+    None when this function is not wired to it."""
+    return os.environ.get(env_var(resource))
+
+
 def locate(resource: ResourceName) -> str:
     """The physical name (or, for keys and queues, the id/URL) of a resource, from the environment."""
-    try:
-        return os.environ[env_var(resource)]
-    except KeyError:
-        missing = env_var(resource)
-        raise LookupError(f"{missing} is not set: this function is not wired to {resource}") from None
+    name = located(resource)
+    if name is None:
+        raise LookupError(f"{env_var(resource)} is not set: this function is not wired to {resource}")
+    return name

@@ -27,13 +27,14 @@ demo receivers listen on 127.0.0.1). It is never set in AWS, and anything other 
 """
 
 import ipaddress
-import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-ALLOW_LOOPBACK_VARIABLE = "RESPITE_WEBHOOKS_ALLOW_LOOPBACK"
+from respite_core import settings
+
+ALLOW_LOOPBACK_VARIABLE = settings.variable("webhooks_allow_loopback")
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 type Resolver = Callable[[str, int], Sequence[str]]
@@ -51,7 +52,7 @@ class UnresolvableEndpoint(OSError):
 
 def loopback_allowed() -> bool:
     """Whether loopback endpoints are allowed here: only the local stack says so."""
-    return os.environ.get(ALLOW_LOOPBACK_VARIABLE, "") == "1"
+    return settings.current().webhooks_allow_loopback
 
 
 @dataclass(frozen=True)

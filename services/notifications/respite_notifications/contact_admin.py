@@ -14,7 +14,8 @@ from datetime import datetime
 from chalice.app import Response
 from pydantic import BaseModel, ConfigDict
 
-from respite_core.api import Api, Problem, Role, caller, json_response, parse_body
+from respite_core.api import Api, Problem, caller, json_response, parse_body
+from respite_core.callers import Role
 from respite_core.domain import EmailAddress
 from respite_core.store.directory import Directory
 

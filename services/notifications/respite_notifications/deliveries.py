@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from respite_core.domain import MessageType
 from respite_core.ids import parse_iso
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, Entity
 
 
 class OfficeDelivery(BaseModel):
@@ -29,7 +29,7 @@ class OfficeDelivery(BaseModel):
 
 def delivery_for(event_name: str, new: Mapping[str, Any] | None) -> OfficeDelivery | None:
     """The delivery a change of the dossier table asks for: a new message from the agency to an office."""
-    if event_name != "INSERT" or not new or new.get(ENTITY) != "message" or new.get("in_reply_to"):
+    if event_name != "INSERT" or not new or new.get(ENTITY) != Entity.MESSAGE or new.get("in_reply_to"):
         return None
     if new.get("sender") != new.get("agency_id"):
         return None  # an office's own message: nothing to deliver to it

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from respite_core.domain import Dossier, MessageType
 from respite_core.ids import parse_iso, to_iso
 from respite_core.overview import StatusOverview
-from respite_core.store.items import ENTITY, model_of
+from respite_core.store.items import ENTITY, Entity, model_of
 
 
 class FeedKind(StrEnum):
@@ -96,11 +96,11 @@ def feed_items_for(
     if not new:
         return []
     entity = new.get(ENTITY)
-    if entity == "dossier":
+    if entity == Entity.DOSSIER:
         return _dossier_items(event_name, old or {}, new, agency_name)
-    if entity == "message":
+    if entity == Entity.MESSAGE:
         return _message_items(event_name, old or {}, new, office_name)
-    if entity in ("mail", "quarantined_mail") and event_name == "INSERT":
+    if entity in (Entity.MAIL, Entity.QUARANTINED_MAIL) and event_name == "INSERT":
         return [_mail_item(new, office_name)]
     return []
 
@@ -115,7 +115,7 @@ def _mail_item(mail: Image, office_name: OfficeName) -> FeedItem:
         "headline": f"{office} answered by email",
     }
     kind = FeedKind.MAIL_RECEIVED
-    if mail.get(ENTITY) == "quarantined_mail":
+    if mail.get(ENTITY) == Entity.QUARANTINED_MAIL:
         kind, about["reason"] = FeedKind.MAIL_QUARANTINED, str(mail["reason"])
         about["headline"] = f"A mail for {office} was not linked ({_words_of(str(mail['reason']))})"
     received = parse_iso(str(mail["received_at"]))
@@ -138,7 +138,7 @@ class Move:
 
 def transferred(event_name: str, old: Image | None, new: Image | None) -> Move | None:
     """The move a change of the dossier table records, if it is one: the meta item's agency changed."""
-    if event_name != "MODIFY" or not old or not new or new.get(ENTITY) != "dossier":
+    if event_name != "MODIFY" or not old or not new or new.get(ENTITY) != Entity.DOSSIER:
         return None
     before, after = str(old.get("agency_id") or ""), str(new.get("agency_id") or "")
     if not before or before == after:

@@ -19,15 +19,13 @@ from respite_core.resources import BucketName, TableName, locate
 from respite_core.store import documents
 from respite_core.store.data_keys import DataKey, DataKeyDestroyed, DataKeys
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, Entity
 from respite_core.store.reference_tokens import TokenGrant
 from respite_core.store.table import Table, TransactionConflict
 from respite_notifications.inbound import InboundMail, Refusal
 
 RAW_PREFIX = "inbound/"  # where the SES receipt rule's S3 action puts each mail, under its message id
 MAIL_PREFIX = "MAIL#"  # the sort key of every kept mail, linked or quarantined (erasure relies on it)
-LINKED = "mail"
-QUARANTINED = "quarantined_mail"
 
 
 def mail_sk(ses_message_id: str) -> str:
@@ -96,7 +94,7 @@ class InboundStore:
         item: dict[str, Any] = {
             "PK": table_keys.dossier(grant.dossier_id),
             "SK": mail_sk(ses_message_id),
-            ENTITY: LINKED if refusal is None else QUARANTINED,
+            ENTITY: Entity.MAIL if refusal is None else Entity.QUARANTINED_MAIL,
             "dossier_id": grant.dossier_id,
             "in_reply_to": grant.message_id,
             "office_id": grant.office_id,

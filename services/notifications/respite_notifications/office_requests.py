@@ -15,8 +15,8 @@ from respite_core.resources import TableName
 from respite_core.store.access_log import AccessLog
 from respite_core.store.data_keys import DataKey, DataKeys
 from respite_core.store.directory import Directory
-from respite_core.store.dossier_items import claim_from_item, message_from_item, person_from_item
-from respite_core.store.items import ENTITY, Item, model_of
+from respite_core.store.dossier_items import claim_from_item, message_from_item
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.table import Table
 
 
@@ -47,36 +47,25 @@ class OfficeRequests:
 
     def read(self, dossier_id: str, message_id: str, office_id: str) -> OfficeRequest | None:
         """The request for this office, or None. Raises DataKeyDestroyed once the dossier is erased."""
-        items = self._dossiers.query_partition(table_keys.dossier(dossier_id))
-        meta = next((i for i in items if i.get(ENTITY) == "dossier"), None)
-        raw_request = next(
-            (i for i in items if i.get(ENTITY) == "message" and i.get("message_id") == message_id), None
-        )
-        if meta is None or raw_request is None or raw_request.get("receiver") != office_id:
+        items = DossierItems(self._dossiers.query_partition(table_keys.dossier(dossier_id)))
+        dossier, raw_request = items.dossier, items.message_item(message_id)
+        if dossier is None or raw_request is None or raw_request.get("receiver") != office_id:
             return None
-        dossier = model_of(Dossier, meta)
         # the agency that sent the request: a dossier moved since keeps its messages' senders
         agency = self._directory.agency(str(raw_request.get("sender") or dossier.agency_id))
         office = self._directory.office(office_id)
         if agency is None or office is None:
             return None
         key = self._keys.open(dossier_id)
-        raw_reply = next(
-            (i for i in items if i.get(ENTITY) == "message" and i.get("in_reply_to") == message_id), None
-        )
+        raw_reply = items.reply_item(message_id)
         reply = message_from_item(raw_reply, key) if raw_reply is not None else None
-        person = next(i for i in items if i.get(ENTITY) == "person")
-        claims = tuple(
-            claim_from_item(i, key)
-            for i in items
-            if i.get(ENTITY) == "claim" and i.get("office_id") == office_id
-        )
+        claims = tuple(claim_from_item(i, key) for i in items.claim_items if i.get("office_id") == office_id)
         return OfficeRequest(
             dossier=dossier,
             request=message_from_item(raw_request, key),
             agency=agency,
             office=office,
-            person=person_from_item(person, key),
+            person=items.person(key),
             reply=reply,
             claims=claims,
             attachments=_attachments(items, reply.message_id) if reply else (),
@@ -104,10 +93,10 @@ class OfficeRequests:
         )
 
 
-def _attachments(items: list[Item], reply_id: str) -> tuple[Attachment, ...]:
+def _attachments(items: DossierItems, reply_id: str) -> tuple[Attachment, ...]:
     prefix = table_keys.attachment(reply_id, "")
     return tuple(
         Attachment(str(i["document_id"]), str(i["content_type"]), int(i["size_bytes"]))
-        for i in items
-        if i.get(ENTITY) == "attachment" and str(i["SK"]).startswith(prefix)
+        for i in items.attachment_items
+        if str(i["SK"]).startswith(prefix)
     )

@@ -16,7 +16,8 @@ from typing import Any, Literal
 from chalice.app import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from respite_core.api import Api, Problem, Role, caller, json_response, query_params
+from respite_core.api import Api, Problem, caller, json_response, query_params
+from respite_core.callers import Role
 from respite_core.ids import parse_iso, utc_now
 from respite_core.store.directory import Directory
 from respite_core.store.items import Item

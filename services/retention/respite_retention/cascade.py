@@ -27,8 +27,8 @@ from respite_core import table_keys
 from respite_core.erasure import ErasureReceipt
 from respite_core.ids import utc_now
 from respite_core.resources import TableName
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.erasure_receipts import ErasureReceipts, receipt_subject
-from respite_core.store.items import ENTITY
 from respite_retention.erasure import (
     ErasureRequest,
     ItemKey,
@@ -61,7 +61,7 @@ class Found:
 
 def find(request: ErasureRequest, store: ErasureStore) -> Found:
     items = store.partition(request.dossier_id)
-    meta = next((i for i in items if i.get(ENTITY) == "dossier"), None)
+    meta = DossierItems(items).meta
     agency_id = str(meta["agency_id"]) if meta else request.agency_id
     offices = sorted(set(offices_of(items)) | {str(i["office_id"]) for i in items if i.get("office_id")})
     elsewhere = store.existing(derived_keys(items))

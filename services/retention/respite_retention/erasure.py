@@ -17,7 +17,8 @@ from respite_core.domain import DossierState, MessageType
 from respite_core.erasure import ErasureReason
 from respite_core.ids import parse_iso, utc_now
 from respite_core.resources import BucketName, TableName
-from respite_core.store.items import ENTITY, EXPIRES_AT, Item
+from respite_core.store.dossier_partition import DossierItems
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity, Item
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # the userIdentity of a REMOVE that DynamoDB's TTL made
 ERASURE_REQUESTED = "erasure_requested_at"  # set on a closed dossier's meta item by the sweeper
@@ -48,14 +49,14 @@ def erasure_requested(
 
     Every other change, including the REMOVEs the erasure itself makes, asks for nothing.
     """
-    if event_name == "MODIFY" and new and new.get(ENTITY) == "dossier":
+    if event_name == "MODIFY" and new and new.get(ENTITY) == Entity.DOSSIER:
         before = old or {}
         if new.get("state") == DossierState.WITHDRAWN and before.get("state") != DossierState.WITHDRAWN:
             return _request(new, ErasureReason.CONSENT_WITHDRAWN, str(new.get("withdrawn_at") or ""))
         if ERASURE_REQUESTED in new and ERASURE_REQUESTED not in before:
             return _request(new, ErasureReason.RETENTION_ENDED, str(new.get("retention_ends_at") or ""))
         return None
-    if event_name == "REMOVE" and principal_id == TTL_PRINCIPAL and old and old.get(ENTITY) == "dossier":
+    if event_name == "REMOVE" and principal_id == TTL_PRINCIPAL and old and old.get(ENTITY) == Entity.DOSSIER:
         expired = datetime.fromtimestamp(int(old.get(EXPIRES_AT, 0)), UTC)
         return _request(old, ErasureReason.TTL_EXPIRED, expired.isoformat())
     return None
@@ -91,10 +92,8 @@ def offices_of(partition: Iterable[Item]) -> list[str]:
     return sorted(
         {
             str(item["receiver"])
-            for item in partition
-            if item.get(ENTITY) == "message"
-            and item.get("sender") == item.get("agency_id")
-            and item.get("receiver")
+            for item in DossierItems(partition).message_items
+            if item.get("sender") == item.get("agency_id") and item.get("receiver")
         }
     )
 
@@ -102,13 +101,9 @@ def offices_of(partition: Iterable[Item]) -> list[str]:
 def offices_to_tell(partition: Iterable[Item]) -> list[str]:
     """The offices told of the erasure: those the agency wrote to, but for those it sent a
     `termination` already (at the debt help's termination, or with the closure): told once."""
-    items = list(partition)
-    terminated = {
-        str(i["receiver"])
-        for i in items
-        if i.get(ENTITY) == "message" and i.get("type") == MessageType.TERMINATION
-    }
-    return [office for office in offices_of(items) if office not in terminated]
+    items = DossierItems(partition)
+    terminated = {str(i["receiver"]) for i in items.message_items if i.get("type") == MessageType.TERMINATION}
+    return [office for office in offices_of(items.items) if office not in terminated]
 
 
 def derived_keys(partition: Iterable[Item]) -> list[ItemKey]:
@@ -117,11 +112,11 @@ def derived_keys(partition: Iterable[Item]) -> list[ItemKey]:
     keys: list[ItemKey] = []
     for item in partition:
         entity, sk = item.get(ENTITY), str(item["SK"])
-        if entity == "reference_token":
+        if entity == Entity.REFERENCE_TOKEN:
             keys.append(ItemKey(TableName.DELIVERIES, sk, sk))  # TOKEN#<hash>, the same key there
-        elif entity == "idempotency_record":
+        elif entity == Entity.IDEMPOTENCY_RECORD:
             keys.append(ItemKey(TableName.IDEMPOTENCY, str(item["record_id"]), None))
-        elif entity == "message" and item.get("sender") == item.get("agency_id"):
+        elif entity == Entity.MESSAGE and item.get("sender") == item.get("agency_id"):
             message_id, office_id = str(item["message_id"]), str(item["receiver"])
             for key in (table_keys.email_sent(message_id), table_keys.token_for(message_id, office_id)):
                 keys.append(ItemKey(TableName.DELIVERIES, key, key))

@@ -22,7 +22,7 @@ from respite_core.store import feed_counts
 from respite_core.store.data_keys import DataKeyDestroyed, DataKeys
 from respite_core.store.directory import seal_for_office
 from respite_core.store.documents import dossier_prefixes
-from respite_core.store.dossier_items import office_references_in
+from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.idempotency_records import RECORD_KEY
 from respite_core.store.items import Item, to_dynamo
 from respite_core.store.registrations import Registrations
@@ -52,7 +52,7 @@ class ErasureStore:
             key = DataKeys().open(dossier_id)
         except DataKeyDestroyed:
             return {}
-        return office_references_in(self.partition(dossier_id), key)
+        return DossierItems(self.partition(dossier_id)).office_references(key)
 
     def partition(self, dossier_id: str) -> list[Item]:
         return Table(TableName.DOSSIERS).query(

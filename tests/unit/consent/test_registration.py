@@ -7,7 +7,7 @@ import pytest
 from respite_consent.consent_texts import CURRENT_VERSION, consent_text
 from respite_consent.models import RegisterDossier
 from respite_consent.registration import ConsentNotProven, ImplausibleConsentDate, open_dossier
-from respite_core.api import Caller, Role
+from respite_core.callers import Caller, Role
 from respite_core.domain import DossierState, Language
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

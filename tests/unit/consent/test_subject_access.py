@@ -15,7 +15,7 @@ from respite_consent.subject_access import subject_access
 from respite_consent.subject_access_pdf import render, sections
 from respite_core.access_log import AccessEntry, Action, Purpose
 from respite_core.access_log import entry as access_entry
-from respite_core.api import Caller, Role
+from respite_core.callers import Caller, Role
 from respite_core.domain import DebtorIdentity, Direction, Language, MessageType
 from tests.unit.consent.test_dossiers import CONSENT, NOW, PERSON, claim, dossier, message
 

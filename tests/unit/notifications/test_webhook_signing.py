@@ -9,8 +9,11 @@ import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from respite_core.settings import variable
 from respite_notifications.webhooks import payload
 from respite_notifications.webhooks.signing import signature_headers
+
+PUBLIC_URL_VARIABLE = variable("public_base_url")
 
 OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 NEW = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
@@ -102,7 +105,7 @@ def test_signing_needs_a_secret() -> None:
 
 
 def test_the_body_says_what_to_fetch_and_where_and_nothing_personal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(payload.PUBLIC_URL_VARIABLE, "https://api.respite.example/")
+    monkeypatch.setenv(PUBLIC_URL_VARIABLE, "https://api.respite.example/")
     at = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
     document = json.loads(payload.body(DELIVERY, MESSAGE, at=at))
 
@@ -132,7 +135,7 @@ def test_the_body_says_what_to_fetch_and_where_and_nothing_personal(monkeypatch:
 def test_a_proposal_with_its_budget_pdf_names_the_link_that_downloads_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(payload.PUBLIC_URL_VARIABLE, "https://api.respite.example")
+    monkeypatch.setenv(PUBLIC_URL_VARIABLE, "https://api.respite.example")
     proposal = MESSAGE | {"type": "proposal", "document_ids": ["01JBUDGET"], "sealed_body": "v1:..."}
 
     data = json.loads(payload.body(DELIVERY, proposal, at=datetime(2026, 3, 2, tzinfo=UTC)))["data"]

@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from respite_core import table_keys
 from respite_core.ids import parse_iso, to_iso
-from respite_core.store.items import ENTITY, EXPIRES_AT, Item
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity, Item
 
-INTAKE = "claims_intake"  # the item's entity
 KEPT_AT_MOST = timedelta(days=14)  # the consolidation queue's dead-letter retention
 
 
@@ -47,7 +46,7 @@ def intake_item(intake: ClaimsIntake) -> Item:
     return {
         "PK": pk,
         "SK": sk,
-        ENTITY: INTAKE,
+        ENTITY: Entity.CLAIMS_INTAKE,
         "dossier_id": intake.dossier_id,
         "agency_id": intake.agency_id,
         "intake_id": intake.intake_id,
@@ -59,7 +58,7 @@ def intake_item(intake: ClaimsIntake) -> Item:
 
 def intake_in(event_name: str, new: Mapping[str, Any] | None) -> ClaimsIntake | None:
     """The intake a change of the dossier table announces: an intake item written."""
-    if event_name != "INSERT" or not new or new.get(ENTITY) != INTAKE:
+    if event_name != "INSERT" or not new or new.get(ENTITY) != Entity.CLAIMS_INTAKE:
         return None
     return ClaimsIntake(
         dossier_id=str(new["dossier_id"]),

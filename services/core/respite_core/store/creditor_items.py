@@ -12,10 +12,8 @@ from respite_core import table_keys
 from respite_core.creditor_records import MeterReading, StandstillObjection, UtilityReadings
 from respite_core.ids import parse_iso, to_iso
 from respite_core.store.data_keys import DataKey
-from respite_core.store.items import ENTITY, Item
+from respite_core.store.items import ENTITY, Entity, Item
 
-METER_READINGS = "meter_readings"  # the items' ENTITY
-STANDSTILL_OBJECTION = "standstill_objection"
 _METERS, _OBJECTION = "METERS", "OBJECTION"
 
 
@@ -25,7 +23,7 @@ def readings_item(dossier_id: str, readings: UtilityReadings, data_key: DataKey,
     return {
         "PK": table_keys.dossier(dossier_id),
         "SK": table_keys.creditor_record(_METERS, office_id),
-        ENTITY: METER_READINGS,
+        ENTITY: Entity.METER_READINGS,
         "agency_id": agency_id,
         "office_id": office_id,
         "recorded_at": to_iso(readings.recorded_at),
@@ -50,7 +48,7 @@ def objection_item(
     item: Item = {
         "PK": table_keys.dossier(dossier_id),
         "SK": table_keys.creditor_record(_OBJECTION, office_id),
-        ENTITY: STANDSTILL_OBJECTION,
+        ENTITY: Entity.STANDSTILL_OBJECTION,
         "agency_id": agency_id,
         "office_id": office_id,
         "message_id": objection.message_id,
@@ -90,8 +88,8 @@ def objection_from_item(item: Item, data_key: DataKey) -> StandstillObjection:
 
 
 def readings_of(items: Iterable[Item], data_key: DataKey) -> list[UtilityReadings]:
-    return [readings_from_item(i, data_key) for i in items if i.get(ENTITY) == METER_READINGS]
+    return [readings_from_item(i, data_key) for i in items if i.get(ENTITY) == Entity.METER_READINGS]
 
 
 def objections_of(items: Iterable[Item], data_key: DataKey) -> list[StandstillObjection]:
-    return [objection_from_item(i, data_key) for i in items if i.get(ENTITY) == STANDSTILL_OBJECTION]
+    return [objection_from_item(i, data_key) for i in items if i.get(ENTITY) == Entity.STANDSTILL_OBJECTION]

@@ -16,7 +16,7 @@ from respite_core import aws, table_keys
 from respite_core.domain import Agency, Office
 from respite_core.ids import new_id, parse_iso, to_iso
 from respite_core.resources import KeyName, TableName, locate
-from respite_core.store.items import ENTITY, model_of
+from respite_core.store.items import ENTITY, Entity, model_of
 from respite_core.store.table import Table
 
 SECRET_OVERLAP = timedelta(days=7)  # how long a replaced secret stays valid after rotation
@@ -49,7 +49,7 @@ class Directory:
 
     def put_agency(self, agency: Agency) -> None:
         self._table.put(
-            {"PK": table_keys.AGENCIES, "SK": table_keys.agency(agency.agency_id), ENTITY: "agency"}
+            {"PK": table_keys.AGENCIES, "SK": table_keys.agency(agency.agency_id), ENTITY: Entity.AGENCY}
             | agency.model_dump(mode="json", exclude_none=True)
         )
 
@@ -63,7 +63,7 @@ class Directory:
             if existing and "webhook_secrets" in existing
             else {}
         )
-        self._table.put({"PK": pk, "SK": sk, ENTITY: "office"} | profile | kept)
+        self._table.put({"PK": pk, "SK": sk, ENTITY: Entity.OFFICE} | profile | kept)
 
     def agency(self, agency_id: str) -> Agency | None:
         item = self._table.get(table_keys.AGENCIES, table_keys.agency(agency_id))
@@ -93,7 +93,7 @@ class Directory:
             {
                 "PK": pk,
                 "SK": sk,
-                ENTITY: "contact_flag",
+                ENTITY: Entity.CONTACT_FLAG,
                 "office_id": office_id,
                 "address": flag.address.lower(),
                 "reason": flag.reason,
@@ -115,7 +115,7 @@ class Directory:
 
     def link_client(self, client_id: str, office_id: str) -> None:
         key = table_keys.office_client(client_id)
-        self._table.put({"PK": key, "SK": key, ENTITY: "office_client", "office_id": office_id})
+        self._table.put({"PK": key, "SK": key, ENTITY: Entity.OFFICE_CLIENT, "office_id": office_id})
 
     def office_of_client(self, client_id: str) -> str | None:
         key = table_keys.office_client(client_id)

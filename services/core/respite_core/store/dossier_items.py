@@ -18,10 +18,9 @@ from respite_core import table_keys
 from respite_core.domain import Claim, CreditorClass, DebtorIdentity, Message
 from respite_core.ids import to_iso
 from respite_core.store.data_keys import DataKey
-from respite_core.store.items import ENTITY, Item, fields_of
+from respite_core.store.items import ENTITY, PERSON_FIELD, Entity, Item, fields_of
 
 _CLAIM_SEALED = ("office_reference", "principal_creditor", "title")
-PERSON_FIELD = "person"  # the sealed person item's attribute and seal field (written by consent)
 
 
 def claim_id_for(dossier_id: str, office_id: str, office_reference: str, key: bytes) -> str:
@@ -40,7 +39,7 @@ def claim_item(claim: Claim, data_key: DataKey, *, agency_id: str, received_at: 
     return {
         "PK": table_keys.dossier(claim.dossier_id),
         "SK": table_keys.claim(claim.office_id, claim.claim_id),
-        ENTITY: "claim",
+        ENTITY: Entity.CLAIM,
         "agency_id": agency_id,
         "received_at": to_iso(received_at),
         "sealed": data_key.seal(f"claim:{claim.claim_id}", json.dumps(sealed)),
@@ -58,7 +57,7 @@ def message_item(message: Message, data_key: DataKey, *, agency_id: str, office_
     item: Item = {
         "PK": table_keys.dossier(message.dossier_id),
         "SK": table_keys.message(message.message_id),
-        ENTITY: "message",
+        ENTITY: Entity.MESSAGE,
         "agency_id": agency_id,  # who is told about it (feed, deadlines) without reading the dossier
         "office_id": office_id,  # the office on the other side, whichever way it travels
         **fields,
@@ -125,7 +124,7 @@ def attachment_item(
     return {
         "PK": table_keys.dossier(dossier_id),
         "SK": table_keys.attachment(message_id, document_id),
-        ENTITY: "attachment",
+        ENTITY: Entity.ATTACHMENT,
         "dossier_id": dossier_id,
         "agency_id": agency_id,
         "office_id": office_id,
@@ -150,7 +149,7 @@ def inbox_item(message: Message, office_id: str, ack_due_on_iso: str) -> Item:
     return {
         "PK": table_keys.inbox(office_id),
         "SK": table_keys.inbox_entry(to_iso(message.created_at), message.message_id),
-        ENTITY: "inbox",
+        ENTITY: Entity.INBOX,
         "dossier_id": message.dossier_id,
         "message_id": message.message_id,
         "type": message.type.value,
@@ -185,14 +184,6 @@ class StoredAmounts:
             costs=int(item["costs"]),
             paid=int(item["paid"]),
         )
-
-
-def office_references_in(items: Iterable[Item], data_key: DataKey) -> dict[str, tuple[str, ...]]:
-    """Each office's own references for the dossier, from the items of its partition."""
-    items = list(items)
-    messages = [message_from_item(i, data_key) for i in items if i.get(ENTITY) == "message"]
-    claims = [claim_from_item(i, data_key) for i in items if i.get(ENTITY) == "claim"]
-    return office_references(messages, claims)
 
 
 def office_references(messages: Iterable[Message], claims: Iterable[Claim]) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,7 @@ from respite_core import table_keys
 from respite_core.erasure import ErasureReceipt
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
-from respite_core.store.items import ENTITY, Item, model_of
+from respite_core.store.items import ENTITY, Entity, Item, model_of
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table, TransactionConflict, write_together
 
@@ -67,7 +67,7 @@ def _keys(receipt: ErasureReceipt) -> list[tuple[str, str]]:
 
 def _items(receipt: ErasureReceipt) -> list[Item]:
     body = receipt.model_dump(mode="json", exclude_none=True)
-    return [{"PK": pk, "SK": sk, ENTITY: "erasure_receipt", **body} for pk, sk in _keys(receipt)]
+    return [{"PK": pk, "SK": sk, ENTITY: Entity.ERASURE_RECEIPT, **body} for pk, sk in _keys(receipt)]
 
 
 def _receipt(item: dict[str, Any]) -> ErasureReceipt:

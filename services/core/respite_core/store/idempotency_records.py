@@ -10,10 +10,9 @@ erasure cannot find is one the caller checks for itself (`respite_core.api.repla
 from respite_core import aws, table_keys
 from respite_core.resources import TableName, locate
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, Entity
 from respite_core.store.table import Table
 
-ENTITY_NAME = "idempotency_record"
 RECORD_KEY = "id"  # Powertools' partition key
 
 
@@ -22,7 +21,7 @@ def remember(dossier_id: str, record_id: str) -> None:
     pointer = {
         "PK": table_keys.dossier(dossier_id),
         "SK": table_keys.idempotency_record(record_id),
-        ENTITY: ENTITY_NAME,
+        ENTITY: Entity.IDEMPOTENCY_RECORD,
         "record_id": record_id,
     }
     write_about(dossier_id, [Table(TableName.DOSSIERS).put_op(pointer)])

@@ -6,12 +6,52 @@ days before DynamoDB's TTL (or the local TTL emulator) actually deletes it.
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
-ENTITY = "entity"  # what an item is ("dossier", "person", "claim", ...): several live in one partition
+ENTITY = "entity"  # what an item is (an `Entity`): several kinds live in one partition
+
+
+class Entity(StrEnum):
+    """What an item is, as its `entity` attribute says. The values are stored: never change one."""
+
+    # a dossier's partition (`table_keys.dossier`), which erasure deletes whole
+    DOSSIER = "dossier"  # its meta item: the dossier's state
+    PERSON = "person"  # the person, sealed (`PERSON_FIELD`)
+    CONSENT = "consent"
+    MESSAGE = "message"  # either way: the agency's requests, the offices' replies
+    CLAIM = "claim"
+    ATTACHMENT = "attachment"  # a document an office attached to its reply
+    MAIL = "mail"  # an office's mail linked to the request it answers
+    QUARANTINED_MAIL = "quarantined_mail"  # a mail for a request that was not trusted
+    METER_READINGS = "meter_readings"
+    STANDSTILL_OBJECTION = "standstill_objection"
+    REFERENCE_TOKEN = "reference_token"  # noqa: S105 (a kind, not a secret): a pointer to a token of the deliveries table (and the token)
+    IDEMPOTENCY_RECORD = "idempotency_record"  # a pointer to a stored answer about the dossier
+    CLAIMS_INTAKE = "claims_intake"  # claims stored, their consolidation to come (`store.claims_intake`)
+    # elsewhere
+    INBOX = "inbox"  # an office's inbox entry
+    RECEIPT = "receipt"  # an agency's receipt of a claims intake
+    TOKEN_FOR = "token_for"  # noqa: S105 (a kind, not a secret): the token issued for a (message, office)
+    REGISTRATION = "registration"
+    REGISTRATION_POINTER = "registration_pointer"
+    PERSON_STANDSTILL = "person_standstill"
+    ERASURE_RECEIPT = "erasure_receipt"
+    AGENCY = "agency"
+    OFFICE = "office"
+    OFFICE_CLIENT = "office_client"
+    CONTACT_FLAG = "contact_flag"
+    EMAIL = "email"
+    WEBHOOK_DELIVERY = "webhook_delivery"
+    WEBHOOK_ATTEMPT = "webhook_attempt"
+    WEBHOOK_ENDPOINT = "webhook_endpoint"
+    WEBHOOK_EVENT = "webhook_event"
+
+
+PERSON_FIELD = "person"  # the sealed person item's attribute and seal field (written by consent)
 EXPIRES_AT = "expires_at"  # epoch seconds; the TTL attribute of every table that expires items
 
 _serializer = TypeSerializer()

@@ -33,14 +33,13 @@ from respite_core import table_keys
 from respite_core.ids import parse_iso, to_iso
 from respite_core.resources import TableName
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY, EXPIRES_AT
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity
 from respite_core.store.table import Table, TransactionConflict
 
 DEFAULT_VALIDITY = timedelta(days=30)
 GONE_REMEMBERED = timedelta(days=30)  # an expired token answers 410 this long, then it is unknown (404)
 TOKEN_BYTES = 20  # 160 bits; base32 without padding: 32 characters
 _TOKEN_SHAPE = re.compile(r"[a-z2-7]{32}", re.ASCII)
-ENTITY_NAME = "reference_token"
 
 
 class UnknownToken(LookupError):
@@ -107,9 +106,15 @@ def _records(
         "valid_until": to_iso(valid_until),
         "issued_at": to_iso(now),
     }
-    token_item = {"PK": key, "SK": key, ENTITY: ENTITY_NAME, "revoked": False, EXPIRES_AT: expires_at} | grant
+    token_item = {
+        "PK": key,
+        "SK": key,
+        ENTITY: Entity.REFERENCE_TOKEN,
+        "revoked": False,
+        EXPIRES_AT: expires_at,
+    } | grant
     # the pointer has no TTL: it stays with its dossier and is erased with the dossier's partition
-    pointer = {"PK": table_keys.dossier(dossier_id), "SK": key, ENTITY: ENTITY_NAME}
+    pointer = {"PK": table_keys.dossier(dossier_id), "SK": key, ENTITY: Entity.REFERENCE_TOKEN}
     return token_item, pointer | grant, expires_at
 
 
@@ -155,7 +160,13 @@ def issue_for_message(
     token = new_token()
     hashed = token_hash(token)
     token_item, pointer, expires_at = _records(hashed, dossier_id, message_id, office_id, now, valid_for)
-    pair_item = {"PK": pair, "SK": pair, ENTITY: "token_for", "token_hash": hashed, EXPIRES_AT: expires_at}
+    pair_item = {
+        "PK": pair,
+        "SK": pair,
+        ENTITY: Entity.TOKEN_FOR,
+        "token_hash": hashed,
+        EXPIRES_AT: expires_at,
+    }
     operations = [
         deliveries.put_op(token_item, unless_exists=True),
         dossiers.put_op(pointer, unless_exists=True),
@@ -183,7 +194,7 @@ def resolve(token: str, now: datetime) -> TokenGrant:
         raise UnknownToken
     key = table_keys.reference_token(token_hash(token))
     item = _deliveries().get(key, key)
-    if item is None or item.get(ENTITY) != ENTITY_NAME:
+    if item is None or item.get(ENTITY) != Entity.REFERENCE_TOKEN:
         raise UnknownToken
     if item.get("revoked"):
         raise RevokedToken
@@ -221,7 +232,9 @@ def tokens_of_dossier(dossier_id: str) -> list[str]:
         {":pk": table_keys.dossier(dossier_id), ":prefix": prefix},
         consistent=True,
     )
-    return [str(item["SK"]).removeprefix(prefix) for item in items if item.get(ENTITY) == ENTITY_NAME]
+    return [
+        str(item["SK"]).removeprefix(prefix) for item in items if item.get(ENTITY) == Entity.REFERENCE_TOKEN
+    ]
 
 
 def revoke_dossier(dossier_id: str) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 
 from respite_core import table_keys
 from respite_core.resources import TableName
-from respite_core.store.items import ENTITY, EXPIRES_AT, Item
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity, Item
 from respite_core.store.pseudonyms import pseudonym, pseudonym_key
 from respite_core.store.table import Table
 
@@ -48,7 +48,7 @@ class Registrations:
         pointer = table_keys.registration_of(dossier_id)
         return [
             self._table.put_op(
-                {"PK": pointer, "SK": pointer, ENTITY: "registration_pointer", PERSON_KEY: person},
+                {"PK": pointer, "SK": pointer, ENTITY: Entity.REGISTRATION_POINTER, PERSON_KEY: person},
                 unless_exists=True,
             ),
             self._registration_op(person, agency_id, dossier_id),
@@ -68,7 +68,7 @@ class Registrations:
         item = {
             "PK": person,
             "SK": table_keys.agency(agency_id),
-            ENTITY: "registration",
+            ENTITY: Entity.REGISTRATION,
             DOSSIER_ID: dossier_id,
         }
         return self._table.put_op(item, unless_exists=True)
@@ -95,7 +95,7 @@ class Registrations:
         item = {
             "PK": person,
             "SK": table_keys.PERSON_STANDSTILL,
-            ENTITY: "person_standstill",
+            ENTITY: Entity.PERSON_STANDSTILL,
             ENDS_ON: ends_on.isoformat(),
             EXPIRES_AT: int(expires.timestamp()),
         }

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from respite_core.observability import traced
 from respite_core.store.claims_intake import intake_in
-from respite_core.store.items import ENTITY
+from respite_core.store.items import ENTITY, Entity
 from respite_notifications.deliveries import delivery_for
 from respite_notifications.feed import FeedItem, feed_items_for, transferred
 from respite_notifications.store import (
@@ -51,7 +51,7 @@ def on_record(record: DynamoDBRecord) -> None:
         moved = store.move_dossier(move.dossier_id, move.from_agency_id, move.to_agency_id)
         logger.info("feed moved", extra={"dossier_id": move.dossier_id, "items": moved})
     items = feed_items_for(event_name, change.old_image, change.new_image, office_name, agency_name)
-    if items and (change.new_image or {}).get(ENTITY) != "dossier":
+    if items and (change.new_image or {}).get(ENTITY) != Entity.DOSSIER:
         items = at_its_agency_now(items)
     for item in items:
         added = store.add(item)

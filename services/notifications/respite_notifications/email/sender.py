@@ -17,12 +17,12 @@ others get it and the feed says so too.
 """
 
 import logging
-import os
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import JsonValue
 
+from respite_core import settings
 from respite_core.domain import Language
 from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count
@@ -38,23 +38,11 @@ from respite_notifications.store import FeedStore, office_name
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SENDER = "Respite <no-reply@respite.example>"
-DEFAULT_INBOUND_DOMAIN = "inbound.respite.example"
-DEFAULT_PUBLIC_URL = "https://respite.example"
 LINK_PATH = "/notifications/r/"
 
 
-def sender() -> str:
-    return os.environ.get("RESPITE_EMAIL_SENDER") or DEFAULT_SENDER
-
-
-def inbound_domain() -> str:
-    return os.environ.get("RESPITE_INBOUND_DOMAIN") or DEFAULT_INBOUND_DOMAIN
-
-
 def link_for(token: str) -> str:
-    base = (os.environ.get("RESPITE_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
-    return f"{base}{LINK_PATH}{token}"
+    return settings.public_url(f"{LINK_PATH}{token}")
 
 
 def standstill_told(body: Mapping[str, JsonValue]) -> date | None:
@@ -117,7 +105,7 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
         if token is None:  # a concurrent issuer replaced it meanwhile: let the retry sort it out
             raise RuntimeError("the reference token changed while issuing it")
         language = Language(request.office.language)
-        reply_to = reply_address(token, inbound_domain())
+        reply_to = reply_address(token, settings.current().inbound_domain)
         content = render(
             EmailView(
                 language=language,
@@ -133,12 +121,13 @@ def deliver(delivery: OfficeDelivery, now: datetime | None = None) -> None:
                 standstill_ends_on=standstill_told(request.request.body),
             )
         )
-        raw = mime(content, sender=sender(), to=to, reply_to=reply_to, sent_at=now)
+        configured = settings.current()
+        raw = mime(content, sender=configured.email_sender, to=to, reply_to=reply_to, sent_at=now)
         ses_id = send_raw(
-            sender(),
+            configured.email_sender,
             to,
             raw,
-            os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None,
+            configured.ses_configuration_set,
             tags=message_tags(about),
         )
     except DataKeyDestroyed:  # erased since it was read: the fence issued no token; done with it

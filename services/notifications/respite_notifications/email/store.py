@@ -20,7 +20,7 @@ from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import TableName, locate
 from respite_core.store.fence import write_about
-from respite_core.store.items import ENTITY, EXPIRES_AT, Item, from_dynamo, to_dynamo
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity, Item, from_dynamo, to_dynamo
 from respite_core.store.table import TransactionConflict
 
 LEASE = timedelta(minutes=2)  # longer than one send takes; shorter than the outbox's retry delay
@@ -68,7 +68,7 @@ class EmailRecords:
         item = {
             "PK": key,
             "SK": key,
-            ENTITY: "email",
+            ENTITY: Entity.EMAIL,
             "message_id": message_id,
             "office_id": office_id,
             "state": EmailState.SENDING.value,

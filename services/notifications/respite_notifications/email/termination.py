@@ -7,17 +7,17 @@ agency and its contact, and why; nothing of the person, and no link (nothing is 
 goes to the office's addresses that did not bounce or complain, with Reply-To the agency's contact.
 """
 
-import os
 from datetime import datetime
 from enum import StrEnum
 
+from respite_core import settings
 from respite_core.domain import Language
 from respite_core.erasure import TERMINATION_RECORDS_KEPT
 from respite_core.ids import utc_now
 from respite_core.metrics import Metric, count
 from respite_core.store.directory import Directory
 from respite_notifications.email.compose import TerminationView, mime, render_termination
-from respite_notifications.email.sender import OfficeNotFound, sender
+from respite_notifications.email.sender import OfficeNotFound
 from respite_notifications.email.store import EmailRecords, EmailState, send_raw
 from respite_notifications.mail_events import AboutMessage, deliverable, message_tags
 from respite_notifications.terminations import Termination, record_id
@@ -58,13 +58,15 @@ def send_termination(termination: Termination, now: datetime | None = None) -> E
                 # the signed `dossier.terminated` webhook
             )
         )
-        raw = mime(content, sender=sender(), to=to, reply_to=str(agency.contact_email), sent_at=now)
+        configured = settings.current()
+        sender = configured.email_sender
+        raw = mime(content, sender=sender, to=to, reply_to=str(agency.contact_email), sent_at=now)
         about = AboutMessage(termination.dossier_id, key, termination.office_id, termination.agency_id)
         ses_id = send_raw(
-            sender(),
+            sender,
             to,
             raw,
-            os.environ.get("RESPITE_SES_CONFIGURATION_SET") or None,
+            configured.ses_configuration_set,
             tags=message_tags(about),  # a bounce still flags the address (the feed has no dossier)
         )
     except Exception:

@@ -8,16 +8,15 @@ same across every attempt and redelivery, so the receiver can use it as its idem
 """
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from respite_core import settings
 from respite_core.ids import to_iso
 
 EVENT_TYPE = "message.created"
 TERMINATION_EVENT = "dossier.terminated"  # an erased dossier's termination (`termination_body`)
-PUBLIC_URL_VARIABLE = "RESPITE_PUBLIC_URL"  # the platform's public base URL (the claims API is under /claims)
 
 
 def webhook_id_for(message_id: str) -> str:
@@ -27,9 +26,9 @@ def webhook_id_for(message_id: str) -> str:
 
 def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetime) -> str:
     """The JSON body (Standard Webhooks' `type`, `timestamp`, `data`) for one delivery."""
-    base = os.environ.get(PUBLIC_URL_VARIABLE, "").rstrip("/")
+    url = settings.current().public_url
     dossier_id, message_id = str(delivery["dossier_id"]), str(delivery["message_id"])
-    about = f"{base}/claims/dossiers/{dossier_id}/messages/{message_id}"
+    about = url(f"/claims/dossiers/{dossier_id}/messages/{message_id}")
     data: dict[str, Any] = {
         "office_id": delivery["office_id"],
         "agency_id": delivery["agency_id"],
@@ -40,11 +39,11 @@ def body(delivery: Mapping[str, Any], message: Mapping[str, Any], *, at: datetim
         "created_at": message.get("created_at", delivery["message_created_at"]),
         "reply_due_on": message.get("reply_due_on"),
         "links": {
-            "inbox": f"{base}/claims/inbox",
+            "inbox": url("/claims/inbox"),
             "replies": f"{about}/replies",
             "claims_csv": f"{about}/claims.csv",
             "acknowledgement": f"{about}/acknowledgement",
-            "callback": f"{base}/claims/callbacks/{dossier_id}/{message_id}",
+            "callback": url(f"/claims/callbacks/{dossier_id}/{message_id}"),
         },
     }
     if message.get("standstill_ends_on"):  # a notice's standstill, or its end (settlement, termination)

@@ -25,27 +25,22 @@ a test can run the whole schedule in seconds. Signatures always use the real clo
 """
 
 import math
-import os
 import random
 from datetime import datetime, timedelta
+
+from respite_core import settings
 
 RETRY_WAITS_S: tuple[int, ...] = (60, 300, 1_800, 7_200, 21_600, 43_200, 86_400, 86_400)
 MAX_ATTEMPTS = len(RETRY_WAITS_S) + 1
 JITTER = 0.2  # a wait is uniform in [(1 - JITTER) * cap, cap]
 SQS_MAX_DELAY_S = 900
-TIME_SCALE_VARIABLE = "RESPITE_WEBHOOKS_TIME_SCALE"
+TIME_SCALE_VARIABLE = settings.variable("webhooks_time_scale")
 
 _random = random.SystemRandom()
 
 
 def time_scale() -> float:
-    raw = os.environ.get(TIME_SCALE_VARIABLE, "")
-    if not raw:
-        return 1.0
-    scale = float(raw)
-    if not 0 < scale <= 1:
-        raise ValueError(f"{TIME_SCALE_VARIABLE} must be in (0, 1]")
-    return scale
+    return settings.current().webhooks_time_scale
 
 
 def cap_before(attempt: int) -> float:

@@ -34,7 +34,7 @@ from respite_core import aws, table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import QueueName, TableName, locate
 from respite_core.store.fence import DataKeyDestroyed, write_about
-from respite_core.store.items import ENTITY, EXPIRES_AT, Item, to_dynamo
+from respite_core.store.items import ENTITY, EXPIRES_AT, Entity, Item, to_dynamo
 from respite_core.store.table import Table, TransactionConflict, write_together
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class WebhookStore:
         item: Item = {
             "PK": table_keys.webhooks(office_id),
             "SK": table_keys.webhook_delivery(webhook_id),
-            ENTITY: "webhook_delivery",
+            ENTITY: Entity.WEBHOOK_DELIVERY,
             "round": 0,
             "attempt": 0,
             "total_attempts": 0,
@@ -211,7 +211,7 @@ class WebhookStore:
                 {
                     "PK": table_keys.webhooks(job.office_id),
                     "SK": table_keys.webhook_attempt(job.webhook_id, job.round, job.attempt),
-                    ENTITY: "webhook_attempt",
+                    ENTITY: Entity.WEBHOOK_ATTEMPT,
                     "webhook_id": job.webhook_id,
                     "round": job.round,
                     "attempt": job.attempt,
@@ -238,7 +238,7 @@ class WebhookStore:
             {
                 "PK": table_keys.webhooks(office_id),
                 "SK": table_keys.WEBHOOK_ENDPOINT,
-                ENTITY: "webhook_endpoint",
+                ENTITY: Entity.WEBHOOK_ENDPOINT,
                 "office_id": office_id,
                 "disabled": True,
                 "url_sha256": url_fingerprint(url),
@@ -257,7 +257,7 @@ class WebhookStore:
             {
                 "PK": table_keys.webhooks(office_id),
                 "SK": table_keys.WEBHOOK_ENDPOINT,
-                ENTITY: "webhook_endpoint",
+                ENTITY: Entity.WEBHOOK_ENDPOINT,
                 "office_id": office_id,
                 "disabled": False,
                 "enabled_at": to_iso(at),
@@ -278,7 +278,7 @@ class WebhookStore:
                 {
                     "PK": table_keys.webhooks(str(delivery["office_id"])),
                     "SK": table_keys.webhook_event(to_iso(at), kind.value, webhook_id),
-                    ENTITY: "webhook_event",
+                    ENTITY: Entity.WEBHOOK_EVENT,
                     "kind": kind.value,
                     "happened_at": to_iso(at),
                     "webhook_id": webhook_id,
