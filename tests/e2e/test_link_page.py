@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import tempfile
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import requests
 
 from respite_core.ids import new_id, utc_now
 from respite_core.store import documents, reference_tokens
+from respite_infra.local import moto_process
 from respite_notifications import email as office_email
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.email.store import EmailInProgress
@@ -102,12 +102,9 @@ def deliver(delivery: OfficeDelivery) -> None:
 
 
 def sent_mail(stack: RunningStack) -> list[Mail]:
-    """Every email moto's SES took (`/moto-api/data.json`: the raw messages as sent)."""
-    with urllib.request.urlopen(f"{stack.aws_endpoint}/moto-api/data.json", timeout=60) as response:  # noqa: S310
-        data = json.load(response)
+    """Every email moto's SES took, the raw messages as sent."""
     mails = []
-    for sent in data.get("ses", {}).get("RawMessage", []):
-        raw = str(sent["raw_data"])
+    for raw in moto_process.sent_mail(stack.aws_endpoint):
         message = email.message_from_string(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         mails.append(Mail(message, raw))

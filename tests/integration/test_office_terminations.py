@@ -7,7 +7,6 @@ termination is delivered again, and nothing kept that names the person."""
 import email
 import email.policy
 import json
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -28,7 +27,7 @@ from respite_core.store.items import from_dynamo
 from respite_core.store.pseudonyms import pseudonym_key
 from respite_infra.catalogue import CALL_WEBHOOKS, CATALOGUE, TELL_OFFICES_OF_ERASURE, Function
 from respite_infra.local.handlers import resolve
-from respite_infra.local.moto_process import MotoServer
+from respite_infra.local.moto_process import MotoServer, sent_mail
 from respite_infra.local.provision import provision, verify_email_identities
 from respite_infra.local.pumps import SqsPump
 from respite_notifications.webhooks import schedule
@@ -113,11 +112,9 @@ def drain(*polls: Callable[[], int]) -> None:
 
 def mails_about(moto_server: MotoServer, dossier_id: str) -> list[EmailMessage]:
     """The emails moto's SES took whose subject names the dossier (the server is shared)."""
-    with urllib.request.urlopen(f"{moto_server.endpoint}/moto-api/data.json", timeout=60) as response:  # noqa: S310
-        data = json.load(response)
     found = []
-    for sent in data.get("ses", {}).get("RawMessage", []):
-        message = email.message_from_string(str(sent["raw_data"]), policy=email.policy.default)
+    for raw in sent_mail(moto_server.endpoint):
+        message = email.message_from_string(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         if dossier_id in str(message["Subject"]):
             found.append(message)

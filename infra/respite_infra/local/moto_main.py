@@ -11,8 +11,13 @@ half-way (a malformed update), the items touched so far are put back as they wer
 moto also answers a Query on a table's key by listing and sorting every item of the table, so
 the cost of reading one dossier grew with the number of dossiers. Here such a Query reads only
 its partition, as DynamoDB does; queries on an index keep moto's path.
+
+moto shows the mail SES sent only in `/moto-api/data.json`, a dump of every model it holds (every
+DynamoDB item included), which takes tens of seconds once a stack has run a while. Here
+`/moto-api/ses/sent-mail.json` answers with the raw messages alone.
 """
 
+import json
 import sys
 import threading
 from typing import Any
@@ -22,6 +27,8 @@ from moto.dynamodb.exceptions import TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+
+from respite_infra.local.moto_process import SENT_MAIL_PATH
 
 _transactions = threading.Lock()
 _queried = threading.local()  # the partition a Query on this thread reads, while it runs
@@ -144,9 +151,26 @@ def make_queries_read_one_partition() -> None:
     Table.query = query  # type: ignore[method-assign]
 
 
+def sent_mail(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """Every raw message SES took, in the order sent (moto tracks its model instances)."""
+    from moto.core.model_instances import model_data
+
+    sent = model_data.get("ses", {}).get("RawMessage")
+    instances = list(sent.instances_tracked) if sent is not None else []  # type: ignore[attr-defined]
+    body = [{"source": m.source, "destinations": m.destinations, "raw_data": m.raw_data} for m in instances]
+    return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+
+def serve_sent_mail() -> None:
+    from moto.moto_api._internal import urls
+
+    urls.url_paths["{0}" + SENT_MAIL_PATH] = sent_mail
+
+
 def main() -> None:
     make_transactions_atomic()
     make_queries_read_one_partition()
+    serve_sent_mail()
     from moto.server import main as serve
 
     serve(sys.argv[1:])

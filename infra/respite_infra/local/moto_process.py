@@ -9,6 +9,7 @@ child exits: start the server from a thread that lives as long as the stack (the
 import contextlib
 import ctypes
 import http.client
+import json
 import os
 import signal
 import socket
@@ -21,6 +22,23 @@ from types import TracebackType
 from typing import IO, Self
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+SENT_MAIL_PATH = "/moto-api/ses/sent-mail.json"  # served by moto_main: SES's sent mail, nothing else
+
+
+def sent_mail(endpoint: str, timeout_s: float = 30) -> list[str]:
+    """The raw MIME of every email the embedded SES sent, oldest first."""
+    host, port = endpoint.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout_s)
+    try:
+        connection.request("GET", SENT_MAIL_PATH)
+        response = connection.getresponse()
+        if response.status != 200:
+            raise RuntimeError(f"moto answered {response.status} on {SENT_MAIL_PATH}")
+        return [str(sent["raw_data"]) for sent in json.load(response)]
+    finally:
+        connection.close()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
