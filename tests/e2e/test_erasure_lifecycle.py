@@ -383,8 +383,7 @@ def _notice(office: Office, dossier_id: str) -> dict[str, Any] | None:
 
 
 def _message(office: Office, dossier_id: str, type_: str) -> dict[str, Any] | None:
-    messages = office.inbox(limit=100).json().get("messages", [])
-    return next((m for m in messages if m["dossier_id"] == dossier_id and m["type"] == type_), None)
+    return next((m for m in office.messages_of(dossier_id) if m["type"] == type_), None)
 
 
 # --- the races -----------------------------------------------------------------------------------------
