@@ -120,6 +120,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
         <AmountsTable
           {...ctx}
           caption={t.totals}
+          rowHeader={t.byClass}
           rows={[
             [t.totals, dossier.totals],
             ...CLASSES.flatMap((c): [string, Amounts][] => {
@@ -139,6 +140,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
             <AmountsTable
               {...ctx}
               caption={`${t.claims}: ${creditor.office_id}`}
+              rowHeader={t.claim}
               rows={CLASSES.flatMap((c) =>
                 (creditor.claims[c] ?? []).map((claim: ClaimView): [string, Amounts] => [
                   `${claim.office_reference} (${t.classes[c]})`,
@@ -186,11 +188,13 @@ function AmountsTable({
   t,
   language,
   caption,
+  rowHeader,
   rows,
 }: {
   t: T;
   language: Language;
   caption: string;
+  rowHeader: string;
   rows: [string, Amounts][];
 }) {
   return (
@@ -200,7 +204,7 @@ function AmountsTable({
         <caption class="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t.claim}</th>
+            <th scope="col">{rowHeader}</th>
             {AMOUNTS.map((name) => (
               <th key={name} scope="col" class="number">
                 {t[name]}
