@@ -1,4 +1,6 @@
-"""The Respite CDK app: one `RespiteStack` (`respite-<stage>`) synthesised from the wiring catalogue.
+"""The Respite CDK app: one `RespiteStack` (`respite-<stage>`) synthesised from the wiring catalogue,
+and the web front end's `RespiteSiteStack` (`respite-<stage>-site`: S3 + CloudFront, `web/dist`
+uploaded after `make web`).
 
 The CDK CLI is optional. Synthesis is plain Python:
 
@@ -29,7 +31,8 @@ the reserved `.invalid` domain, fine for `make synth`, useless for a real stage)
   https, no path; defaults to `https://<api_domain>` when `-c api_domain` is given.
 - `-c sending_domain=example.org`: the SES identity emails are sent from (`no-reply@...`).
 - `-c inbound_domain=inbound.example.org`: where SES receives offices' replies (its MX record).
-- `-c frontend_origins=https://app.example.org,https://...`: browser front ends the APIs allow (CORS).
+- `-c frontend_origins=https://app.example.org,https://...`: browser front ends the APIs allow (CORS);
+  the web front end's origin among them (its stack's `SiteUrl` output, or its own domain).
 
 `-c cognito_domain=false` leaves out the user pools' Cognito domains (`respite-<stage>-<account>`,
 the OAuth2 token endpoint that office systems' client credentials need); they are on by default.
@@ -55,6 +58,7 @@ from respite_infra.cdk.settings import (
     PLACEHOLDER_PUBLIC_URL,
     PLACEHOLDER_SENDING_DOMAIN,
 )
+from respite_infra.cdk.site import RespiteSiteStack
 
 DEFAULT_STAGE = "dev"
 CONTEXT_KEYS = (
@@ -166,6 +170,9 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
     )
     given = parameters({key: app.node.try_get_context(key) for key in CONTEXT_KEYS})
     add_nag_checks(app)  # synthesis fails on any cdk-nag error nobody acknowledged with a reason
+    environment = cdk.Environment(
+        account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
+    )
     RespiteStack(
         app,
         f"respite-{given.stage}",
@@ -179,9 +186,15 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         sending_domain=given.sending_domain,
         inbound_domain=given.inbound_domain,
         frontend_origins=given.frontend_origins,
-        env=cdk.Environment(
-            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
-        ),
+        env=environment,
+    )
+    # the app calls the APIs at the platform's public URL (its content security policy's connect-src)
+    RespiteSiteStack(
+        app,
+        f"respite-{given.stage}-site",
+        stage=given.stage,
+        api_origins=(given.public_url,),
+        env=environment,
     )
     return app
 
