@@ -8,9 +8,6 @@ checked with axe-core (0 serious or critical violations); the language choice su
 dossier is usable at a phone's width; no request breaks the content security policy.
 """
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +16,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from respite_infra.local.site import BUILT_SITE
+from tests.e2e.browser import chromium
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_dossiers import new_person, register
 from tests.e2e.test_negotiation import Agency, Office, claim
 from tests.e2e.test_slice import ANNA
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 LANGUAGES = ("nl", "fr", "en")
 SIGN_IN = {"nl": "Aanmelden", "fr": "Se connecter", "en": "Sign in"}
@@ -63,34 +60,11 @@ def answered(stack: RunningStack) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, with a fresh profile and JavaScript on (the app is a script)."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make browser` installs it")
+    """Chromium with JavaScript on: the app is a script."""
     if not (BUILT_SITE / "index.html").is_file():
         pytest.fail("the web front end is not built: `make web` builds it")
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="respite-chromium-")
-    # Chromium's network service crashes under libfaketime (`make test-at`): the browser keeps the real clock
-    real_clock: dict[str, str | float | bool] = {
-        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
-    }
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-                viewport={"width": 1100, "height": 900},
-                env=real_clock,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with chromium(javascript=True) as context:
+        yield context
 
 
 class Screens:

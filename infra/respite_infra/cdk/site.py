@@ -8,6 +8,7 @@ s3://<SiteBucketName>`); CloudFront sets the caching per path, so the upload nee
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
@@ -49,6 +50,22 @@ class SiteDomain:
     certificate_arn: str
 
 
+def private_bucket(scope: Construct, id: str, ownership: s3.ObjectOwnership, **more: Any) -> s3.Bucket:
+    """No public access, TLS only, SSE-S3 (CloudFront's log delivery and OAC need no key policy for it:
+    nothing here is personal), kept when the stack is deleted (never emptied by accident)."""
+    return s3.Bucket(
+        scope,
+        id,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        object_ownership=ownership,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+        **more,
+    )
+
+
 class WebSite(Construct):
     """The bucket, the distribution and its two behaviours: the document (never cached, so a deploy
     shows at once) and the hashed assets under `assets/` (cached for a year)."""
@@ -64,15 +81,10 @@ class WebSite(Construct):
     ) -> None:
         super().__init__(scope, id)
         headers = security_headers(api_origins)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            removal_policy=cdk.RemovalPolicy.RETAIN,  # never emptied by a stack deletion by accident
+            s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=logs,
             server_access_logs_prefix="site-bucket/",
         )
@@ -195,17 +207,12 @@ class RespiteSiteStack(cdk.Stack):
         super().__init__(scope, id, env=env, description=f"Respite ({stage}): the web front end")
         cdk.Tags.of(self).add("project", "respite")
         cdk.Tags.of(self).add("respite:stage", stage)
-        logs = s3.Bucket(
+        logs = private_bucket(
             self,
             "LogsBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             # CloudFront's standard logs are delivered with an ACL: the bucket must accept them
-            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
+            s3.ObjectOwnership.OBJECT_WRITER,
             lifecycle_rules=[s3.LifecycleRule(id="expire", expiration=cdk.Duration.days(LOG_DAYS))],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
         )
         acknowledge(
             logs,
