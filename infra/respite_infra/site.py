@@ -34,6 +34,7 @@ def security_headers(api_origins: Sequence[str] = ()) -> Mapping[str, str]:
         "Referrer-Policy": "no-referrer",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        "X-Robots-Tag": "noindex, nofollow",  # a tool for caseworkers, nothing for search engines
     }
 
 

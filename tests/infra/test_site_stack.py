@@ -121,7 +121,7 @@ def test_the_security_headers_are_the_sites_and_the_policy_has_no_unsafe_inline(
         assert security["FrameOptions"]["FrameOption"] == expected["X-Frame-Options"]
         assert security["ReferrerPolicy"]["ReferrerPolicy"] == expected["Referrer-Policy"]
         assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
-        for name in ("Cross-Origin-Opener-Policy", "Permissions-Policy"):
+        for name in ("Cross-Origin-Opener-Policy", "Permissions-Policy", "X-Robots-Tag"):
             assert config["custom"][name] == expected[name]
 
 

@@ -1,7 +1,7 @@
 // NL, FR and EN. Every dictionary has every key (the compiler checks it), and the labels of the API's
 // enums are records over the generated types: a state or message type the API adds fails the build
 // until it has a label in each language.
-import type { CreditorClass, DossierState, MessageType } from "./api/client";
+import type { CreditorClass, DossierState, MessageType, NoCooperationReason } from "./api/client";
 
 export type Language = "nl" | "fr" | "en";
 export const LANGUAGES: readonly Language[] = ["nl", "fr", "en"];
@@ -40,6 +40,7 @@ type Texts = {
   consent: string;
   consentGiven: string;
   standstill: string;
+  requested: string;
   standstillEnds: string;
   totals: string;
   byClass: string;
@@ -73,6 +74,7 @@ type Texts = {
   states: Record<DossierState, string>;
   messageTypes: Record<MessageType, string>;
   classes: Record<CreditorClass, string>;
+  noCooperation: Record<NoCooperationReason, string>;
 };
 
 const en: Texts = {
@@ -107,6 +109,7 @@ const en: Texts = {
   consent: "Consent",
   consentGiven: "Given",
   standstill: "Standstill",
+  requested: "requested",
   standstillEnds: "Standstill ends",
   totals: "Totals",
   byClass: "By class",
@@ -167,6 +170,12 @@ const en: Texts = {
     status_report: "Status report",
   },
   classes: { preferential: "preferential", ordinary: "ordinary" },
+  noCooperation: {
+    unknown_person: "the person is not known to this office",
+    recent_discharge: "a recent discharge of debts",
+    recent_attempt: "a recent attempt at a settlement",
+    refuses_agency: "the office does not work with this agency",
+  },
 };
 
 const nl: Texts = {
@@ -201,6 +210,7 @@ const nl: Texts = {
   consent: "Toestemming",
   consentGiven: "Gegeven",
   standstill: "Adempauze",
+  requested: "gevraagd",
   standstillEnds: "Adempauze loopt tot",
   totals: "Totalen",
   byClass: "Per klasse",
@@ -261,6 +271,12 @@ const nl: Texts = {
     status_report: "Statusrapport",
   },
   classes: { preferential: "bevoorrecht", ordinary: "gewoon" },
+  noCooperation: {
+    unknown_person: "de persoon is bij dit kantoor niet bekend",
+    recent_discharge: "een recente kwijtschelding van schulden",
+    recent_attempt: "een recente poging tot regeling",
+    refuses_agency: "het kantoor werkt niet met deze dienst",
+  },
 };
 
 const fr: Texts = {
@@ -295,6 +311,7 @@ const fr: Texts = {
   consent: "Consentement",
   consentGiven: "Donné le",
   standstill: "Répit",
+  requested: "demandé",
   standstillEnds: "Répit jusqu’au",
   totals: "Totaux",
   byClass: "Par classe",
@@ -355,6 +372,12 @@ const fr: Texts = {
     status_report: "Rapport d’état",
   },
   classes: { preferential: "privilégiée", ordinary: "ordinaire" },
+  noCooperation: {
+    unknown_person: "la personne est inconnue de cette étude",
+    recent_discharge: "une remise de dettes récente",
+    recent_attempt: "une tentative de règlement récente",
+    refuses_agency: "l’étude ne travaille pas avec ce service",
+  },
 };
 
 const TEXTS: Record<Language, Texts> = { nl, fr, en };

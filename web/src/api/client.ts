@@ -15,6 +15,7 @@ export type Amounts = components["schemas"]["Amounts"];
 export type MessageType = components["schemas"]["MessageType"];
 export type CreditorClass = components["schemas"]["CreditorClass"];
 export type Problem = components["schemas"]["Problem"];
+export type NoCooperationReason = components["schemas"]["NoCooperationReason"];
 
 export const DOSSIER_STATES: readonly DossierState[] = [
   "awaiting_signed_form",

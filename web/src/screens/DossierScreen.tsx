@@ -241,7 +241,9 @@ function Message({ t, language, message }: { t: T; language: Language; message: 
         {message.reply_due_on && <Fact term={t.replyDue}>{day(message.reply_due_on, language)}</Fact>}
         {message.answered_at && <Fact term={t.answered}>{moment(message.answered_at, language)}</Fact>}
         {message.claims_received != null && <Fact term={t.claimsReceived}>{message.claims_received}</Fact>}
-        {body.standstill && <Fact term={t.standstill}>{body.standstill}</Fact>}
+        {body.standstill && (
+          <Fact term={t.standstill}>{body.standstill === "requested" ? t.requested : body.standstill}</Fact>
+        )}
         {body.outstanding != null && <Fact term={t.outstanding}>{money(body.outstanding, language)}</Fact>}
         {body.offered != null && <Fact term={t.offered}>{money(body.offered, language)}</Fact>}
         {body.monthly && body.monthly.length > 0 && (
@@ -249,7 +251,7 @@ function Message({ t, language, message }: { t: T; language: Language; message: 
             {body.monthly.length} × {money(body.monthly[0] ?? 0, language)}
           </Fact>
         )}
-        {body.reason && <Fact term={t.reason}>{body.reason}</Fact>}
+        {body.reason && <Fact term={t.reason}>{reasonText(t, message.type, body.reason)}</Fact>}
         {body.comment && <Fact term={t.comment}>{body.comment}</Fact>}
         {body.file_references && body.file_references.length > 0 && (
           <Fact term={t.fileReferences}>{body.file_references.join(", ")}</Fact>
@@ -260,6 +262,11 @@ function Message({ t, language, message }: { t: T; language: Language; message: 
       </dl>
     </li>
   );
+}
+
+/** A refusal's reason is one of a list (shown in words); a rejection's is the office's own words. */
+function reasonText(t: T, type: MessageView["type"], reason: string): string {
+  return type === "no_cooperation" ? (t.noCooperation[reason as keyof T["noCooperation"]] ?? reason) : reason;
 }
 
 function Mail({ t, language, mail }: { t: T; language: Language; mail: MailView }) {
