@@ -13,7 +13,7 @@ from aws_cdk.assertions import Match, Template
 
 from respite_infra.cdk import cdk_context
 from respite_infra.cdk.nag import REPORT_FILE, add_nag_checks
-from respite_infra.cdk.site import RespiteSiteStack
+from respite_infra.cdk.site import RespiteSiteStack, SiteDomain
 from respite_infra.site import IMMUTABLE, REVALIDATE, content_security_policy, security_headers
 
 API_ORIGIN = "https://api.respite.test"
@@ -132,3 +132,21 @@ def test_the_apps_screens_are_answered_with_its_document(site: Synthesised) -> N
     code = function["Properties"]["FunctionCode"]
     assert 'request.uri = "/index.html"' in code
     assert 'indexOf(".") === -1' in code  # only paths without an extension, as the local gateway
+
+
+def test_with_its_own_domain_the_site_takes_tls_1_2_at_least(tmp_path: Path) -> None:
+    app = cdk.App(context=cdk_context(), outdir=str(tmp_path / "cdk.out"))
+    add_nag_checks(app)
+    certificate = "arn:aws:acm:us-east-1:111111111111:certificate/site"
+    stack = RespiteSiteStack(
+        app,
+        "respite-prod-site",
+        stage="prod",
+        api_origins=[API_ORIGIN],
+        domain=SiteDomain("app.respite.test", certificate),
+    )
+    app.synth()  # cdk-nag clean without the acknowledgement of the default certificate
+    config = distribution(Synthesised(Template.from_stack(stack), None))
+    assert config["Aliases"] == ["app.respite.test"]
+    assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert config["ViewerCertificate"]["AcmCertificateArn"] == certificate

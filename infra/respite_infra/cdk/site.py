@@ -124,7 +124,8 @@ class WebSite(Construct):
             certificate=acm.Certificate.from_certificate_arn(self, "Certificate", domain.certificate_arn)
             if domain
             else None,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            # with CloudFront's default certificate its policy is fixed: only a site domain can set one
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if domain else None,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,  # Europe and North America: the users'
             enable_logging=True,
