@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-unt
 from respite_infra.local.site import BUILT_SITE
 from tests.e2e.browser import chromium
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_dossiers import new_person, register
+from tests.e2e.test_dossiers import access_entries, new_person, register
 from tests.e2e.test_negotiation import Agency, Office, claim
 from tests.e2e.test_slice import ANNA
 
@@ -134,11 +134,15 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
     link.click()
     expect(page).to_have_url(f"{stack.base_url}/dossiers/{answered['dossier_id']}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(answered["family_name"])
+    expect(page.get_by_role("heading", name=CREDITORS["en"])).to_be_visible()
+    reads = len(access_entries(stack, answered["dossier_id"]))
     for language in LANGUAGES:
         screens.choose(language)
         expect(page.get_by_role("heading", name=CREDITORS[language])).to_be_visible()
         expect(page.get_by_text(NO_COOPERATION[language], exact=True)).to_be_visible()
         screens.shoot_and_check(f"03-dossier-{language}")
+
+    assert len(access_entries(stack, answered["dossier_id"])) == reads  # another language reads nothing again
 
     # English last: the claims, their amounts to the cent, and what each answer said
     text = page.locator("main").inner_text()

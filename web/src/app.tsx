@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
 import { apiClient } from "./api/client";
 import { type Session, signOut, storedSession } from "./auth";
 import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } from "./i18n";
@@ -18,17 +18,20 @@ export function App() {
   const [session, setSession] = useState<Session | null>(storedSession);
   const [route, go] = useRoute();
   const t = texts(language);
+  // one client for the app's life: a new language must not read a dossier again (each read is logged)
+  const currentLanguage = useRef(language);
+  currentLanguage.current = language;
   const client = useMemo(
     () =>
       apiClient(
         () => storedSession()?.idToken ?? null,
-        () => language,
+        () => currentLanguage.current,
         () => {
           signOut();
           setSession(null);
         },
       ),
-    [language],
+    [],
   );
 
   const choose = (next: Language) => {
