@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup browser node web api-definition openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults test-at fuzz faults harness lint format typecheck bench bench-full synth clean
+.PHONY: help setup browser node web test-web api-definition openapi record-of-processing runbook run test test-unit test-integration test-infra test-e2e test-faults test-at fuzz faults harness lint format typecheck bench bench-full synth clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,7 +48,11 @@ run: setup web  ## run the whole platform on this machine (PORT=8000; CLOCK_STAR
 	  $(BIN)/python -m respite_infra.local --port $(PORT)
 
 test: setup browser web lint  ## lint, type-check and run every test suite
+	cd web && npm test --silent
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-web: web  ## the web front end's own tests (vitest: paths, texts, formats)
+	cd web && npm test --silent
 
 test-unit: setup  ## pure logic, no AWS
 	$(BIN)/pytest -q tests/unit $(PYTEST_ARGS)
