@@ -126,6 +126,12 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
 
     link = page.get_by_role("link", name=answered["dossier_id"])
     expect(link).to_be_visible()
+    # its replies are in and its standstill ends in three months: no deadline within 7 days
+    due_soon = page.get_by_label("Only with a deadline within 7 days")
+    due_soon.check()
+    expect(link).to_have_count(0)
+    due_soon.uncheck()
+    expect(link).to_be_visible()
     for language in LANGUAGES:
         screens.choose(language)
         expect(link).to_be_visible()

@@ -23,6 +23,7 @@ type Texts = {
   dossiers: string;
   filterState: string;
   allStates: string;
+  dueSoon: string;
   more: string;
   none: string;
   reference: string;
@@ -92,6 +93,7 @@ const en: Texts = {
   dossiers: "Dossiers",
   filterState: "Show",
   allStates: "every state",
+  dueSoon: "Only with a deadline within 7 days",
   more: "Show more",
   none: "No dossiers.",
   reference: "Reference",
@@ -193,6 +195,7 @@ const nl: Texts = {
   dossiers: "Dossiers",
   filterState: "Toon",
   allStates: "elke status",
+  dueSoon: "Enkel met een termijn binnen 7 dagen",
   more: "Meer tonen",
   none: "Geen dossiers.",
   reference: "Referentie",
@@ -294,6 +297,7 @@ const fr: Texts = {
   dossiers: "Dossiers",
   filterState: "Afficher",
   allStates: "tous les états",
+  dueSoon: "Seulement avec une échéance dans les 7 jours",
   more: "Afficher plus",
   none: "Aucun dossier.",
   reference: "Référence",

@@ -11,17 +11,26 @@ type Props = {
 };
 
 const PAGE_SIZE = 25;
+const DUE_SOON_DAYS = 7;
 
 export function DossierList({ t, language, client, onOpen }: Props) {
   const heading = useHeadingFocus<HTMLHeadingElement>();
   const [state, setState] = useState<DossierState | "">("");
+  const [dueSoon, setDueSoon] = useState(false);
   const [dossiers, setDossiers] = useState<DossierSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
 
   const load = async (after: string | null) => {
     const { data, error } = await client.GET("/consent/dossiers", {
-      params: { query: { limit: PAGE_SIZE, state: state || null, cursor: after } },
+      params: {
+        query: {
+          limit: PAGE_SIZE,
+          state: state || null,
+          deadline_within_days: dueSoon ? DUE_SOON_DAYS : null,
+          cursor: after,
+        },
+      },
     });
     if (error || !data) {
       setFailed(true);
@@ -35,7 +44,7 @@ export function DossierList({ t, language, client, onOpen }: Props) {
   useEffect(() => {
     setDossiers(null);
     void load(null);
-  }, [state, client]);
+  }, [state, dueSoon, client]);
 
   return (
     <section>
@@ -52,6 +61,10 @@ export function DossierList({ t, language, client, onOpen }: Props) {
             </option>
           ))}
         </select>
+      </label>
+      <label class="filter">
+        <input type="checkbox" checked={dueSoon} onChange={(e) => setDueSoon(e.currentTarget.checked)} />
+        <span>{t.dueSoon}</span>
       </label>
       {failed && (
         <p role="alert" class="error">
