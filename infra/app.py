@@ -1,4 +1,6 @@
-"""The Respite CDK app: one `RespiteStack` (`respite-<stage>`) synthesised from the wiring catalogue.
+"""The Respite CDK app: one `RespiteStack` (`respite-<stage>`) synthesised from the wiring catalogue,
+and the web front end's `RespiteSiteStack` (`respite-<stage>-site`: S3 + CloudFront, `web/dist`
+uploaded after `make web`).
 
 The CDK CLI is optional. Synthesis is plain Python:
 
@@ -29,7 +31,10 @@ the reserved `.invalid` domain, fine for `make synth`, useless for a real stage)
   https, no path; defaults to `https://<api_domain>` when `-c api_domain` is given.
 - `-c sending_domain=example.org`: the SES identity emails are sent from (`no-reply@...`).
 - `-c inbound_domain=inbound.example.org`: where SES receives offices' replies (its MX record).
-- `-c frontend_origins=https://app.example.org,https://...`: browser front ends the APIs allow (CORS).
+- `-c frontend_origins=https://app.example.org,https://...`: browser front ends the APIs allow (CORS);
+  the web front end's origin among them (its stack's `SiteUrl` output; `site_domain` adds its own).
+- `-c site_domain=app.example.org -c site_certificate_arn=arn:aws:acm:us-east-1:...`: the web front
+  end's own domain (CloudFront takes certificates from us-east-1 only); the APIs allow its origin.
 
 `-c cognito_domain=false` leaves out the user pools' Cognito domains (`respite-<stage>-<account>`,
 the OAuth2 token endpoint that office systems' client credentials need); they are on by default.
@@ -55,6 +60,7 @@ from respite_infra.cdk.settings import (
     PLACEHOLDER_PUBLIC_URL,
     PLACEHOLDER_SENDING_DOMAIN,
 )
+from respite_infra.cdk.site import RespiteSiteStack, SiteDomain
 
 DEFAULT_STAGE = "dev"
 CONTEXT_KEYS = (
@@ -67,6 +73,8 @@ CONTEXT_KEYS = (
     "sending_domain",
     "inbound_domain",
     "frontend_origins",
+    "site_domain",
+    "site_certificate_arn",
 )
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 _DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)+[a-z]{{2,63}}$")
@@ -103,6 +111,7 @@ class Parameters:
     sending_domain: str = PLACEHOLDER_SENDING_DOMAIN
     inbound_domain: str = PLACEHOLDER_INBOUND_DOMAIN
     frontend_origins: tuple[str, ...] = ()
+    site_domain: SiteDomain | None = None
 
 
 def domain_name(key: str, value: object) -> str:
@@ -146,6 +155,10 @@ def parameters(context: Mapping[str, Any]) -> Parameters:
     public_url = context.get("public_url") or (f"https://{api_domain}" if api_domain else None)
     sending = context.get("sending_domain")
     inbound = context.get("inbound_domain")
+    site = _site_domain(context.get("site_domain"), context.get("site_certificate_arn"))
+    origins = _origins(context.get("frontend_origins"))
+    if site is not None:  # the APIs allow the web front end's own origin (CORS)
+        origins = tuple(dict.fromkeys((*origins, f"https://{site.name}")))
     return Parameters(
         stage=stage,
         cognito_domain=cognito_domain == "true",
@@ -154,8 +167,22 @@ def parameters(context: Mapping[str, Any]) -> Parameters:
         public_url=https_origin("public_url", public_url) if public_url else PLACEHOLDER_PUBLIC_URL,
         sending_domain=domain_name("sending_domain", sending) if sending else PLACEHOLDER_SENDING_DOMAIN,
         inbound_domain=domain_name("inbound_domain", inbound) if inbound else PLACEHOLDER_INBOUND_DOMAIN,
-        frontend_origins=_origins(context.get("frontend_origins")),
+        frontend_origins=origins,
+        site_domain=site,
     )
+
+
+def _site_domain(name: object, certificate: object) -> SiteDomain | None:
+    """The web front end's domain and its certificate, which CloudFront takes from us-east-1 only."""
+    if bool(name) != bool(certificate):
+        raise SystemExit("-c site_domain=... and -c site_certificate_arn=... go together")
+    if not name:
+        return None
+    if not str(certificate).startswith("arn:aws:acm:us-east-1:"):
+        raise SystemExit(
+            f"-c site_certificate_arn must be an ACM certificate in us-east-1, got {certificate!r}"
+        )
+    return SiteDomain(domain_name("site_domain", name), str(certificate))
 
 
 def build_app(argv: Sequence[str] = ()) -> cdk.App:
@@ -166,6 +193,9 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
     )
     given = parameters({key: app.node.try_get_context(key) for key in CONTEXT_KEYS})
     add_nag_checks(app)  # synthesis fails on any cdk-nag error nobody acknowledged with a reason
+    environment = cdk.Environment(
+        account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
+    )
     RespiteStack(
         app,
         f"respite-{given.stage}",
@@ -179,9 +209,16 @@ def build_app(argv: Sequence[str] = ()) -> cdk.App:
         sending_domain=given.sending_domain,
         inbound_domain=given.inbound_domain,
         frontend_origins=given.frontend_origins,
-        env=cdk.Environment(
-            account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
-        ),
+        env=environment,
+    )
+    # the app calls the APIs at the platform's public URL (its content security policy's connect-src)
+    RespiteSiteStack(
+        app,
+        f"respite-{given.stage}-site",
+        stage=given.stage,
+        api_origins=(given.public_url,),
+        domain=given.site_domain,
+        env=environment,
     )
     return app
 

@@ -16,10 +16,7 @@ import contextlib
 import email
 import email.policy
 import json
-import os
 import re
-import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +35,7 @@ from respite_infra.local import moto_process
 from respite_notifications import email as office_email
 from respite_notifications.deliveries import OfficeDelivery
 from respite_notifications.email.store import EmailInProgress
+from tests.e2e.browser import chromium
 from tests.e2e.conftest import RunningStack, wait_for
 from tests.e2e.test_dossiers import (  # noqa: F401 (fixture)
     Client,
@@ -50,7 +48,6 @@ from tests.e2e.test_dossiers import (  # noqa: F401 (fixture)
 from tests.e2e.test_negotiation import Agency
 from tests.e2e.test_slice import ANNA, be_national_number, registration
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "link-page"
 PDF = b"%PDF-1.7\n% the office's statement of account\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HOSTILE = "<script>alert('x')</script> & <b>bold</b>"
@@ -178,43 +175,9 @@ def agency(stack: RunningStack) -> Agency:
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[Any]:
-    """Debian's Chromium, headless, with a fresh profile; Playwright drives it (never downloads one)."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make browser` installs it")
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="respite-chromium-")
-    # The browser's clock plays no part (the server renders every date; the page runs no JavaScript), and
-    # Chromium's network service crashes under libfaketime: a run at another date (`make test-at`) leaves
-    # the browser on the machine's real clock.
-    real_clock: dict[str, str | float | bool] = {
-        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
-    }
-    try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-                viewport={"width": 1100, "height": 900},
-                java_script_enabled=False,  # the page must work without it (and runs none)
-                env=real_clock,
-            )
-            try:
-                yield context.new_page()
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    """A page with JavaScript off: the link page must work without it (and runs none)."""
+    with chromium(javascript=False) as context:
+        yield context.new_page()
 
 
 @pytest.mark.usefixtures("stack_env")

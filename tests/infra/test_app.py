@@ -9,6 +9,7 @@ import pytest
 
 from respite_infra.cdk.apis import ApiDomain
 from respite_infra.cdk.settings import INFRA_DIR
+from respite_infra.cdk.site import SiteDomain
 
 CERTIFICATE = "arn:aws:acm:eu-west-1:111111111111:certificate/test"
 
@@ -118,6 +119,53 @@ def test_without_context_the_settings_are_placeholders_that_resolve_nowhere(
 )
 def test_nonsense_settings_are_refused(
     parameters: Callable[[dict[str, Any]], Any], context: dict[str, Any], refusal: str
+) -> None:
+    with pytest.raises(SystemExit, match=refusal):
+        parameters(context)
+
+
+# --- the web front end's own domain; the APIs allow its origin -------------------------------------
+
+SITE_CERTIFICATE = "arn:aws:acm:us-east-1:111111111111:certificate/site"
+
+
+def test_without_a_site_domain_the_site_has_cloudfronts_name(
+    parameters: Callable[[dict[str, Any]], Any],
+) -> None:
+    assert parameters({}).site_domain is None
+
+
+def test_the_site_domain_is_allowed_by_the_apis(parameters: Callable[[dict[str, Any]], Any]) -> None:
+    given = parameters(
+        {
+            "site_domain": "App.Respite.test",
+            "site_certificate_arn": SITE_CERTIFICATE,
+            "frontend_origins": "https://admin.respite.test,https://app.respite.test",
+        }
+    )
+    assert given.site_domain == SiteDomain("app.respite.test", SITE_CERTIFICATE)
+    assert given.frontend_origins == ("https://admin.respite.test", "https://app.respite.test")  # once
+
+
+@pytest.mark.parametrize(
+    ("context", "refusal"),
+    [
+        ({"site_domain": "app.respite.test"}, "go together"),
+        ({"site_certificate_arn": SITE_CERTIFICATE}, "go together"),
+        (
+            {
+                "site_domain": "app.respite.test",
+                "site_certificate_arn": SITE_CERTIFICATE.replace("us-east-1", "eu-west-1"),
+            },
+            "us-east-1",
+        ),
+        ({"site_domain": "not a domain", "site_certificate_arn": SITE_CERTIFICATE}, "domain name"),
+    ],
+)
+def test_a_site_domain_needs_its_certificate_in_us_east_1(
+    parameters: Callable[[dict[str, Any]], Any],
+    context: dict[str, Any],
+    refusal: str,
 ) -> None:
     with pytest.raises(SystemExit, match=refusal):
         parameters(context)

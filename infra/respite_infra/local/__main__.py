@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
     return {
         "base_url": base,
+        "app_url": f"{base}/",
         "aws_endpoint": stack.moto.endpoint if stack.moto else None,
         "environment": stack.environment,
         "caseworkers": [
@@ -84,6 +85,8 @@ def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
 
 
 def banner(stack: LocalStack, base: str) -> str:
+    site_built = stack.gateway is not None and stack.gateway.site is not None and stack.gateway.site.built
+    app = f"{base}/" if site_built else f"{base}/   (not built: run `make web`)"
     apis = "\n".join(f"  {base}/{prefix}/" for prefix in (stack.gateway.prefixes if stack.gateway else []))
     users = "\n".join(f"  {c.username:28} {c.role:13} {c.agency_id}" for c in CASEWORKERS)
     offices = "\n".join(
@@ -106,6 +109,7 @@ def banner(stack: LocalStack, base: str) -> str:
     return f"""
 Respite is running on the local stack.
 
+  web app       {app}   (caseworkers sign in with the demo users below)
   health        {base}/health
   clock         {clock_line}   (operators move it: POST {base}/local/clock)
   embedded AWS  {stack.moto.endpoint if stack.moto else "?"}   (moto; AWS_ENDPOINT_URL for boto3 / aws cli)

@@ -43,6 +43,7 @@ from respite_infra.local import api_definition
 from respite_infra.local.api_definition import ApiDefinition, GatewayResponse, Method
 from respite_infra.local.environment import DEFAULT_REGION, LOCAL_ACCOUNT
 from respite_infra.local.handlers import LambdaContext, function_arn
+from respite_infra.local.site import StaticSite
 
 logger = logging.getLogger(__name__)
 
@@ -371,7 +372,9 @@ type Headers = Mapping[str, str] | Sequence[tuple[str, str]]
 
 class Gateway:
     """The HTTP server. `extra_routes` maps exact paths (e.g. `/health`) to local-only endpoints, served
-    before any API. Each API of `apis` that the definition has is mounted at its prefix."""
+    before any API. Each API of `apis` that the definition has is mounted at its prefix. `site`, the
+    web front end, answers every other path (but those under a local route's first segment, e.g.
+    `/local/...`), as the site's own domain would in AWS."""
 
     def __init__(
         self,
@@ -383,6 +386,7 @@ class Gateway:
         extra_routes: Mapping[str, ExtraRoute] | None = None,
         definition: ApiDefinition | None = None,
         concurrency: int | None = None,
+        site: StaticSite | None = None,
     ) -> None:
         self.definition = definition or api_definition.load()
         self.concurrency = concurrency or concurrency_from_environment()
@@ -394,6 +398,8 @@ class Gateway:
             self.mount(api.prefix, _app_environments(api))
         self._verifier = verifier
         self._extra = dict(extra_routes or {})
+        self._site = site
+        self._local_prefixes = {path.lstrip("/").partition("/")[0] for path in self._extra}
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -415,6 +421,10 @@ class Gateway:
     @property
     def port(self) -> int:
         return int(self._server.server_address[1])
+
+    @property
+    def site(self) -> StaticSite | None:
+        return self._site
 
     @property
     def prefixes(self) -> list[str]:
@@ -448,6 +458,8 @@ class Gateway:
         too_large_for_waf = waf is not None and len(body) > waf.body_limit_bytes
         if waf is not None and too_large_for_waf and not waf.large_bodies_allowed.search(raw_path):
             return gateway_response(responses, "WAF_FILTERED")
+        if mounted is None and self._site is not None and prefix not in self._local_prefixes:
+            return self._site.answer(method.upper(), raw_path)
         if mounted is None:  # no base path mapping: the custom domain's own answer
             return 403, {"Content-Type": "application/json"}, b'{"message":"Forbidden"}'
         if len(body) > self.definition.payload_limit_bytes:

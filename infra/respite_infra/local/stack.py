@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -42,6 +43,7 @@ from respite_infra.local.provision import LOCAL_EMAIL_SENDER, provision, verify_
 from respite_infra.local.pumps import SqsPump, StreamPump
 from respite_infra.local.scheduler import Scheduler
 from respite_infra.local.seed import CASEWORKERS, OFFICES, seed_directory
+from respite_infra.local.site import BUILT_SITE, StaticSite
 from respite_infra.local.ttl import TtlEmulator, TtlMarks, ttl_tables
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Settings:
     ttl_every_s: float = 5.0
     seed: bool = True
     clock: LocalClock | None = None  # None: RESPITE_CLOCK_START, RESPITE_CLOCK_SPEED (default: now, 1)
+    site_root: Path = BUILT_SITE  # the web front end's build (`make web`), served at /
 
 
 @dataclass
@@ -127,6 +130,8 @@ class LocalStack:
             verifier,
             port=self.settings.port,
             extra_routes=self._local_routes(cognito, verifier),
+            # same origin as the APIs: the app's calls need no CORS here (in AWS its origin is allowed)
+            site=StaticSite(self.settings.site_root),
         )
         # where offices' email links point (the link page): this gateway
         self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"

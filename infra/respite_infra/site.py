@@ -1,0 +1,43 @@
+"""What the web front end's answers carry (web/, the static site), wherever it is served: the local
+gateway serves `web/dist` at `/` with these headers; CloudFront's response headers policy will add
+the same in AWS.
+
+The content security policy has no 'unsafe-inline': the build has no inline script or style
+(web/vite.config.ts), so a script injected into a page cannot run.
+"""
+
+from collections.abc import Mapping, Sequence
+
+SITE_ROOT_DOCUMENT = "index.html"
+# Vite names what it emits under assets/ by content hash: a new build is a new name
+HASHED_ASSETS_PREFIX = "assets/"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+def content_security_policy(api_origins: Sequence[str] = ()) -> str:
+    """The site's policy; `api_origins`: where the app may call the APIs besides its own origin."""
+    connect = " ".join(["'self'", *api_origins])
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src {connect}; manifest-src 'self'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'; object-src 'none'"
+    )
+
+
+def security_headers(api_origins: Sequence[str] = ()) -> Mapping[str, str]:
+    """Every answer of the site: no framing, no sniffing, no referrer (a dossier id is in the URL)."""
+    return {
+        "Content-Security-Policy": content_security_policy(api_origins),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        "X-Robots-Tag": "noindex, nofollow",  # a tool for caseworkers, nothing for search engines
+    }
+
+
+def cache_control(relative_path: str) -> str:
+    """Hashed assets are kept for a year; the document is checked each time, so a deploy shows at once."""
+    return IMMUTABLE if relative_path.startswith(HASHED_ASSETS_PREFIX) else REVALIDATE

@@ -1,0 +1,202 @@
+"""The caseworker's web app (web/, built by `make web`, served at / by the local gateway) in Debian's
+headless Chromium, driven by Playwright (never a downloaded browser).
+
+A dossier is registered and answered over the API (two offices: claims, and a refusal); then, in the
+browser, a caseworker signs in, finds it in the list and opens it: the person, the claims and totals,
+and each answer's content. Every screen is shot in NL, FR and EN under `test-artifacts/web/` and
+checked with axe-core (0 serious or critical violations); the language choice survives a reload; the
+dossier is usable at a phone's width; no request breaks the content security policy.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+
+from respite_infra.local.site import BUILT_SITE
+from tests.e2e.browser import chromium
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_dossiers import access_entries, new_person, register
+from tests.e2e.test_negotiation import Agency, Office, claim
+from tests.e2e.test_slice import ANNA
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+LANGUAGES = ("nl", "fr", "en")
+SIGN_IN = {"nl": "Aanmelden", "fr": "Se connecter", "en": "Sign in"}
+DOSSIERS = "Dossiers"  # the same word in all three
+CREDITORS = {"nl": "Schuldeisers", "fr": "Créanciers", "en": "Creditors"}
+NO_COOPERATION = {"nl": "Geen medewerking", "fr": "Pas de coopération", "en": "No cooperation"}
+PHONE = {"width": 390, "height": 844}
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def answered(stack: RunningStack) -> dict[str, str]:
+    """A dossier of Anna's agency, notified to two offices: Van Hove answered with claims, Lambert refused."""
+    agency = Agency(stack, ANNA)
+    body = new_person("Webtest")
+    dossier_id = register(agency, body)
+    sent = agency.claims(f"/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove", "lambert"]})
+    assert sent.status_code == 201, sent.text
+    vanhove, lambert = Office(stack, "vanhove"), Office(stack, "lambert")
+    reply = {
+        "type": "notice_ack",
+        "file_references": ["VH/2026/0815"],
+        "claims": [claim("VH-1", 120_000, interest=4_550, costs=9_875, paid=20_000), claim("VH-2", 35_050)],
+    }
+    answer = vanhove.reply(dossier_id, vanhove.message(dossier_id, "notice")["message_id"], reply)
+    assert answer.status_code == 201, answer.text
+    refusal = {"type": "no_cooperation", "reason": "unknown_person"}
+    refused = lambert.reply(dossier_id, lambert.message(dossier_id, "notice")["message_id"], refusal)
+    assert refused.status_code == 201, refused.text
+    return {
+        "dossier_id": dossier_id,
+        "reference": "GENT-WEB-0001",
+        "family_name": body["person"]["family_name"],
+    }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium with JavaScript on: the app is a script."""
+    if not (BUILT_SITE / "index.html").is_file():
+        pytest.fail("the web front end is not built: `make web` builds it")
+    with chromium(javascript=True) as context:
+        yield context
+
+
+class Screens:
+    """One page of the app: shoots and checks each screen, and records what the console reported."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.axe = Axe()
+        self.problems: list[str] = []  # the policy's refusals and uncaught script errors
+        page.on("console", lambda m: self._console(m.type, m.text))
+        page.on("pageerror", lambda error: self.problems.append(str(error)))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def _console(self, kind: str, text: str) -> None:
+        # a refused sign-in is a 401 the browser reports too: expected, not a problem
+        if kind == "error" and "status of 401" not in text:
+            self.problems.append(text)
+
+    def choose(self, language: str) -> None:
+        self.page.locator("header select").select_option(language)
+        assert self.page.evaluate("document.documentElement.lang") == language
+
+    def shoot_and_check(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        results = self.axe.run(self.page).response
+        assert results["testEngine"]["name"] == "axe-core"  # it ran
+        violations = results["violations"]
+        blocking = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in BLOCKING]
+        assert blocking == [], f"{name}: axe-core found {blocking}"
+
+    def heading(self) -> str:
+        heading = self.page.get_by_role("heading", level=1)
+        heading.wait_for()
+        return str(heading.inner_text())
+
+
+def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
+    stack: RunningStack, browser: Any, answered: dict[str, str]
+) -> None:
+    from playwright.sync_api import expect
+
+    screens = Screens(browser.new_page())
+    page = screens.page
+    page.goto(f"{stack.base_url}/")
+
+    for language in LANGUAGES:  # the sign-in screen, in each language
+        screens.choose(language)
+        expect(page.get_by_role("heading", level=1)).to_have_text(SIGN_IN[language])
+        screens.shoot_and_check(f"01-sign-in-{language}")
+
+    # English now: a wrong password is said, then the right one signs in
+    page.get_by_label("Email address").fill(ANNA)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong email address or password.")
+    page.get_by_label("Password").fill(stack.password)
+    page.get_by_label("Password").press("Enter")  # the keyboard submits the form
+    expect(page.get_by_role("heading", level=1)).to_have_text(DOSSIERS)
+
+    link = page.get_by_role("link", name=answered["dossier_id"])
+    expect(link).to_be_visible()
+    # its replies are in and its standstill ends in three months: no deadline within 7 days
+    due_soon = page.get_by_label("Only with a deadline within 7 days")
+    due_soon.check()
+    expect(link).to_have_count(0)
+    due_soon.uncheck()
+    expect(link).to_be_visible()
+    for language in LANGUAGES:
+        screens.choose(language)
+        expect(link).to_be_visible()
+        screens.shoot_and_check(f"02-dossiers-{language}")
+
+    link.click()
+    expect(page).to_have_url(f"{stack.base_url}/dossiers/{answered['dossier_id']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(answered["family_name"])
+    expect(page.get_by_role("heading", name=CREDITORS["en"])).to_be_visible()
+    reads = len(access_entries(stack, answered["dossier_id"]))
+    for language in LANGUAGES:
+        screens.choose(language)
+        expect(page.get_by_role("heading", name=CREDITORS[language])).to_be_visible()
+        expect(page.get_by_text(NO_COOPERATION[language], exact=True)).to_be_visible()
+        screens.shoot_and_check(f"03-dossier-{language}")
+
+    assert len(access_entries(stack, answered["dossier_id"])) == reads  # another language reads nothing again
+
+    # English last: the claims, their amounts to the cent, and what each answer said
+    text = page.locator("main").inner_text()
+    for expected in (
+        "VH-1",
+        "VH-2",
+        "€1,200.00",
+        "€350.50",
+        "VH/2026/0815",
+        "the person is not known to this office",
+        "lambert",
+    ):
+        assert expected in text, expected
+
+    # a reload keeps the language, the session (this tab) and the screen: the gateway answers the
+    # app's document for /dossiers/<id>
+    screens.choose("fr")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(answered["family_name"])
+    assert page.locator("header select").input_value() == "fr"
+    assert page.evaluate("document.documentElement.lang") == "fr"
+
+    # at a phone's width nothing runs off the side of the page
+    page.set_viewport_size(PHONE)
+    screens.choose("nl")
+    screens.shoot_and_check("04-dossier-phone-nl")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    # back to the list by the keyboard; the heading of the new screen has the focus
+    page.get_by_role("link", name="Alle dossiers").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(DOSSIERS)
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    screens.shoot_and_check("05-dossiers-phone-nl")
+
+    assert screens.problems == []  # nothing refused by the content security policy, no script failed
+
+
+def test_the_site_and_the_apis_share_the_gateway(stack: RunningStack) -> None:
+    import requests
+
+    page = requests.get(f"{stack.base_url}/dossiers/anything", timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    script = next(part.split('"')[0] for part in page.text.split('src="')[1:])
+    asset = requests.get(f"{stack.base_url}{script}", timeout=10)
+    assert asset.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "immutable" in asset.headers["Cache-Control"]
+    api = requests.get(f"{stack.base_url}/consent/dossiers", timeout=10)
+    assert api.status_code == 401  # the API, as before: a token is required

@@ -1,0 +1,99 @@
+import { useMemo, useRef, useState } from "preact/hooks";
+import { apiClient } from "./api/client";
+import { type Session, signOut, storedSession } from "./auth";
+import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } from "./i18n";
+import { useRoute } from "./router";
+import { DossierList } from "./screens/DossierList";
+import { DossierScreen } from "./screens/DossierScreen";
+import { SignIn } from "./screens/SignIn";
+
+const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
+
+export function App() {
+  const [language, setLanguage] = useState<Language>(() => {
+    const chosen = initialLanguage();
+    document.documentElement.lang = chosen;
+    return chosen;
+  });
+  const [session, setSession] = useState<Session | null>(storedSession);
+  const [route, go] = useRoute();
+  const t = texts(language);
+  // one client for the app's life: a new language must not read a dossier again (each read is logged)
+  const currentLanguage = useRef(language);
+  currentLanguage.current = language;
+  const client = useMemo(
+    () =>
+      apiClient(
+        () => storedSession()?.idToken ?? null,
+        () => currentLanguage.current,
+        () => {
+          signOut();
+          setSession(null);
+        },
+      ),
+    [],
+  );
+
+  const choose = (next: Language) => {
+    rememberLanguage(next);
+    setLanguage(next);
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t.skip}
+      </a>
+      <header class="bar">
+        <span class="brand">{t.app}</span>
+        <label class="language">
+          <span>{t.language}</span>
+          <select value={language} onChange={(e) => choose(e.currentTarget.value as Language)}>
+            {LANGUAGES.map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LANGUAGE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {session && (
+          <span class="who">
+            <span class="visually-hidden">{t.signedInAs} </span>
+            {session.username}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                signOut();
+                setSession(null);
+              }}
+            >
+              {t.signOut}
+            </button>
+          </span>
+        )}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {!session ? (
+          <SignIn t={t} onSignedIn={setSession} />
+        ) : route.screen === "dossier" ? (
+          <DossierScreen
+            key={route.dossierId}
+            t={t}
+            language={language}
+            client={client}
+            dossierId={route.dossierId}
+            onBack={() => go({ screen: "list" })}
+          />
+        ) : (
+          <DossierList
+            t={t}
+            language={language}
+            client={client}
+            onOpen={(dossierId) => go({ screen: "dossier", dossierId })}
+          />
+        )}
+      </main>
+    </>
+  );
+}

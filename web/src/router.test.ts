@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { pathOf, routeOf } from "./router";
+
+describe("the app's paths", () => {
+  it("opens the list at / and at any path it does not know", () => {
+    expect(routeOf("/")).toEqual({ screen: "list" });
+    expect(routeOf("/nowhere")).toEqual({ screen: "list" });
+    expect(routeOf("/dossiers/")).toEqual({ screen: "list" });
+  });
+
+  it("opens a dossier by its id, with or without a trailing slash", () => {
+    expect(routeOf("/dossiers/01JD0SS1ER")).toEqual({ screen: "dossier", dossierId: "01JD0SS1ER" });
+    expect(routeOf("/dossiers/01JD0SS1ER/")).toEqual({ screen: "dossier", dossierId: "01JD0SS1ER" });
+  });
+
+  it("makes the path each screen is opened by", () => {
+    for (const route of [{ screen: "list" }, { screen: "dossier", dossierId: "a b/c" }] as const) {
+      expect(routeOf(pathOf(route))).toEqual(route);
+    }
+  });
+});
