@@ -139,6 +139,7 @@ def test_listing_pages_through_the_agencys_dossiers_newest_first(sanne: Client) 
     mine = [register(sanne, {**new_person(), "agency_reference": f"LIST-{n}"}) for n in range(3)]
 
     seen: list[str] = []
+    references: dict[str, str | None] = {}
     cursor: str | None = None
     for _ in range(50):
         params: dict[str, Any] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
@@ -146,11 +147,14 @@ def test_listing_pages_through_the_agencys_dossiers_newest_first(sanne: Client) 
         assert page.status_code == 200, page.text
         assert len(page.json()["dossiers"]) <= 2
         seen += [d["dossier_id"] for d in page.json()["dossiers"]]
+        references |= {d["dossier_id"]: d["agency_reference"] for d in page.json()["dossiers"]}
         cursor = page.json()["next_cursor"]
         if cursor is None:
             break
     assert len(seen) == len(set(seen))  # no dossier twice
     assert [d for d in seen if d in mine] == list(reversed(mine))  # newest first
+    assert [references[d] for d in mine] == ["LIST-0", "LIST-1", "LIST-2"]  # the agency's own file numbers
+    assert sanne.get(f"/dossiers/{mine[0]}").json()["agency_reference"] == "LIST-0"
     assert "person" not in json.dumps(page.json())  # no personal data in lists
 
 

@@ -51,5 +51,11 @@ def open_dossier(request: RegisterDossier, caller: Caller, dossier_id: str, now:
         raise ImplausibleConsentDate("consent must be registered within 30 days of being given")
     awaiting = given.channel is ConsentChannel.SIGNED_PAPER_FORM
     state = DossierState.AWAITING_SIGNED_FORM if awaiting else DossierState.REGISTERED
-    dossier = Dossier(dossier_id=dossier_id, agency_id=caller.agency_id, opened_at=now, state=state)
+    dossier = Dossier(
+        dossier_id=dossier_id,
+        agency_id=caller.agency_id,
+        opened_at=now,
+        state=state,
+        agency_reference=request.agency_reference,
+    )
     return NewDossier(dossier=dossier, person=request.person, consent=consent)

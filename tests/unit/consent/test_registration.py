@@ -40,6 +40,13 @@ def test_the_dossier_belongs_to_the_callers_agency_and_starts_registered() -> No
     assert new.dossier.agency_id == "ocmw-gent"
     assert new.dossier.state is DossierState.REGISTERED
     assert new.dossier.opened_at == NOW
+    assert new.dossier.agency_reference is None
+
+
+def test_the_agencys_own_file_number_is_kept_on_the_dossier() -> None:
+    with_reference = request().model_copy(update={"agency_reference": "2026/0412"})
+    new = open_dossier(with_reference, ANNA, "D1", NOW)
+    assert new.dossier.agency_reference == "2026/0412"
 
 
 def test_consent_evidence_names_the_text_its_hash_and_who_captured_it() -> None:
