@@ -128,7 +128,9 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
     expect(link).to_be_visible()
     # its replies are in and its standstill ends in three months: no deadline within 7 days
     due_soon = page.get_by_label("Only with a deadline within 7 days")
-    due_soon.check()
+    with page.expect_response(lambda r: "deadline_within_days" in r.url):
+        due_soon.check()
+    expect(page.get_by_text("Loading…")).to_have_count(0)  # the filtered list shown, not its loading
     expect(link).to_have_count(0)
     due_soon.uncheck()
     expect(link).to_be_visible()

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type ApiClient, DOSSIER_STATES, type DossierState, type DossierSummary } from "../api/client";
 import { useHeadingFocus } from "../focus";
 import { day, isOverdue, type Language, moment, type texts } from "../i18n";
@@ -20,8 +20,10 @@ export function DossierList({ t, language, client, onOpen }: Props) {
   const [dossiers, setDossiers] = useState<DossierSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  // each change of filter starts a new listing; an answer to an earlier one, however late, is dropped
+  const listing = useRef(0);
 
-  const load = async (after: string | null) => {
+  const load = async (after: string | null, of: number = listing.current) => {
     const { data, error } = await client.GET("/consent/dossiers", {
       params: {
         query: {
@@ -32,6 +34,7 @@ export function DossierList({ t, language, client, onOpen }: Props) {
         },
       },
     });
+    if (of !== listing.current) return;
     if (error || !data) {
       setFailed(true);
       return;
@@ -42,8 +45,9 @@ export function DossierList({ t, language, client, onOpen }: Props) {
   };
 
   useEffect(() => {
+    listing.current += 1;
     setDossiers(null);
-    void load(null);
+    void load(null, listing.current);
   }, [state, dueSoon, client]);
 
   return (
