@@ -29,10 +29,13 @@ export const DOSSIER_STATES: readonly DossierState[] = [
   "erased",
 ];
 
-/** Same origin: the local gateway serves the app and the APIs on one port; in AWS the site's
- * CloudFront distribution is an origin the APIs allow (CORS). */
+/** Where the APIs answer. Locally the gateway serves the app and the APIs on one port (""). In AWS
+ * the site is its own CloudFront origin, so the build is told the platform's public URL
+ * (`VITE_RESPITE_API_URL`, the CSP's connect-src), and the APIs allow the site's origin (CORS). */
+export const API_URL: string = import.meta.env.VITE_RESPITE_API_URL ?? "";
+
 export function apiClient(token: () => string | null, language: () => string, onUnauthorized: () => void) {
-  const client = createClient<paths>({ baseUrl: "" });
+  const client = createClient<paths>({ baseUrl: API_URL });
   const credentials: Middleware = {
     onRequest({ request }) {
       const idToken = token();
