@@ -183,7 +183,7 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
     page.get_by_role("link", name="Alle dossiers").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(DOSSIERS)
-    assert page.evaluate("document.activeElement.tagName") == "H1"
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
     screens.shoot_and_check("05-dossiers-phone-nl")
 
     assert screens.problems == []  # nothing refused by the content security policy, no script failed

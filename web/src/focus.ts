@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 let firstScreen = true;
 
@@ -6,7 +6,8 @@ let firstScreen = true;
  * a screen reader announces the new screen and the keyboard starts from its top. */
 export function useHeadingFocus<T extends HTMLElement>() {
   const heading = useRef<T>(null);
-  useEffect(() => {
+  // a layout effect: the focus is there when the new screen is painted, not one frame later
+  useLayoutEffect(() => {
     if (firstScreen) {
       firstScreen = false;
       return;
