@@ -9,27 +9,21 @@ dossier is usable at a phone's width; no request breaks the content security pol
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-from respite_infra.local.site import BUILT_SITE
-from tests.e2e.browser import chromium
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_dossiers import access_entries, new_person, register
 from tests.e2e.test_negotiation import Agency, Office, claim
 from tests.e2e.test_slice import ANNA
+from tests.e2e.web import LANGUAGES, Screens, app_browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-LANGUAGES = ("nl", "fr", "en")
 SIGN_IN = {"nl": "Aanmelden", "fr": "Se connecter", "en": "Sign in"}
 DOSSIERS = "Dossiers"  # the same word in all three
 CREDITORS = {"nl": "Schuldeisers", "fr": "Créanciers", "en": "Creditors"}
 NO_COOPERATION = {"nl": "Geen medewerking", "fr": "Pas de coopération", "en": "No cooperation"}
 PHONE = {"width": 390, "height": 844}
-BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
@@ -60,45 +54,8 @@ def answered(stack: RunningStack) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium with JavaScript on: the app is a script."""
-    if not (BUILT_SITE / "index.html").is_file():
-        pytest.fail("the web front end is not built: `make web` builds it")
-    with chromium(javascript=True) as context:
+    with app_browser() as context:
         yield context
-
-
-class Screens:
-    """One page of the app: shoots and checks each screen, and records what the console reported."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.axe = Axe()
-        self.problems: list[str] = []  # the policy's refusals and uncaught script errors
-        page.on("console", lambda m: self._console(m.type, m.text))
-        page.on("pageerror", lambda error: self.problems.append(str(error)))
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def _console(self, kind: str, text: str) -> None:
-        # a refused sign-in is a 401 the browser reports too: expected, not a problem
-        if kind == "error" and "status of 401" not in text:
-            self.problems.append(text)
-
-    def choose(self, language: str) -> None:
-        self.page.locator("header select").select_option(language)
-        assert self.page.evaluate("document.documentElement.lang") == language
-
-    def shoot_and_check(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        results = self.axe.run(self.page).response
-        assert results["testEngine"]["name"] == "axe-core"  # it ran
-        violations = results["violations"]
-        blocking = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in BLOCKING]
-        assert blocking == [], f"{name}: axe-core found {blocking}"
-
-    def heading(self) -> str:
-        heading = self.page.get_by_role("heading", level=1)
-        heading.wait_for()
-        return str(heading.inner_text())
 
 
 def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
@@ -121,7 +78,7 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong email address or password.")
     page.get_by_label("Password").fill(stack.password)
-    page.get_by_label("Password").press("Enter")  # the keyboard submits the form
+    page.get_by_label("Password").press("Enter")  # the keyboard submits the form (what `sign_in` does)
     expect(page.get_by_role("heading", level=1)).to_have_text(DOSSIERS)
 
     link = page.get_by_role("link", name=answered["dossier_id"])
