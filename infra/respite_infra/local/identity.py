@@ -30,8 +30,14 @@ from respite_infra.local.gateway import ExtraRoute, TokenIssuer
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.literals import ExplicitAuthFlowsTypeType
 
 CUSTOM_ATTRIBUTES = ("agency_id", "role")  # set by administrators only, never by the user
+# the deployed web client's (respite_infra.cdk.identity; tests/infra compares the two)
+WEB_CLIENT_AUTH_FLOWS: tuple["ExplicitAuthFlowsTypeType", ...] = (
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+)
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,18 @@ def create_caseworker_pool(
         PoolName=f"respite-{stage}-caseworkers",
         Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": True} for name in CUSTOM_ATTRIBUTES],
         Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireNumbers": True, "RequireSymbols": True}},
+        # MFA required with an authenticator app, as in AWS. moto differs in one way the app meets: a
+        # user who never set one up signs in without (AWS answers MFA_SETUP), so the demo users need
+        # none; a user created with a temporary password is asked to set one up, as in AWS.
+        MfaConfiguration="ON",
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"], SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+    )
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName="web",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=list(WEB_CLIENT_AUTH_FLOWS),
         ReadAttributes=["email", *(f"custom:{name}" for name in CUSTOM_ATTRIBUTES)],
         WriteAttributes=["email"],
     )["UserPoolClient"]
@@ -93,16 +106,30 @@ def add_caseworker(cognito: "CognitoIdentityProviderClient", pool: CaseworkerPoo
     )
 
 
+class SecondStepNeeded(Exception):
+    """Cognito asks for more than the password (a new password, the authenticator's code): only the
+    web app walks those steps."""
+
+
 def sign_in(
     cognito: "CognitoIdentityProviderClient", pool: CaseworkerPool, username: str, password: str
 ) -> dict[str, Any]:
-    """The tokens a front end gets from Cognito; raises NotAuthorizedException on a wrong password."""
-    result = cognito.initiate_auth(
+    """The tokens the web app gets from Cognito for a password alone; raises NotAuthorizedException on
+    a wrong password, SecondStepNeeded when Cognito challenges."""
+    answer = cognito.initiate_auth(
         ClientId=pool.web_client_id,
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )["AuthenticationResult"]
-    return {"id_token": result["IdToken"], "expires_in": result["ExpiresIn"], "token_type": "Bearer"}
+    )
+    if "AuthenticationResult" not in answer:
+        raise SecondStepNeeded(answer.get("ChallengeName", ""))
+    result = answer["AuthenticationResult"]
+    return {
+        "id_token": result["IdToken"],
+        "access_token": result["AccessToken"],
+        "expires_in": result["ExpiresIn"],
+        "token_type": "Bearer",
+    }
 
 
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
