@@ -75,7 +75,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {!session ? (
-          <SignIn t={t} onSignedIn={setSession} />
+          <SignIn t={t} language={language} onSignedIn={setSession} />
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}
