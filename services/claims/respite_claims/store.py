@@ -27,7 +27,7 @@ from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
 from respite_core.resources import TableName, UserPoolName, locate
 from respite_core.store.access_log import AccessLog
-from respite_core.store.claims_intake import ClaimsIntake, intake_item
+from respite_core.store.claims_intake import ClaimsIntake, intake_ops
 from respite_core.store.creditor_items import (
     objection_item,
     objection_key,
@@ -52,7 +52,7 @@ from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
-CLAIMS_PER_BATCH = 98  # an upload's transactions: DynamoDB's 100 operations, less the fence and the intake
+CLAIMS_PER_BATCH = 97  # an upload's transactions: DynamoDB's 100 operations, less the fence and 2 intake ops
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
@@ -225,7 +225,7 @@ class ClaimsStore:
             ),
         ]
         if claims:
-            operations.append(self._intake_op(dossier, reply.message_id, len(claims), now))
+            operations.extend(self._intake_ops(dossier, reply.message_id, len(claims), now))
         if objection is not None:
             item = objection_item(dossier.dossier_id, objection, key, agency_id=dossier.agency_id)
             operations.append(self._dossiers.put_op(item))
@@ -312,10 +312,12 @@ class ClaimsStore:
         for start in range(0, len(puts), CLAIMS_PER_BATCH):
             batch = puts[start : start + CLAIMS_PER_BATCH]
             if start + CLAIMS_PER_BATCH >= len(puts):  # the last: consolidated once all are in
-                batch.append(self._intake_op(dossier, intake_id, len(claims), now))
+                batch.extend(self._intake_ops(dossier, intake_id, len(claims), now))
             write_about(dossier.dossier_id, batch)
 
-    def _intake_op(self, dossier: Dossier, intake_id: str, received: int, now: datetime) -> dict[str, Any]:
+    def _intake_ops(
+        self, dossier: Dossier, intake_id: str, received: int, now: datetime
+    ) -> list[dict[str, Any]]:
         """The trigger of the dossier's consolidation, written with the claims (no personal data)."""
         intake = ClaimsIntake(
             dossier_id=dossier.dossier_id,
@@ -324,7 +326,7 @@ class ClaimsStore:
             received=received,
             received_at=now,
         )
-        return self._dossiers.put_op(intake_item(intake))
+        return intake_ops(self._dossiers, intake)
 
     # --- the office's inbox ---------------------------------------------------------------------
 

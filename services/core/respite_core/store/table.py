@@ -133,10 +133,12 @@ class Table:
         expected: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
         if_absent: Mapping[str, Any] | None = None,
+        version: tuple[str, int] | None = None,
     ) -> dict[str, Any]:
         """Set `changes` (a None value removes the attribute) on an existing item whose attributes
         still have the `expected` values: optimistic concurrency for state changes. `if_absent` sets
-        attributes only where the item has none yet (the first time counts)."""
+        attributes only where the item has none yet (the first time counts). `version` (name, n)
+        sets it to n unless the item holds a greater one: what a later reader wrote stays."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets, removes = [], [*remove]
@@ -155,6 +157,10 @@ class Table:
         for n, (name, value) in enumerate((expected or {}).items()):
             names[f"#e{n}"], values[f":e{n}"] = name, value
             conditions.append(f"#e{n} = :e{n}")
+        if version is not None:
+            names["#v"], values[":v"] = version
+            sets.append("#v = :v")
+            conditions.append("(attribute_not_exists(#v) OR #v <= :v)")
         expression = " ".join(
             part
             for part in (
@@ -172,6 +178,20 @@ class Table:
         }
         if values:
             update["ExpressionAttributeValues"] = to_dynamo(values)
+        return {"Update": update}
+
+    def count_op(self, pk: str, sk: str, counter: str, *, also: Mapping[str, Any]) -> dict[str, Any]:
+        """Add one to `counter`, making the item on the first count; `also` sets attributes beside it."""
+        names = {"#n": counter} | {f"#s{n}": name for n, name in enumerate(also)}
+        values = {":zero": 0, ":one": 1} | {f":s{n}": value for n, value in enumerate(also.values())}
+        sets = ["#n = if_not_exists(#n, :zero) + :one", *(f"#s{n} = :s{n}" for n in range(len(also)))]
+        update = {
+            "TableName": self.physical_name,
+            "Key": to_dynamo({"PK": pk, "SK": sk}),
+            "UpdateExpression": f"SET {', '.join(sets)}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values),
+        }
         return {"Update": update}
 
     def exists_op(self, pk: str, sk: str) -> dict[str, Any]:
