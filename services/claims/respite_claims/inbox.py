@@ -62,8 +62,10 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         raise Problem(400, str(error), kind="invalid-cursor") from None
     page, messages = pointers[: wanted.limit], []
     agencies: dict[str, Agency] = {}
+    # one batch read for the page; each dossier's data key opened once, however many of its messages
+    records = store.dossiers_of_messages([(str(p["dossier_id"]), str(p["message_id"])) for p, _ in page])
     for pointer, _ in page:
-        record = store.dossier(str(pointer["dossier_id"]))
+        record = records.get(str(pointer["dossier_id"]))
         if record is None:
             continue
         try:
@@ -74,9 +76,9 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         if message is None:
             continue
         # the agency that sent it, though the dossier may have moved since
-        agency = agencies.setdefault(
-            message.sender, directory.agency(message.sender) or the_agency(record.dossier)
-        )
+        if message.sender not in agencies:  # read once a page (setdefault would read it every time)
+            agencies[message.sender] = directory.agency(message.sender) or the_agency(record.dossier)
+        agency = agencies[message.sender]
         try:
             store.log(
                 office_entry(

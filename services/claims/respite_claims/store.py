@@ -13,6 +13,7 @@ destroyed it raises DataKeyDestroyed and writes nothing, so nothing written duri
 outlives it.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -126,6 +127,26 @@ class ClaimsStore:
             return None
         dossier = model_of(Dossier, meta[0])
         return DossierRecord(dossier, items, self._keys)
+
+    def dossiers_of_messages(self, wanted: Sequence[tuple[str, str]]) -> dict[str, DossierRecord]:
+        """For an inbox page, (dossier id, message id) pairs: each dossier with its meta, its person
+        and the messages asked for, never its claims (a dossier may hold thousands), in one batch
+        read. A dossier gone (erased) is not in the answer."""
+        keys = [
+            (table_keys.dossier(dossier_id), sk)
+            for dossier_id, message_id in wanted
+            for sk in (table_keys.DOSSIER_META, table_keys.DOSSIER_PERSON, table_keys.message(message_id))
+        ]
+        by_partition: dict[str, list[Item]] = defaultdict(list)
+        for item in self._dossiers.get_many(keys):
+            by_partition[str(item["PK"])].append(item)
+        records: dict[str, DossierRecord] = {}
+        for dossier_id, _ in wanted:
+            items = by_partition.get(table_keys.dossier(dossier_id), [])
+            meta = DossierItems(items).meta
+            if meta is not None and dossier_id not in records:
+                records[dossier_id] = DossierRecord(model_of(Dossier, meta), items, self._keys)
+        return records
 
     def persons_standstill_ends_on(self, dossier_id: str) -> date | None:
         """The last day of the standstill the dossier's person has already (any agency, any dossier)."""
