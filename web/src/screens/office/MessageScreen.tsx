@@ -170,7 +170,7 @@ function Request({
           <div>
             <dt>{o.monthly}</dt>
             <dd>
-              {money(body.monthly[0]!, language)} · {o.months}: {body.monthly.length}
+              {money(body.monthly[0]!, language)} · {o.months} {body.monthly.length}
             </dd>
           </div>
         )}
@@ -402,7 +402,7 @@ function CsvUpload({
     });
     setBusy(false);
     if (data) {
-      onAnswered(`${o.csvStored}: ${data.accepted}`);
+      onAnswered(`${o.csvStored} ${data.accepted}`);
       return;
     }
     const problem = error as { detail?: string; rejected?: { line: number; field: string; reason: string }[] };

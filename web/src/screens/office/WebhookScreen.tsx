@@ -95,7 +95,7 @@ export function WebhookScreen({ t, o, language, client }: Props) {
           {copied && <span> {o.copied}</span>}
           {issued.previousValidUntil && (
             <p>
-              {o.previousValidUntil}: {moment(issued.previousValidUntil, language)}
+              {o.previousValidUntil} {moment(issued.previousValidUntil, language)}
             </p>
           )}
         </div>
