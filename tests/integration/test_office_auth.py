@@ -29,8 +29,8 @@ from respite_infra.local.identity import Caseworker as CaseworkerAccount
 from respite_infra.local.identity import (
     CaseworkerPool,
     OAuthError,
-    OfficeUser,
     OfficeClients,
+    OfficeUser,
     add_caseworker,
     add_office_client,
     add_office_user,
