@@ -11,6 +11,7 @@ token is refused on every office route. Every screen is shot in NL, FR and EN un
 """
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ import requests
 from respite_infra.local.seed import OFFICE_USERS
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_dossiers import new_person, register
-from tests.e2e.test_negotiation import Agency, Office
+from tests.e2e.test_negotiation import Agency, Office, claim
 from tests.e2e.test_slice import ANNA
 from tests.e2e.web import LANGUAGES, Screens, app_browser, sign_in
 
@@ -188,6 +189,58 @@ def test_an_office_user_works_the_inbox_in_the_portal(
     csv_url = f"{stack.base_url}/consent/dossiers/{second['dossier_id']}"
     csv_view = requests.get(csv_url, headers=anna, timeout=10)
     assert {c["office_reference"] for c in claims_in(csv_view.json())} == {"VH-CSV-1"}
+
+
+def test_an_office_user_reads_a_proposal_downloads_its_budget_and_accepts(
+    stack: RunningStack, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    agency, vanhove = Agency(stack, ANNA), Office(stack, "vanhove")
+    body = new_person("PortalProposal")
+    dossier_id = register(agency, body)
+    sent = agency.claims(f"/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove"]})
+    notice = sent.json()["messages"][0]["message_id"]
+    acked = vanhove.reply(dossier_id, notice, {"type": "notice_ack", "claims": [claim("VH-P-1", 80_000)]})
+    assert acked.status_code == 201, acked.text
+    grant = agency.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
+    posted = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("vtlb.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+        timeout=15,
+    )
+    assert posted.status_code in (200, 201, 204)
+    proposed = agency.claims(
+        f"/dossiers/{dossier_id}/proposals",
+        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": grant["document_id"]},
+    )
+    assert proposed.status_code == 201, proposed.text
+
+    screens = Screens(browser.new_page())
+    page = screens.page
+    sign_in(page, stack.base_url, DESK, stack.password)
+    page.get_by_role("link", name=body["person"]["family_name"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposal")
+    expect(page.get_by_text("€280.00")).to_be_visible()  # 35 % of 800.00 €
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name=re.compile(r"^Download budget-calculation-.*\.pdf$")).click()
+    popup.value.close()
+    budget = page.get_by_role("link", name=re.compile(r"^budget-calculation-.*\.pdf$"))
+    expect(budget).to_be_visible()
+    downloaded = requests.get(str(budget.get_attribute("href")), timeout=10)
+    assert downloaded.content.startswith(b"%PDF")
+    for language in LANGUAGES:
+        screens.choose(language)
+        screens.shoot_and_check(f"16-office-proposal-{language}")
+    screens.choose("en")
+    page.get_by_label("Answer with").select_option("proposal_accept")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_role("status")).to_have_text("Answer sent. The message has left your inbox.")
+    assert screens.problems == []
+
+    negotiation = agency.claims_get(f"/dossiers/{dossier_id}/negotiation")
+    assert "proposal_accept" in negotiation.text
 
 
 def claims_in(view: Any) -> list[dict[str, Any]]:

@@ -214,19 +214,18 @@ function Request({
           <ul class="plain">
             {(message.documents ?? []).map((document) => (
               <li key={document.document_id}>
-                {document.name}{" "}
+                {/* the link, once fetched, is short-lived: the button always makes a new one */}
+                {links[document.document_id] ? (
+                  <a href={links[document.document_id]} target="_blank" rel="noopener">
+                    {document.name}
+                  </a>
+                ) : (
+                  document.name
+                )}{" "}
                 <button type="button" class="link" onClick={() => void fetchLink(document.document_id)}>
                   {o.download}
                   <span class="visually-hidden"> {document.name}</span>
                 </button>
-                {links[document.document_id] && (
-                  <>
-                    {" "}
-                    <a href={links[document.document_id]} target="_blank" rel="noopener">
-                      {document.name}
-                    </a>
-                  </>
-                )}
               </li>
             ))}
           </ul>
