@@ -6,6 +6,7 @@ import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
 import { OfficePortal } from "./screens/office/OfficePortal";
+import { officeTexts } from "./texts/office";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -79,6 +80,8 @@ export function App() {
           <SignIn t={t} onSignedIn={setSession} />
         ) : session.officeId ? (
           <OfficePortal t={t} language={language} client={client} route={route} go={go} />
+        ) : !session.role ? (
+          <p role="alert">{officeTexts(language).notAnOffice}</p>
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}
