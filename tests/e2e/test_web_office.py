@@ -234,6 +234,8 @@ def test_an_office_user_reads_a_proposal_downloads_its_budget_and_accepts(
         screens.choose(language)
         screens.shoot_and_check(f"16-office-proposal-{language}")
     screens.choose("en")
+    page.reload()  # the message's own link opens it again (the portal finds it in the inbox)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposal")
     page.get_by_label("Answer with").select_option("proposal_accept")
     page.get_by_role("button", name="Send the answer").click()
     expect(page.get_by_role("status")).to_have_text("Answer sent. The message has left your inbox.")

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ApiClient } from "../../api/client";
 import type { Language, texts } from "../../i18n";
-import type { Route } from "../../router";
+import { pathOf, type Route } from "../../router";
 import { officeTexts } from "../../texts/office";
 import type { InboxMessage } from "./answers";
 import { Inbox, type InboxState, inboxPage } from "./Inbox";
@@ -27,8 +27,10 @@ export function OfficePortal({ t, language, client, route, go }: Props) {
   const [searched, setSearched] = useState(false);
   const screen = route.screen === "message" || route.screen === "webhook" ? route.screen : "inbox";
 
+  // a caseworker's path (`/`, `/dossiers/...`) shows the inbox: say so in the address bar, without a
+  // history entry that the back button would only come back through
   useEffect(() => {
-    if (screen === "inbox" && route.screen !== "inbox") go({ screen: "inbox" }); // a caseworker's path
+    if (screen === "inbox" && route.screen !== "inbox") history.replaceState(null, "", pathOf({ screen: "inbox" }));
   }, [screen, route.screen]);
 
   const opened =
