@@ -129,9 +129,10 @@ class TokenVerifier:
         if not any(scope in granted for scope in scopes):
             raise jwt.InvalidTokenError("the access token has none of the method's scopes")
         # locally moto's signing key is public: an access token must also be an office client's, or a
-        # user's of the pool's web client (a person at an office; `office_from` checks their group)
+        # user's of the pool's web client (a person at an office; `office_from` checks their group).
+        # The web client has no client-credentials flow: a token whose subject is that client is forged
         client_id = str(claims.get("client_id") or "")
-        if client_id in self._issuer.audiences:
+        if client_id in self._issuer.audiences and claims.get("sub") != client_id:
             return claims
         if self._office_clients is not None and not self._office_clients(client_id):
             raise jwt.InvalidTokenError("the access token is not an office system's")
