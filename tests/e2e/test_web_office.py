@@ -138,6 +138,13 @@ def test_an_office_user_works_the_inbox_in_the_portal(
     # the second: answered with a CSV file
     second = notified["csv"]
     page.get_by_role("link", name=second["family_name"]).click()
+    bad = "office_reference;principal_creditor;principal\r\nVH-BAD;Proximus;twelve\r\n"
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    rejected = page.get_by_role("alert").filter(has_text="Rows rejected:")
+    expect(rejected).to_contain_text("line 2, principal")  # no valid row: nothing answered
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": "claims.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )

@@ -418,6 +418,7 @@ function CsvUpload({
       {failure && (
         <div role="alert" class="error">
           <p>{failure}</p>
+          {rejected.length > 0 && <p>{o.csvRejected}</p>}
           {rejected.length > 0 && (
             <ul>
               {rejected.map((row) => (
