@@ -4,7 +4,7 @@ import { useHeadingFocus } from "../../focus";
 import { day, isOverdue, type Language, moment, type texts } from "../../i18n";
 import type { OfficeTexts } from "../../texts/office";
 import type { InboxMessage } from "./answers";
-import { saveFile } from "./files";
+import { joinCsvPages, saveFile } from "./files";
 
 type Props = {
   t: ReturnType<typeof texts>;
@@ -21,9 +21,11 @@ type Props = {
 export type InboxState = { messages: InboxMessage[]; cursor: string | null; loaded: boolean };
 
 export const PAGE_SIZE = 25;
+const CSV_PAGE_SIZE = 100; // the API's largest page
+const MAX_CSV_PAGES = 50;
 
-export async function inboxPage(client: ApiClient, cursor: string | null) {
-  const { data, error } = await client.GET("/claims/inbox", { params: { query: { limit: PAGE_SIZE, cursor } } });
+export async function inboxPage(client: ApiClient, cursor: string | null, limit: number = PAGE_SIZE) {
+  const { data, error } = await client.GET("/claims/inbox", { params: { query: { limit, cursor } } });
   return error || !data ? null : data;
 }
 
@@ -50,15 +52,24 @@ export function Inbox({ t, o, language, client, inbox, onInbox, onOpen }: Props)
   }, [client]);
 
   const downloadCsv = async () => {
-    const { data, error } = await client.GET("/claims/inbox.csv", {
-      params: { query: { limit: 100 } },
-      parseAs: "text",
-    });
-    if (error || data === undefined) {
-      setFailed(true);
-      return;
-    }
-    saveFile(data, "inbox.csv", "text/csv");
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const { data, error, response }: { data?: string; error?: unknown; response: Response } = await client.GET(
+        "/claims/inbox.csv",
+        {
+          params: { query: { limit: CSV_PAGE_SIZE, cursor } },
+          parseAs: "text",
+        },
+      );
+      if (error || data === undefined) {
+        setFailed(true);
+        return;
+      }
+      pages.push(data);
+      cursor = response.headers.get("Respite-Next-Cursor");
+    } while (cursor && pages.length < MAX_CSV_PAGES);
+    saveFile(joinCsvPages(pages), "inbox.csv", "text/csv");
   };
 
   return (

@@ -18,7 +18,9 @@ type Props = {
   go: (route: Route) => void;
 };
 
-const MAX_PAGES_TO_FIND = 8; // a reloaded message's link: look this far into the inbox for it
+// a reloaded message's link: look this far into the inbox for it (the API's largest pages)
+const MAX_PAGES_TO_FIND = 10;
+const SEARCH_PAGE_SIZE = 100;
 
 export function OfficePortal({ t, language, client, route, go }: Props) {
   const o = officeTexts(language);
@@ -45,7 +47,7 @@ export function OfficePortal({ t, language, client, route, go }: Props) {
       let messages: InboxMessage[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < MAX_PAGES_TO_FIND; page++) {
-        const found = await inboxPage(client, cursor);
+        const found = await inboxPage(client, cursor, SEARCH_PAGE_SIZE);
         if (!found) break;
         messages = [...messages, ...found.messages];
         cursor = found.next_cursor ?? null;
