@@ -303,7 +303,7 @@ def test_a_person_added_to_a_new_offices_group_manages_its_webhook(stack: Runnin
             screens.choose(language)
             screens.shoot_and_check(f"15-office-webhook-{language}")
         page.set_viewport_size(PHONE)
-        screens.shoot_and_check("15-office-webhook-phone-fr")
+        screens.shoot_and_check("15-office-webhook-phone-en")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert [p for p in screens.problems if "status of 422" not in p] == []
 
