@@ -117,7 +117,7 @@ def test_a_new_caseworker_chooses_a_password_sets_up_an_authenticator_and_signs_
 
     # the authenticator: its key shown, a wrong code refused, the app's code lets the caseworker in
     expect(heading).to_have_text(TITLES["enrol"]["en"])
-    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    secret = page.locator("code.authenticator-key").inner_text().replace(" ", "")
     assert (
         page.get_by_role("link", name="Open in an authenticator app on this device")
         .get_attribute("href")

@@ -8,6 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
+from respite_core.callers import USER_SCOPE
 from respite_core.resources import (
     BucketName,
     QueueName,
@@ -591,8 +592,9 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
         else:
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}
-            # an office system's access token with the route's scope; elsewhere a caseworker's ID token
-            wanted = [route.scope] if route.authorization is Authorization.OFFICE else None
+            # an office system's access token with the route's scope, or a person's at an office (their
+            # one scope; the app checks their office group); elsewhere a caseworker's ID token
+            wanted = [route.scope, USER_SCOPE] if route.authorization is Authorization.OFFICE else None
             assert method.get("AuthorizationScopes") == wanted, key
         assert method["Integration"]["Type"] == "AWS_PROXY"
 

@@ -4,11 +4,12 @@ thousands), and each dossier's data key once, however many of its messages are o
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from respite_core import aws, table_keys
+from respite_core import aws, clock, table_keys
 from tests.e2e.test_dossiers import new_person
 from tests.faults.conftest import Stage, stage_env
 
@@ -76,3 +77,25 @@ def test_an_inbox_page_reads_no_claims_and_opens_each_dossiers_key_once(
     assert made["kms:Decrypt"] == len(dossiers)  # one data key a dossier, for its two messages too
     agency_reads = [p for name, p in calls.made if name == "dynamodb:GetItem" and "AGENCY#" in str(p["Key"])]
     assert len(agency_reads) == 1  # the sending agency, once a page
+
+
+def test_the_inbox_says_what_is_overdue_by_the_platforms_date(stage_env: Stage) -> None:
+    apis = stage_env.apis
+    dossier_id = str(apis.ok("POST", "/consent/dossiers", new_person())["dossier_id"])
+    apis.ok("POST", f"/claims/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove"]})
+    moved = clock.LocalClock(clock.real_now())
+    clock.install(moved)
+    try:
+
+        def shown() -> dict[str, Any]:
+            page = apis.ok("GET", "/claims/inbox?limit=100", claims=stage_env.offices["vanhove"])
+            return next(m for m in page["messages"] if m["dossier_id"] == dossier_id)
+
+        fresh = shown()
+        assert (fresh["ack_overdue"], fresh["reply_overdue"]) == (False, False)
+        moved.advance(timedelta(days=40))  # past both deadlines (working days), whatever today is
+        late = shown()
+        assert (late["ack_overdue"], late["reply_overdue"]) == (True, True)
+        assert late["ack_due_on"] == fresh["ack_due_on"]
+    finally:
+        clock.install(None)

@@ -1,10 +1,12 @@
 import { useMemo, useRef, useState } from "preact/hooks";
 import { apiClient } from "./api/client";
-import { type Session, signOut, storedSession } from "./auth";
+import { bearerOf, type Session, signOut, storedSession } from "./auth";
 import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } from "./i18n";
 import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
+import { OfficePortal } from "./screens/office/OfficePortal";
+import { officeTexts } from "./texts/office";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -24,7 +26,7 @@ export function App() {
   const client = useMemo(
     () =>
       apiClient(
-        () => storedSession()?.idToken ?? null,
+        () => bearerOf(storedSession()),
         () => currentLanguage.current,
         () => {
           signOut();
@@ -76,6 +78,10 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {!session ? (
           <SignIn t={t} language={language} onSignedIn={setSession} />
+        ) : session.officeId ? (
+          <OfficePortal t={t} language={language} client={client} route={route} go={go} />
+        ) : !session.role ? (
+          <p role="alert">{officeTexts(language).notAnOffice}</p>
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}

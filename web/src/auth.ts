@@ -1,6 +1,9 @@
 // Signing in, at Cognito (USER_PASSWORD_AUTH, then the challenges Cognito sets: a new password on the
 // first sign-in, setting up an authenticator app, its code). The app keeps the tokens for this tab only
-// (sessionStorage); the APIs check them, the app only reads the id token's claims to show who is in.
+// (sessionStorage); the APIs check them, the app only reads the id token's claims. They say who signed
+// in: a person at an office (in the Cognito group `office-<id>`) gets the office portal and calls with
+// the access token (office routes take access tokens only); a caseworker (`custom:role`) gets the
+// caseworker app and calls with the id token.
 import {
   type AuthAnswer,
   associateSoftwareToken,
@@ -13,8 +16,16 @@ import {
 
 const ID_TOKEN = "respite.id_token";
 const ACCESS_TOKEN = "respite.access_token";
+const OFFICE_GROUP_PREFIX = "office-";
 
-export type Session = { idToken: string; accessToken: string; username: string; role: string; groups: string[] };
+export type Session = {
+  idToken: string;
+  accessToken: string;
+  username: string;
+  role: string;
+  /** The office of a person at an office; null for a caseworker. */
+  officeId: string | null;
+};
 
 /** Where signing in stands: in, or the next thing Cognito asks for. */
 export type Step =
@@ -116,16 +127,40 @@ export function storedSession(): Session | null {
   return idToken && accessToken ? sessionOf(idToken, accessToken) : null;
 }
 
+/** The token the session calls the APIs with: an office's people the access token, caseworkers the id token. */
+export function bearerOf(session: Session | null): string | null {
+  if (!session) return null;
+  return session.officeId ? session.accessToken : session.idToken;
+}
+
+/** The one office of the `cognito:groups` claim, or null (none, or several: no portal for either). */
+export function officeOf(groups: unknown): string | null {
+  const names = Array.isArray(groups) ? groups.map(String) : [];
+  const offices = names
+    .filter((name) => name.startsWith(OFFICE_GROUP_PREFIX) && name.length > OFFICE_GROUP_PREFIX.length)
+    .map((name) => name.slice(OFFICE_GROUP_PREFIX.length));
+  return offices.length === 1 ? offices[0]! : null;
+}
+
 /** The id token's claims the app shows (the API checks the token; the app only reads it). */
 function sessionOf(idToken: string, accessToken: string): Session | null {
   try {
-    const payload = idToken.split(".")[1] ?? "";
-    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+    const claims = claimsOf(idToken);
     if (typeof claims.exp === "number" && claims.exp * 1000 < Date.now()) return null;
     const username = String(claims.email ?? claims["cognito:username"] ?? "");
-    const groups = Array.isArray(claims["cognito:groups"]) ? claims["cognito:groups"].map(String) : [];
-    return { idToken, accessToken, username, role: String(claims["custom:role"] ?? ""), groups };
+    return {
+      idToken,
+      accessToken,
+      username,
+      role: String(claims["custom:role"] ?? ""),
+      officeId: officeOf(claims["cognito:groups"]),
+    };
   } catch {
     return null;
   }
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split(".")[1] ?? "";
+  return JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
 }

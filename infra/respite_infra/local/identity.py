@@ -9,6 +9,7 @@ grant, signing with that same published key (which is why this exists only local
 
 import base64
 import binascii
+import contextlib
 import functools
 import gzip
 import hmac
@@ -25,7 +26,7 @@ from urllib.parse import parse_qs
 import jwt
 from botocore.exceptions import BotoCoreError, ClientError
 
-from respite_core.callers import OFFICE_READ, OFFICE_WRITE
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, office_group
 from respite_infra.local.gateway import ExtraRoute, TokenIssuer
 
 if TYPE_CHECKING:
@@ -124,12 +125,46 @@ def sign_in(
     if "AuthenticationResult" not in answer:
         raise SecondStepNeeded(answer.get("ChallengeName", ""))
     result = answer["AuthenticationResult"]
+    # both tokens, as InitiateAuth answers: caseworkers call with the id token, people at an office
+    # with the access token (office routes take access tokens only)
     return {
         "id_token": result["IdToken"],
         "access_token": result["AccessToken"],
         "expires_in": result["ExpiresIn"],
         "token_type": "Bearer",
     }
+
+
+@dataclass(frozen=True)
+class OfficeUser:
+    """A person at an office: a user of the same pool, in the office's group (no agency, no role)."""
+
+    username: str
+    password: str
+    office_id: str
+
+
+def add_office_group(cognito: "CognitoIdentityProviderClient", pool_id: str, office_id: str) -> None:
+    """The office's group, as registering the office creates it (`respite_claims.store.OfficeAccounts`)."""
+    with contextlib.suppress(cognito.exceptions.GroupExistsException):
+        cognito.create_group(UserPoolId=pool_id, GroupName=office_group(office_id))
+
+
+def add_office_user(cognito: "CognitoIdentityProviderClient", pool: CaseworkerPool, who: OfficeUser) -> None:
+    """What ops do in AWS: admin-create-user, then admin-add-user-to-group."""
+    cognito.admin_create_user(
+        UserPoolId=pool.pool_id,
+        Username=who.username,
+        UserAttributes=[{"Name": "email", "Value": who.username}],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool.pool_id, Username=who.username, Password=who.password, Permanent=True
+    )
+    add_office_group(cognito, pool.pool_id, who.office_id)
+    cognito.admin_add_user_to_group(
+        UserPoolId=pool.pool_id, Username=who.username, GroupName=office_group(who.office_id)
+    )
 
 
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)

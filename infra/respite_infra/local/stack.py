@@ -35,6 +35,8 @@ from respite_infra.local.identity import (
     SecondStepNeeded,
     add_caseworker,
     add_office_client,
+    add_office_group,
+    add_office_user,
     create_caseworker_pool,
     sign_in,
     token_endpoint,
@@ -43,7 +45,7 @@ from respite_infra.local.moto_process import MotoServer
 from respite_infra.local.provision import LOCAL_EMAIL_SENDER, provision, verify_email_identities
 from respite_infra.local.pumps import SqsPump, StreamPump
 from respite_infra.local.scheduler import Scheduler
-from respite_infra.local.seed import CASEWORKERS, OFFICES, seed_directory
+from respite_infra.local.seed import CASEWORKERS, OFFICE_USERS, OFFICES, seed_directory
 from respite_infra.local.site import BUILT_SITE, StaticSite
 from respite_infra.local.ttl import TtlEmulator, TtlMarks, ttl_tables
 from respite_infra.site import SITE_CONFIG, site_config
@@ -74,11 +76,13 @@ class OfficeCredentials:
 
 
 def seed_office_system(cognito: Any, pool: CaseworkerPool, office_id: str) -> OfficeCredentials:
-    """An office's system as an operator registers it: its OAuth2 client, linked, and a webhook secret."""
+    """An office as an operator registers it: its system's OAuth2 client, linked, its people's group
+    and a webhook secret."""
     from respite_core.ids import utc_now
     from respite_core.store.directory import Directory
 
     client_id, client_secret = add_office_client(cognito, pool, office_id)
+    add_office_group(cognito, pool.pool_id, office_id)
     directory = Directory()
     directory.link_client(client_id, office_id)
     webhook = directory.add_webhook_secret(office_id, utc_now())
@@ -154,6 +158,8 @@ class LocalStack:
         self.office_credentials = [
             seed_office_system(cognito, self.pool, office.office_id) for office in OFFICES
         ]
+        for office_user in OFFICE_USERS:
+            add_office_user(cognito, self.pool, office_user)
 
     def _start_event_sources(self, session: boto3.Session) -> None:
         sqs, dynamodb, streams = (

@@ -7,6 +7,7 @@ as its reader. Each function takes the calling office and the parsed request and
 the API returns, or raises the `Problem` it answers with.
 """
 
+from datetime import date
 from itertools import islice
 
 from respite_claims import csv_intake
@@ -94,6 +95,7 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         except DataKeyDestroyed:
             continue  # erased since its key was opened: not logged, so not served
         store.mark_fetched(message.dossier_id, message.message_id, now)
+        ack_due_on = date.fromisoformat(str(pointer["ack_due_on"]))
         messages.append(
             InboxMessage(
                 message_id=message.message_id,
@@ -102,7 +104,9 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
                 type=message.type,
                 created_at=message.created_at,
                 reply_due_on=message.reply_due_on,
-                ack_due_on=str(pointer["ack_due_on"]),
+                ack_due_on=ack_due_on,
+                reply_overdue=message.reply_due_on is not None and message.reply_due_on < now.date(),
+                ack_overdue=ack_due_on < now.date(),
                 agency_id=agency.agency_id,
                 agency_name=agency.name,
                 agency_language=agency.language,

@@ -13,6 +13,7 @@ destroyed it raises DataKeyDestroyed and writes nothing, so nothing written duri
 outlives it.
 """
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.access_log import AccessEntry, LookupMiss
-from respite_core.callers import OFFICE_READ, OFFICE_WRITE
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, office_group
 from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
@@ -450,7 +451,8 @@ class ClaimsStore:
 
 
 class OfficeAccounts:
-    """Office systems' OAuth2 clients in the user pool (client credentials, office scopes)."""
+    """Office systems' OAuth2 clients in the user pool (client credentials, office scopes), and the
+    offices' groups of people."""
 
     def create_client(self, office_id: str) -> tuple[str, str]:
         pool_id = locate(UserPoolName.CASEWORKERS).rsplit("/", 1)[-1]
@@ -463,6 +465,19 @@ class OfficeAccounts:
             AllowedOAuthFlowsUserPoolClient=True,
         )["UserPoolClient"]
         return client["ClientId"], client["ClientSecret"]
+
+    def create_group(self, office_id: str) -> None:
+        """The group of the office's people (`office-<id>`): ops add users to it, the office's
+        routes read it from their tokens. Made with the office, so that adding a person is one step."""
+        pool_id = locate(UserPoolName.CASEWORKERS).rsplit("/", 1)[-1]
+        cognito = aws.cognito()
+        # registered again after a failure: the group is the same
+        with contextlib.suppress(cognito.exceptions.GroupExistsException):
+            cognito.create_group(
+                UserPoolId=pool_id,
+                GroupName=office_group(office_id),
+                Description="The people of this office (Respite's office portal)",
+            )
 
 
 def claims_from(items: Iterable[Item], key: DataKey) -> list[Claim]:

@@ -114,7 +114,7 @@ export function SignIn({ t, language, onSignedIn }: Props) {
           <>
             <p>{s.enrolHelp}</p>
             <p>
-              {s.secretKey}: <code class="secret">{grouped(step.secret)}</code>
+              {s.secretKey}: <code class="authenticator-key">{grouped(step.secret)}</code>
             </p>
             <p>
               <a href={step.uri}>{s.openInApp}</a>
