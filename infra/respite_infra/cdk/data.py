@@ -11,6 +11,7 @@ from respite_core.resources import BucketName, KeyName, SecretName, TableName, p
 from respite_infra.catalogue import Bucket, Catalogue, Key, Secret, Table
 from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
+from respite_infra.site import UploadCors
 
 # S3 server access logs: who touched which object key (ULIDs, no personal data), kept this long.
 ACCESS_LOG_DAYS = 90
@@ -151,7 +152,21 @@ class DataStores(Construct):
             auto_delete_objects=not self._settings.production,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{bucket.name.value}/",
+            cors=self._upload_cors(bucket),
         )
+
+    def _upload_cors(self, bucket: Bucket) -> list[s3.CorsRule] | None:
+        """The front ends' origins may post presigned uploads (and read the answer): no other origin."""
+        cors = UploadCors(self._settings.frontend_origins)
+        if not bucket.browser_uploads or not cors.origins:
+            return None
+        return [
+            s3.CorsRule(
+                allowed_methods=[s3.HttpMethods(method) for method in cors.methods],
+                allowed_origins=list(cors.origins),
+                max_age=cors.max_age_s,
+            )
+        ]
 
     def _key(self, key: Key) -> kms.Key:
         return kms.Key(

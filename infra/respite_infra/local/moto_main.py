@@ -15,6 +15,10 @@ its partition, as DynamoDB does; queries on an index keep moto's path.
 moto shows the mail SES sent only in `/moto-api/data.json`, a dump of every model it holds (every
 DynamoDB item included), which takes tens of seconds once a stack has run a while. Here
 `/moto-api/ses/sent-mail.json` answers with the raw messages alone.
+
+moto's server answers every origin (a global CORS allow-all), so a browser upload that S3 would
+refuse passes; and its answer to a presigned POST carries no CORS headers, so one S3 accepts is
+unreadable to the page. Here the bucket's own CORS rules decide, as in S3.
 """
 
 import json
@@ -167,7 +171,24 @@ def serve_sent_mail() -> None:
     urls.url_paths["{0}" + SENT_MAIL_PATH] = sent_mail
 
 
+def answer_posts_by_bucket_cors() -> None:
+    """Global CORS off (read when moto's server app is made), and a presigned POST's answer carries
+    the headers of the bucket's matching CORS rule, as S3's does."""
+    from moto.moto_server import werkzeug_app
+    from moto.s3.responses import S3Response
+
+    werkzeug_app.DISABLE_GLOBAL_CORS = True  # type: ignore[attr-defined]
+    moto_post = S3Response._bucket_response_post
+
+    def post(self: S3Response, request: Any, bucket_name: str) -> Any:
+        status, headers, body = moto_post(self, request, bucket_name)
+        return status, {**self._get_cors_headers_other(), **headers}, body
+
+    S3Response._bucket_response_post = post  # type: ignore[method-assign]
+
+
 def main() -> None:
+    answer_posts_by_bucket_cors()
     make_transactions_atomic()
     make_queries_read_one_partition()
     serve_sent_mail()
