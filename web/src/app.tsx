@@ -5,6 +5,9 @@ import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } fr
 import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
+import { Feed } from "./screens/Feed";
+import { Registration } from "./screens/Registration";
+import { FeedLink } from "./panels/FeedLink";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -57,6 +60,9 @@ export function App() {
           </select>
         </label>
         {session && (
+          <FeedLink client={client} language={language} onOpen={() => go({ screen: "feed" })} />
+        )}
+        {session && (
           <span class="who">
             <span class="visually-hidden">{t.signedInAs} </span>
             {session.username}
@@ -76,6 +82,16 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {!session ? (
           <SignIn t={t} onSignedIn={setSession} />
+        ) : route.screen === "register" ? (
+          <Registration
+            t={t}
+            language={language}
+            client={client}
+            onRegistered={(dossierId) => go({ screen: "dossier", dossierId })}
+            onCancel={() => go({ screen: "list" })}
+          />
+        ) : route.screen === "feed" ? (
+          <Feed t={t} language={language} client={client} onOpen={(dossierId) => go({ screen: "dossier", dossierId })} />
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}
@@ -91,6 +107,7 @@ export function App() {
             language={language}
             client={client}
             onOpen={(dossierId) => go({ screen: "dossier", dossierId })}
+            onRegister={() => go({ screen: "register" })}
           />
         )}
       </main>

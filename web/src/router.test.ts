@@ -13,8 +13,19 @@ describe("the app's paths", () => {
     expect(routeOf("/dossiers/01JD0SS1ER/")).toEqual({ screen: "dossier", dossierId: "01JD0SS1ER" });
   });
 
+  it("opens the registration at /dossiers/new and the feed at /feed", () => {
+    expect(routeOf("/dossiers/new")).toEqual({ screen: "register" });
+    expect(routeOf("/feed/")).toEqual({ screen: "feed" });
+  });
+
   it("makes the path each screen is opened by", () => {
-    for (const route of [{ screen: "list" }, { screen: "dossier", dossierId: "a b/c" }] as const) {
+    const routes = [
+      { screen: "list" },
+      { screen: "dossier", dossierId: "a b/c" },
+      { screen: "register" },
+      { screen: "feed" },
+    ] as const;
+    for (const route of routes) {
       expect(routeOf(pathOf(route))).toEqual(route);
     }
   });

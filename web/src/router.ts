@@ -2,14 +2,22 @@
 // for any path that is not an API's, so a reload or a shared link opens the same screen.
 import { useEffect, useState } from "preact/hooks";
 
-export type Route = { screen: "list" } | { screen: "dossier"; dossierId: string };
+export type Route =
+  | { screen: "list" }
+  | { screen: "dossier"; dossierId: string }
+  | { screen: "register" }
+  | { screen: "feed" };
 
 export function routeOf(pathname: string): Route {
+  if (/^\/dossiers\/new\/?$/.test(pathname)) return { screen: "register" }; // no dossier id is "new" (ULIDs)
+  if (/^\/feed\/?$/.test(pathname)) return { screen: "feed" };
   const dossier = /^\/dossiers\/([^/]+)\/?$/.exec(pathname);
   return dossier?.[1] ? { screen: "dossier", dossierId: decodeURIComponent(dossier[1]) } : { screen: "list" };
 }
 
 export function pathOf(route: Route): string {
+  if (route.screen === "register") return "/dossiers/new";
+  if (route.screen === "feed") return "/feed";
   return route.screen === "dossier" ? `/dossiers/${encodeURIComponent(route.dossierId)}` : "/";
 }
 
