@@ -17,6 +17,23 @@ from respite_infra.cdk.site import RespiteSiteStack, SiteDomain
 from respite_infra.site import IMMUTABLE, REVALIDATE, content_security_policy, security_headers
 
 API_ORIGIN = "https://api.respite.test"
+# the app posts the signed consent form straight to the documents bucket (its name ends in the
+# stack's account and region: written here as CloudFormation would resolve them)
+DOCUMENTS = "respite-dev-documents-${AWS::AccountId}-${AWS::Region}"
+DOCUMENTS_ORIGINS = (
+    f"https://{DOCUMENTS}.s3.${{AWS::Region}}.amazonaws.com",
+    f"https://{DOCUMENTS}.s3.amazonaws.com",
+)
+
+
+def resolved(value: Any) -> str:
+    """A string of the template, its pseudo parameters written as `${AWS::...}`."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(resolved(part) for part in parts)
+    return "${" + str(value["Ref"]) + "}"
 
 
 @dataclass(frozen=True)
@@ -115,8 +132,8 @@ def test_the_security_headers_are_the_sites_and_the_policy_has_no_unsafe_inline(
     expected = security_headers([API_ORIGIN])
     for config in policies.values():
         security = config["SecurityHeadersConfig"]
-        policy = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-        assert policy == content_security_policy([API_ORIGIN])
+        policy = resolved(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+        assert policy == content_security_policy([API_ORIGIN, *DOCUMENTS_ORIGINS])
         assert "unsafe-inline" not in policy
         assert security["FrameOptions"]["FrameOption"] == expected["X-Frame-Options"]
         assert security["ReferrerPolicy"]["ReferrerPolicy"] == expected["Referrer-Policy"]
