@@ -168,7 +168,7 @@ export function Registration({ t, language, client, onRegistered, onCancel }: Pr
       <h1 ref={heading} tabIndex={-1}>
         {c.registration}
       </h1>
-      <form onSubmit={(e) => void submit(e)} noValidate={false}>
+      <form onSubmit={(e) => void submit(e)}>
         {problems.other.length > 0 || Object.keys(problems.fields).length > 0 ? (
           <div role="alert" class="error">
             {Object.keys(problems.fields).length > 0 && <p>{c.fixFields}</p>}
