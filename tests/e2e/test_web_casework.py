@@ -103,7 +103,21 @@ def test_a_caseworker_registers_a_person_notifies_offices_and_follows_the_answer
     )
     screens.shoot_and_check("11-registration-filled-en")
 
+    # the API's complaint shows next to its field (the reference is shown in lists: no '#')
+    reference = page.get_by_label("Your file number (optional)")
+    reference.fill("GENT#WEB")
     register = page.get_by_role("button", name="Register")
+    register.click()
+    expect(page.get_by_role("alert")).to_contain_text("Correct the fields marked below.")
+    expect(reference).to_have_attribute("aria-invalid", "true")
+    expect(reference).to_be_focused()  # the keyboard starts at the field to correct
+    expect(page.locator("#reg-agencyReference-error")).to_be_visible()
+    screens.shoot_and_check("11-registration-problem-en")
+    # the browser reports the refused request itself: expected here, and the only report so far
+    assert [p for p in screens.problems if "status of 422" not in p] == []
+    screens.problems.clear()
+    reference.fill(PERSON["Your file number (optional)"])
+
     register.dblclick()  # a double click registers once (one Idempotency-Key for one request)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Webregistratie", timeout=20_000)
     dossier_id = page.url.rsplit("/", 1)[1]

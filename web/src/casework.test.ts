@@ -71,11 +71,11 @@ describe("a registration", () => {
       invalid_params: [
         { name: "person.birth_date", reason: "in the future" },
         { name: "person.national_number", reason: "not a valid national number" },
-        { name: "elsewhere", reason: "something else" },
+        { name: "person", reason: "birth date does not match the date in the national number" },
       ],
     });
-    expect(problems.fields).toEqual({ birthDate: "in the future", nationalCountry: "not a valid national number" });
-    expect(problems.other).toEqual(["something else"]);
+    expect(problems.fields).toEqual({ birthDate: "in the future", nationalNumber: "not a valid national number" });
+    expect(problems.other).toEqual(["birth date does not match the date in the national number"]);
   });
 
   it("says a problem without fields (a 409: already registered) above the form", () => {

@@ -30,16 +30,17 @@ export type RegistrationForm = {
 
 /** The API's field path of each input (the `name` of a problem's invalid_params entry). */
 export const FIELD_PATHS: Record<keyof RegistrationForm, string> = {
-  nationalCountry: "person.national_number.country",
-  nationalNumber: "person.national_number.number",
+  // in the form's order: the first field with a complaint takes the focus
   givenNames: "person.given_names",
   familyName: "person.family_name",
   birthDate: "person.birth_date",
-  addressCountry: "person.address.country",
+  nationalCountry: "person.national_number.country",
+  nationalNumber: "person.national_number.number",
   street: "person.address.street",
   houseNumber: "person.address.number",
   postalCode: "person.address.postal_code",
   city: "person.address.city",
+  addressCountry: "person.address.country",
   agencyReference: "agency_reference",
   language: "consent.language",
   channel: "consent.channel",
@@ -69,16 +70,19 @@ export function registrationBody(form: RegistrationForm): RegisterDossier {
 
 export type FieldProblems = { fields: Partial<Record<keyof RegistrationForm, string>>; other: string[] };
 
-/** A problem's invalid parameters by the input they belong to; what no input shows goes to `other`.
- * A parent path (`person.national_number`, a check of the whole number) goes to its first input. */
+/** Checks of a whole object the API reports at the object's path: the national number's (checksum,
+ * format) concern its number. The person's own checks (a birth date in the future, or not the one in
+ * the national number) concern two fields: they are said above the form. */
+const OBJECT_FIELDS: Record<string, keyof RegistrationForm> = { "person.national_number": "nationalNumber" };
+
+/** A problem's invalid parameters by the input they belong to; what no input shows goes to `other`. */
 export function fieldProblems(problem: Problem): FieldProblems {
   const result: FieldProblems = { fields: {}, other: [] };
   const inputs = Object.entries(FIELD_PATHS) as [keyof RegistrationForm, string][];
   for (const param of problem.invalid_params ?? []) {
     const name = param.name.replace(/^body\./, "");
-    const input =
-      inputs.find(([, path]) => path === name) ?? inputs.find(([, path]) => path.startsWith(`${name}.`));
-    if (input && result.fields[input[0]] === undefined) result.fields[input[0]] = param.reason;
+    const input = inputs.find(([, path]) => path === name)?.[0] ?? OBJECT_FIELDS[name];
+    if (input && result.fields[input] === undefined) result.fields[input] = param.reason;
     else if (!input) result.other.push(param.reason);
   }
   if (!problem.invalid_params?.length) result.other.push(problem.detail);

@@ -3,6 +3,7 @@ import type { ApiClient } from "../api/client";
 import {
   type ConsentChannel,
   type Country,
+  FIELD_PATHS,
   type FieldProblems,
   fieldProblems,
   IdempotencyKeys,
@@ -79,6 +80,12 @@ export function Registration({ t, language, client, onRegistered, onCancel }: Pr
       current = false;
     };
   }, [client, form.language]);
+
+  // after the API's complaints, the keyboard starts at the first field it named (in the form's order)
+  useEffect(() => {
+    const first = (Object.keys(FIELD_PATHS) as (keyof RegistrationForm)[]).find((key) => problems.fields[key]);
+    if (first) document.getElementById(`reg-${first}`)?.focus();
+  }, [problems]);
 
   const set =
     <K extends keyof RegistrationForm>(key: K) =>
