@@ -9,11 +9,12 @@ import type {
   MessageContent,
   MessageView,
 } from "../api/client";
+import { officeName } from "../casework";
+import { useOffices } from "../directory";
 import { useHeadingFocus } from "../focus";
 import { day, type Language, money, moment, type texts } from "../i18n";
 import { AccessLog } from "../panels/AccessLog";
 import { OfficeMessages } from "../panels/OfficeMessages";
-import { OfficeName } from "../panels/OfficeName";
 import { SignedForm } from "../panels/SignedForm";
 import { Statement } from "../panels/Statement";
 
@@ -30,6 +31,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
   const [loaded, setLoaded] = useState<Loaded>(null);
   const [version, setVersion] = useState(0); // an action changed the dossier: read it again
   const reload = () => setVersion((read) => read + 1);
+  const offices = useOffices(client);
 
   useEffect(() => {
     void (async () => {
@@ -73,7 +75,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
   }
   const dossier = loaded.dossier;
   const person = dossier.person;
-  const ctx = { t, language, client };
+  const ctx = { t, language, offices };
   return (
     <article class="dossier">
       {back}
@@ -114,7 +116,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
           <ul class="plain">
             {dossier.pending_replies.map((reply) => (
               <li key={reply.message_id}>
-                {t.messageTypes[reply.type]} — <OfficeName client={client} id={reply.office_id} /> — {t.replyDue} {day(reply.reply_due_on, language)}
+                {t.messageTypes[reply.type]} — {officeName(offices, reply.office_id)} — {t.replyDue} {day(reply.reply_due_on, language)}
                 {reply.overdue && <span class="overdue"> {t.overdue}</span>}
               </li>
             ))}
@@ -144,11 +146,11 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
         {dossier.creditors.map((creditor) => (
           <section key={creditor.office_id} class="creditor" aria-labelledby={`creditor-${creditor.office_id}`}>
             <h3 id={`creditor-${creditor.office_id}`}>
-              <OfficeName client={client} id={creditor.office_id} />
+              {officeName(offices, creditor.office_id)}
             </h3>
             <AmountsTable
               {...ctx}
-              caption={`${t.claims}: ${creditor.office_id}`}
+              caption={`${t.claims}: ${officeName(offices, creditor.office_id)}`}
               rowHeader={t.claim}
               rows={CLASSES.flatMap((c) =>
                 (creditor.claims[c] ?? []).map((claim: ClaimView): [string, Amounts] => [
@@ -246,18 +248,16 @@ function AmountsTable({
   );
 }
 
-function Message({ t, language, client, message }: { t: T; language: Language; client: ApiClient; message: MessageView }) {
+type Offices = ReturnType<typeof useOffices>;
+
+function Message({ t, language, offices, message }: { t: T; language: Language; offices: Offices; message: MessageView }) {
   const body: Partial<MessageContent> = message.body ?? {};
   return (
     <li class="message">
       <h3>{t.messageTypes[message.type]}</h3>
       <dl class="facts">
-        <Fact term={t.from}>
-          <OfficeName client={client} id={message.sender} />
-        </Fact>
-        <Fact term={t.to}>
-          <OfficeName client={client} id={message.receiver} />
-        </Fact>
+        <Fact term={t.from}>{officeName(offices, message.sender)}</Fact>
+        <Fact term={t.to}>{officeName(offices, message.receiver)}</Fact>
         <Fact term={t.sent}>{moment(message.created_at, language)}</Fact>
         {message.reply_due_on && <Fact term={t.replyDue}>{day(message.reply_due_on, language)}</Fact>}
         {message.answered_at && <Fact term={t.answered}>{moment(message.answered_at, language)}</Fact>}
@@ -290,14 +290,12 @@ function reasonText(t: T, type: MessageView["type"], reason: string): string {
   return type === "no_cooperation" ? (t.noCooperation[reason as keyof T["noCooperation"]] ?? reason) : reason;
 }
 
-function Mail({ t, language, client, mail }: { t: T; language: Language; client: ApiClient; mail: MailView }) {
+function Mail({ t, language, offices, mail }: { t: T; language: Language; offices: Offices; mail: MailView }) {
   return (
     <li class="message">
       <h3>{mail.subject}</h3>
       <dl class="facts">
-        <Fact term={t.from}>
-          <OfficeName client={client} id={mail.office_id} />
-        </Fact>
+        <Fact term={t.from}>{officeName(offices, mail.office_id)}</Fact>
         <Fact term={t.sent}>{moment(mail.received_at, language)}</Fact>
         {mail.attachments && mail.attachments.length > 0 && (
           <Fact term={t.attachments}>{mail.attachments.map((a) => a.name).join(", ")}</Fact>
