@@ -7,6 +7,9 @@ import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
 import { OfficePortal } from "./screens/office/OfficePortal";
 import { officeTexts } from "./texts/office";
+import { Feed } from "./screens/Feed";
+import { Registration } from "./screens/Registration";
+import { FeedLink } from "./panels/FeedLink";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -59,6 +62,9 @@ export function App() {
           </select>
         </label>
         {session && (
+          <FeedLink client={client} language={language} onOpen={() => go({ screen: "feed" })} />
+        )}
+        {session && (
           <span class="who">
             <span class="visually-hidden">{t.signedInAs} </span>
             {session.username}
@@ -82,6 +88,16 @@ export function App() {
           <OfficePortal t={t} language={language} client={client} route={route} go={go} />
         ) : !session.role ? (
           <p role="alert">{officeTexts(language).notAnOffice}</p>
+        ) : route.screen === "register" ? (
+          <Registration
+            t={t}
+            language={language}
+            client={client}
+            onRegistered={(dossierId) => go({ screen: "dossier", dossierId })}
+            onCancel={() => go({ screen: "list" })}
+          />
+        ) : route.screen === "feed" ? (
+          <Feed t={t} language={language} client={client} onOpen={(dossierId) => go({ screen: "dossier", dossierId })} />
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}
@@ -97,6 +113,7 @@ export function App() {
             language={language}
             client={client}
             onOpen={(dossierId) => go({ screen: "dossier", dossierId })}
+            onRegister={() => go({ screen: "register" })}
           />
         )}
       </main>
