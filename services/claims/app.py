@@ -126,6 +126,24 @@ def propose(dossier_id: str) -> Response:
     return json_response(negotiating.propose(caller(api.request), dossier_id, wanted), 201)
 
 
+@api.operation(
+    "POST",
+    "/dossiers/{dossier_id}/proposals/preview",
+    summary="Preview a payment plan without proposing it",
+    body=models.ProposeSettlement,
+    responses={200: models.ProposalPreview},
+    problems=(404, 410),
+    roles=AGENCY_STAFF,
+)
+def preview_proposal(dossier_id: str) -> Response:
+    """What `POST .../proposals` with the same body would offer each creditor office and each creditor
+    class, computed by the same calculation (exact to the cent): nothing is stored or sent. It also
+    names the offices that need the budget calculation PDF; the body's `budget_document_id` is not
+    checked here."""
+    wanted = parse_body(api.request, models.ProposeSettlement)
+    return json_response(negotiating.preview(caller(api.request), dossier_id, wanted))
+
+
 @agency_step(
     "POST",
     "/dossiers/{dossier_id}/reconsiderations",

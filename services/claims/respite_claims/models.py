@@ -110,6 +110,31 @@ class CreditorPart(Answer):
     monthly: list[int] | None = None  # instalments: the office's amount per month
 
 
+class ClassPart(Answer):
+    """What the plan offers one creditor class, over every office."""
+
+    creditor_class: CreditorClass
+    outstanding: int
+    offered: int
+    monthly: list[int] | None = None  # instalments: the class's amount per month
+
+
+class ProposalPreview(Answer):
+    """The plan a proposal with this body would send, computed as `POST .../proposals` computes it:
+    nothing is stored or sent."""
+
+    dossier_id: str
+    kind: ProposalKind
+    months: int | None = Field(description="instalments: the plan's length in months")
+    total_outstanding: int
+    total_offered: int
+    parts: list[CreditorPart] = Field(description="each office's part, as its proposal would carry it")
+    classes: list[ClassPart]
+    vtlb_required: list[str] = Field(
+        description="offices of the plan that receive a proposal only with the budget calculation PDF"
+    )
+
+
 class Tally(Answer):
     accepted: list[str]
     rejected: list[str]
