@@ -11,6 +11,7 @@ import type {
 } from "../api/client";
 import { useHeadingFocus } from "../focus";
 import { day, type Language, money, moment, type texts } from "../i18n";
+import { CaseworkerActions } from "./negotiation/CaseworkerActions";
 
 type T = ReturnType<typeof texts>;
 type Props = { t: T; language: Language; client: ApiClient; dossierId: string; onBack: () => void };
@@ -23,6 +24,7 @@ const AMOUNTS: readonly (keyof Amounts)[] = ["principal", "interest", "costs", "
 export function DossierScreen({ t, language, client, dossierId, onBack }: Props) {
   const heading = useHeadingFocus<HTMLHeadingElement>();
   const [loaded, setLoaded] = useState<Loaded>(null);
+  const [reads, setReads] = useState(0); // an action changed the dossier: read it again
 
   useEffect(() => {
     void (async () => {
@@ -33,7 +35,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
       else if (response.status === 404 || response.status === 410) setLoaded({ missing: true });
       else setLoaded({ failed: true });
     })();
-  }, [client, dossierId]);
+  }, [client, dossierId, reads]);
 
   const back = (
     <a
@@ -151,6 +153,14 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
           </section>
         ))}
       </section>
+
+      <CaseworkerActions
+        language={language}
+        client={client}
+        dossier={dossier}
+        onChanged={() => setReads(reads + 1)}
+        onWithdrawn={onBack}
+      />
 
       <section aria-labelledby="messages">
         <h2 id="messages">{t.messages}</h2>
