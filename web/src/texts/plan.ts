@@ -40,10 +40,12 @@ export type PlanTexts = {
   negotiation: string;
   noProposal: string;
   answer: string;
+  answers: string;
   verdicts: Record<Verdict, string>;
   objected: string;
   reason: string;
   comment: string;
+  said: (label: string, words: string) => string; // a label and what follows it
   reconsider: string;
   reconsiderOffices: string;
   reconsiderComment: string;
@@ -107,6 +109,7 @@ const nl: PlanTexts = {
   negotiation: "Onderhandeling",
   noProposal: "Er is nog geen voorstel verstuurd.",
   answer: "Antwoord",
+  answers: "Antwoorden per schuldeiser",
   verdicts: {
     accepted: "Aanvaard",
     rejected: "Geweigerd",
@@ -116,6 +119,7 @@ const nl: PlanTexts = {
   objected: "Maakt bezwaar tegen de adempauze",
   reason: "Reden",
   comment: "Opmerking",
+  said: (label, words) => `${label}: ${words}`,
   reconsider: "Vragen om te heroverwegen",
   reconsiderOffices: "Aan welke kantoren",
   reconsiderComment: "Toelichting voor de kantoren (niet verplicht)",
@@ -184,6 +188,7 @@ const fr: PlanTexts = {
   negotiation: "Négociation",
   noProposal: "Aucune proposition n’a encore été envoyée.",
   answer: "Réponse",
+  answers: "Réponses par créancier",
   verdicts: {
     accepted: "Acceptée",
     rejected: "Refusée",
@@ -193,6 +198,7 @@ const fr: PlanTexts = {
   objected: "S’oppose au répit",
   reason: "Motif",
   comment: "Commentaire",
+  said: (label, words) => `${label} : ${words}`, // a space before the colon in French
   reconsider: "Demander un réexamen",
   reconsiderOffices: "À quelles études",
   reconsiderComment: "Explication pour les études (facultatif)",
@@ -261,6 +267,7 @@ const en: PlanTexts = {
   negotiation: "Negotiation",
   noProposal: "No proposal has been sent yet.",
   answer: "Answer",
+  answers: "Answers per creditor",
   verdicts: {
     accepted: "Accepted",
     rejected: "Rejected",
@@ -270,6 +277,7 @@ const en: PlanTexts = {
   objected: "Objects to the standstill",
   reason: "Reason",
   comment: "Comment",
+  said: (label, words) => `${label}: ${words}`,
   reconsider: "Ask to reconsider",
   reconsiderOffices: "Which offices",
   reconsiderComment: "A word for the offices (optional)",

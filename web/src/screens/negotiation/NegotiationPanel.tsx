@@ -3,7 +3,7 @@ import type { ApiClient } from "../../api/client";
 import type { components } from "../../api/schema";
 import { type Language, money, moment } from "../../i18n";
 import type { PlanTexts, Verdict } from "../../texts/plan";
-import { monthlyRange } from "./amounts";
+import { scheduleText } from "./amounts";
 import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Negotiation = components["schemas"]["Negotiation"];
@@ -63,9 +63,9 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
   return (
     <section aria-labelledby="negotiation" class="panel">
       <h3 id="negotiation">{p.negotiation}</h3>
-      <div class="scroll" tabIndex={0} role="region" aria-label={p.negotiation}>
+      <div class="scroll" tabIndex={0} role="region" aria-label={p.answers}>
         <table>
-          <caption class="visually-hidden">{p.negotiation}</caption>
+          <caption class="visually-hidden">{p.answers}</caption>
           <thead>
             <tr>
               <th scope="col">{p.creditor}</th>
@@ -82,33 +82,21 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
             {parts.map((part) => {
               const answer = answerOf(part.office_id);
               const objection = objectionOf(part.office_id);
-              const range = monthlyRange(part.monthly ?? []);
               return (
                 <tr key={part.office_id}>
                   <th scope="row">{part.office_id}</th>
-                  <td class="number">
-                    {range ? `${part.monthly?.length} × ${money(range[1], language)}` : p.once}
-                  </td>
+                  <td class="number">{scheduleText(part.monthly, language, p.once)}</td>
                   <td class="number">{money(part.offered, language)}</td>
                   <td>
                     <span class={`verdict verdict-${verdictOf(part.office_id)}`}>
                       {p.verdicts[verdictOf(part.office_id)]}
                     </span>
                     {answer && <span class="when"> {moment(answer.answered_at, language)}</span>}
-                    {answer?.reason && (
-                      <span class="said">
-                        {p.reason}: {answer.reason}
-                      </span>
-                    )}
-                    {answer?.comment && (
-                      <span class="said">
-                        {p.comment}: {answer.comment}
-                      </span>
-                    )}
+                    {answer?.reason && <span class="said">{p.said(p.reason, answer.reason)}</span>}
+                    {answer?.comment && <span class="said">{p.said(p.comment, answer.comment)}</span>}
                     {objection && (
                       <span class="said error">
-                        {p.objected}
-                        {objection.objection_reason ? `: ${objection.objection_reason}` : ""}
+                        {objection.objection_reason ? p.said(p.objected, objection.objection_reason) : p.objected}
                       </span>
                     )}
                   </td>
@@ -136,18 +124,20 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
             }}
             onDone={onChanged}
           />
-          <ReconsiderAction
-            p={p}
-            client={client}
-            dossierId={dossierId}
-            offices={parts.map((part) => part.office_id)}
-            chosen={offices}
-            onChoose={setChosen}
-            onDone={() => {
-              setChosen(null);
-              onChanged();
-            }}
-          />
+          {waiting.length > 0 && (
+            <ReconsiderAction
+              p={p}
+              client={client}
+              dossierId={dossierId}
+              offices={parts.map((part) => part.office_id)}
+              chosen={offices}
+              onChoose={setChosen}
+              onDone={() => {
+                setChosen(null);
+                onChanged();
+              }}
+            />
+          )}
         </div>
       )}
     </section>

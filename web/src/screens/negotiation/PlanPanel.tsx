@@ -3,7 +3,7 @@ import type { ApiClient } from "../../api/client";
 import type { components } from "../../api/schema";
 import { type Language, money } from "../../i18n";
 import type { PlanTexts, ProposalKind } from "../../texts/plan";
-import { basisPoints, cents, monthlyRange } from "./amounts";
+import { basisPoints, cents, scheduleText } from "./amounts";
 import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Preview = components["schemas"]["ProposalPreview"];
@@ -130,12 +130,7 @@ function proposalOf(kind: ProposalKind, typed: string): Proposal | null {
 }
 
 function PreviewTables({ p, language, preview }: { p: PlanTexts; language: Language; preview: Preview }) {
-  const perMonth = (monthly: number[] | null | undefined) => {
-    const range = monthlyRange(monthly ?? []);
-    if (!range) return p.once;
-    const [low, high] = range.map((amount) => money(amount, language));
-    return `${monthly?.length} × ${low === high ? low : `${low} – ${high}`}`;
-  };
+  const perMonth = (monthly: number[] | null | undefined) => scheduleText(monthly, language, p.once);
   const rows = (
     entries: { label: string; outstanding: number; offered: number; monthly?: number[] | null }[],
   ) =>

@@ -2,6 +2,8 @@
 // points. Either decimal mark (a comma in NL and FR, a point in EN); no thousands separators, so that
 // "1.250" is never read as 1,250 € by one person and 1.25 € by another.
 
+import { type Language, money } from "../../i18n";
+
 const EUROS = /^(\d{1,9})(?:[.,](\d{1,2}))?$/;
 const PERCENT = /^(\d{1,3})(?:[.,](\d{1,2}))?$/;
 const BASIS_POINTS = 10_000; // 100 %
@@ -25,4 +27,12 @@ export function basisPoints(typed: string): number | null {
 export function monthlyRange(monthly: readonly number[]): [number, number] | null {
   if (monthly.length === 0) return null;
   return [Math.min(...monthly), Math.max(...monthly)];
+}
+
+/** A schedule as the caseworker reads it: "36 × €30.99 – €31.00"; `once` when there is none (a buy-out). */
+export function scheduleText(monthly: readonly number[] | null | undefined, language: Language, once: string): string {
+  const range = monthlyRange(monthly ?? []);
+  if (!range) return once;
+  const [low, high] = range.map((amount) => money(amount, language));
+  return `${monthly?.length} × ${low === high ? low : `${low} – ${high}`}`;
 }
