@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_dossiers import new_person, register
+from tests.e2e.test_dossiers import Client, new_person, register
 from tests.e2e.test_negotiation import Agency, Office, claim
-from tests.e2e.test_slice import ANNA
+from tests.e2e.test_slice import ANNA, SANNE
 from tests.e2e.web import LANGUAGES, Screens, app_browser, sign_in
 
 CLAIMS = {
@@ -31,8 +31,14 @@ CAPACITY = {
     "en": "Monthly repayment capacity (€)",
 }
 NEGOTIATION = {"nl": "Onderhandeling", "fr": "Négociation", "en": "Negotiation"}
+TRANSFER = {
+    "nl": "Een dossier naar een andere dienst verhuizen",
+    "fr": "Transférer un dossier à un autre service",
+    "en": "Move a dossier to another agency",
+}
 WITHDRAW = {"nl": "Toestemming intrekken", "fr": "Retirer le consentement", "en": "Withdraw consent"}
 PHONE = {"width": 390, "height": 844}
+TIMES, DASH = "\N{MULTIPLICATION SIGN}", "\N{EN DASH}"  # as the app writes a schedule
 
 
 def euros(cents: int) -> str:
@@ -83,7 +89,8 @@ def rows_of(page: Any, table: str) -> dict[str, list[str]]:
     region = page.get_by_role("region", name=table, exact=True)
     found = {}
     for row in region.locator("tbody tr").all():
-        found[row.locator("th").inner_text().strip()] = [c.strip() for c in row.locator("td").all_inner_texts()]
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        found[row.locator("th").inner_text().strip()] = cells
     return found
 
 
@@ -142,11 +149,12 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     assert stored["state"] == "negotiating"
     for part in stored["parts"]:
         low, high = min(part["monthly"]), max(part["monthly"])
-        monthly = f"36 × {euros(low)}" + ("" if low == high else f" – {euros(high)}")
+        monthly = f"36 {TIMES} {euros(low)}" + ("" if low == high else f" {DASH} {euros(high)}")
         assert previewed[part["office_id"]] == [euros(part["outstanding"]), monthly, euros(part["offered"])]
         office = Office(stack, part["office_id"])
         proposal = office.message(dossier_id, "proposal")
-        assert (proposal["body"]["offered"], proposal["body"]["monthly"]) == (part["offered"], part["monthly"])
+        carried = (proposal["body"]["offered"], proposal["body"]["monthly"])
+        assert carried == (part["offered"], part["monthly"])
     assert sum(p["offered"] for p in stored["parts"]) == 4_321 * 36
 
     # Van Hove accepts, Lambert rejects with its reason: the caseworker reads it and asks Lambert to
@@ -170,7 +178,8 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
         dialog.get_by_role("button", name="Ask to reconsider").click()
     assert asked.value.status == 201
     expect(dialog).to_be_hidden()
-    assert lambert.message(dossier_id, "reconsideration")["body"]["comment"] == "Het budget laat niet meer toe."
+    reconsideration = lambert.message(dossier_id, "reconsideration")
+    assert reconsideration["body"]["comment"] == "Het budget laat niet meer toe."
     answer(lambert, dossier_id, "reconsideration", {"type": "proposal_accept"})
     page.reload()
     expect(negotiation.get_by_text("Accepted", exact=True)).to_have_count(2)
@@ -222,3 +231,39 @@ def test_a_caseworker_withdraws_consent_after_confirming_and_escape_cancels(
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers")  # back to the list
     assert agency.get(f"/dossiers/{dossier_id}").status_code in (404, 410)  # the person is unreadable
     assert screens.problems == []
+
+
+def test_an_operator_moves_a_dossier_and_only_an_operator_sees_the_move(
+    stack: RunningStack, agency: Agency, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    dossier_id = register(agency, new_person("Moving"))
+    screens = Screens(browser.new_page())
+    page = screens.page
+    sign_in(page, stack.base_url, "olga@respite.example", stack.password)
+    for language in LANGUAGES:
+        screens.choose(language)
+        expect(page.get_by_role("heading", level=1)).to_have_text(TRANSFER[language])
+        screens.shoot_and_check(f"16-transfer-{language}")
+    screens.choose("en")
+    page.get_by_label("Dossier id").fill(dossier_id)
+    page.get_by_label("To agency (id)").fill("shv-utrecht")
+    page.get_by_label("Reason (the new agency sees it)").fill("moved to Utrecht")
+    page.get_by_role("button", name="Move the dossier").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("The current agency can no longer read it from now on.")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert agency.get(f"/dossiers/{dossier_id}").status_code == 200  # Escape: nothing moved
+    page.get_by_role("button", name="Move the dossier").click()
+    dialog.get_by_role("button", name="Move the dossier").click()
+    expect(page.get_by_role("status")).to_have_text(f"Dossier {dossier_id} was moved to shv-utrecht.")
+    assert agency.get(f"/dossiers/{dossier_id}").status_code == 404  # Gent lost it at once
+    assert Client(stack, SANNE).get(f"/dossiers/{dossier_id}").status_code == 200
+    assert screens.problems == []
+
+    caseworker = Screens(browser.new_page())  # a caseworker's app has no such screen
+    sign_in(caseworker.page, stack.base_url, ANNA, stack.password)
+    expect(caseworker.page.get_by_role("heading", level=1)).to_have_text("Dossiers")
+    expect(caseworker.page.get_by_text(TRANSFER["en"])).to_have_count(0)

@@ -5,6 +5,7 @@ import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } fr
 import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
+import { TransferScreen } from "./screens/operator/TransferScreen";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -76,6 +77,8 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {!session ? (
           <SignIn t={t} onSignedIn={setSession} />
+        ) : session.role === "operator" ? (
+          <TransferScreen language={language} client={client} />
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}

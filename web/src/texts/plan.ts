@@ -66,6 +66,14 @@ export type PlanTexts = {
   withdraw: string;
   withdrawExplain: string;
   endReason: string;
+  transfer: string;
+  transferExplain: string;
+  transferDossier: string;
+  transferTo: string;
+  transferReason: string;
+  transferDo: string;
+  transferConfirm: (dossier: string, agency: string) => string;
+  transferred: (dossier: string, agency: string) => string;
   confirm: string;
   cancel: string;
   working: string;
@@ -145,6 +153,16 @@ const nl: PlanTexts = {
   withdrawExplain:
     "De persoon trekt de toestemming in. De persoonsgegevens worden meteen onleesbaar, voor iedereen, en daarna gewist. Dit kan niet ongedaan worden gemaakt.",
   endReason: "Reden (zonder persoonsgegevens)",
+  transfer: "Een dossier naar een andere dienst verhuizen",
+  transferExplain:
+    "De vorige dienst verliest de toegang meteen; de verhuizing wordt gelogd. Het lukt niet als de persoon al een dossier heeft bij de nieuwe dienst, of als het dossier is afgesloten.",
+  transferDossier: "Dossiernummer",
+  transferTo: "Naar dienst (id)",
+  transferReason: "Reden (de nieuwe dienst ziet ze)",
+  transferDo: "Dossier verhuizen",
+  transferConfirm: (dossier, agency) =>
+    `Dossier ${dossier} gaat naar ${agency}. De huidige dienst kan het vanaf nu niet meer lezen.`,
+  transferred: (dossier, agency) => `Dossier ${dossier} is verhuisd naar ${agency}.`,
   confirm: "Bevestigen",
   cancel: "Annuleren",
   working: "Bezig…",
@@ -224,6 +242,16 @@ const fr: PlanTexts = {
   withdrawExplain:
     "La personne retire son consentement. Ses données personnelles deviennent illisibles immédiatement, pour tous, puis sont effacées. C’est irréversible.",
   endReason: "Motif (sans données personnelles)",
+  transfer: "Transférer un dossier à un autre service",
+  transferExplain:
+    "L’ancien service perd l’accès immédiatement ; le transfert est journalisé. Il est refusé si la personne a déjà un dossier auprès du nouveau service, ou si le dossier est clôturé.",
+  transferDossier: "Numéro du dossier",
+  transferTo: "Vers le service (id)",
+  transferReason: "Motif (le nouveau service le voit)",
+  transferDo: "Transférer le dossier",
+  transferConfirm: (dossier, agency) =>
+    `Le dossier ${dossier} passe à ${agency}. Le service actuel ne peut plus le lire dès maintenant.`,
+  transferred: (dossier, agency) => `Le dossier ${dossier} a été transféré à ${agency}.`,
   confirm: "Confirmer",
   cancel: "Annuler",
   working: "En cours…",
@@ -303,6 +331,16 @@ const en: PlanTexts = {
   withdrawExplain:
     "The person withdraws their consent. Their personal data becomes unreadable at once, for everyone, and is then erased. This cannot be undone.",
   endReason: "Reason (no personal data)",
+  transfer: "Move a dossier to another agency",
+  transferExplain:
+    "The old agency loses access at once; the move is logged. It is refused when the person already has a dossier at the new agency, or the dossier is closed.",
+  transferDossier: "Dossier id",
+  transferTo: "To agency (id)",
+  transferReason: "Reason (the new agency sees it)",
+  transferDo: "Move the dossier",
+  transferConfirm: (dossier, agency) =>
+    `Dossier ${dossier} moves to ${agency}. The current agency can no longer read it from now on.`,
+  transferred: (dossier, agency) => `Dossier ${dossier} was moved to ${agency}.`,
   confirm: "Confirm",
   cancel: "Cancel",
   working: "Working…",
