@@ -1,4 +1,4 @@
-"""`POST /claims/dossiers/{id}/proposals/preview`: the plan a proposal would send, computed by the same
+"""`GET /claims/dossiers/{id}/proposals?kind=...`: the plan a proposal would send, computed by the same
 calculation, with nothing stored or sent.
 
 In-process (the consent and claims APIs as API Gateway invokes them, against moto), as
@@ -7,12 +7,13 @@ stores for the same body, as the negotiation reads it back.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from respite_core.resources import TableName
 from tests.e2e.test_slice import EXAMPLE
-from tests.faults.conftest import Stage, stage_env
+from tests.faults.conftest import CASEWORKER, Stage, stage_env
 from tests.faults.harness import message_for, scan
 
 __all__ = ["stage_env"]  # the fixture this module uses
@@ -44,6 +45,15 @@ def answered_dossier(stage: Stage) -> str:
     return dossier_id
 
 
+def previewed(
+    stage: Stage, dossier_id: str, figures: dict[str, Any], claims: dict[str, str] = CASEWORKER
+) -> tuple[int, Any]:
+    """The preview of a proposal with these figures (the proposal's body, as the query)."""
+    return stage.apis.call(
+        "GET", f"/claims/dossiers/{dossier_id}/proposals?{urlencode(figures)}", claims=claims
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -59,8 +69,9 @@ def test_the_preview_is_what_the_proposal_then_stores_and_it_stores_nothing(
     dossier_id = answered_dossier(stage_env)
     before = scan(stage_env, TableName.DOSSIERS)
 
-    preview = apis.ok("POST", f"/claims/dossiers/{dossier_id}/proposals/preview", body)
+    status, preview = previewed(stage_env, dossier_id, body)
 
+    assert status == 200, preview
     assert scan(stage_env, TableName.DOSSIERS) == before  # nothing stored, nothing sent
     apis.ok("POST", f"/claims/dossiers/{dossier_id}/proposals", body)
     stored = apis.ok("GET", f"/claims/dossiers/{dossier_id}/negotiation")
@@ -81,7 +92,8 @@ def test_the_preview_splits_per_class_to_the_cent(stage_env: Stage) -> None:
     dossier_id = answered_dossier(stage_env)
     body = {"kind": "instalments", "monthly_capacity": 4_321}
 
-    preview = stage_env.apis.ok("POST", f"/claims/dossiers/{dossier_id}/proposals/preview", body)
+    status, preview = previewed(stage_env, dossier_id, body)
+    assert status == 200, preview
 
     assert preview["months"] == 36
     classes = {c["creditor_class"]: c for c in preview["classes"]}
@@ -97,16 +109,17 @@ def test_the_preview_splits_per_class_to_the_cent(stage_env: Stage) -> None:
 def test_the_preview_is_refused_as_the_proposal_is(stage_env: Stage) -> None:
     apis = stage_env.apis
     dossier_id = str(apis.ok("POST", "/consent/dossiers", EXAMPLE)["dossier_id"])
-    path = f"/claims/dossiers/{dossier_id}/proposals/preview"
     body = {"kind": "instalments", "monthly_capacity": 10_000}
 
-    status, problem = apis.call("POST", path, body)  # no claims yet: no plan
+    status, problem = previewed(stage_env, dossier_id, body)  # no claims yet: no plan
     assert (status, problem["type"]) == (422, "https://respite.example/problems/no-plan")
-    status, _ = apis.call("POST", f"/claims/dossiers/{dossier_id}x/proposals/preview", body)
+    status, problem = previewed(stage_env, dossier_id, {"kind": "instalments", "monthly_capacity": "1,5"})
+    assert (status, problem["type"]) == (422, "https://respite.example/problems/validation")
+    status, _ = previewed(stage_env, f"{dossier_id}x", body)
     assert status == 404
     for office in stage_env.offices.values():  # an office's system may not preview
-        status, _ = apis.call("POST", path, body, claims=office)
+        status, _ = previewed(stage_env, dossier_id, body, claims=office)
         assert status in (401, 403)
     apis.ok("POST", f"/consent/dossiers/{dossier_id}/consent/withdrawal")
-    status, problem = apis.call("POST", path, body)
+    status, problem = previewed(stage_env, dossier_id, body)
     assert (status, problem["type"]) == (410, "https://respite.example/problems/erased")

@@ -15,6 +15,7 @@ from respite_claims.models import (
     MessagesSent,
     MeterReadingsRecorded,
     Negotiation,
+    PlanQuery,
     ProposalKind,
     ProposalPreview,
     ProposeSettlement,
@@ -70,8 +71,8 @@ def propose(who: Caller, dossier_id: str, wanted: ProposeSettlement) -> Messages
         raise
 
 
-def offer_for(record: DossierRecord, wanted: ProposeSettlement) -> exchange.Offer:
-    """What a proposal with this body offers on the dossier's claims today (422 when there is no plan)."""
+def offer_for(record: DossierRecord, wanted: ProposeSettlement | PlanQuery) -> exchange.Offer:
+    """What a proposal with these figures offers on the dossier's claims today (422 when there is no plan)."""
     try:
         return exchange.proposal_offer(
             wanted.kind,
@@ -83,9 +84,9 @@ def offer_for(record: DossierRecord, wanted: ProposeSettlement) -> exchange.Offe
         raise Problem(422, str(error), kind="no-plan") from None
 
 
-def preview(who: Caller, dossier_id: str, wanted: ProposeSettlement) -> ProposalPreview:
-    """The plan `propose` would send for this body, from the same calculation: nothing is stored or
-    sent, and a budget PDF the body names is left as it is."""
+def preview(who: Caller, dossier_id: str, wanted: PlanQuery) -> ProposalPreview:
+    """The plan `propose` would send with these figures, from the same calculation: nothing is stored
+    or sent."""
     record = agency_dossier(who, dossier_id, ClaimsStore())
     offer = offer_for(record, wanted)
     offices = offices_named([p.office_id for p in offer.parts])

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../../api/client";
-import type { components } from "../../api/schema";
+import type { components, paths } from "../../api/schema";
 import { type Language, money } from "../../i18n";
 import type { PlanTexts, ProposalKind } from "../../texts/plan";
 import { basisPoints, cents, scheduleText } from "./amounts";
@@ -8,6 +8,7 @@ import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Preview = components["schemas"]["ProposalPreview"];
 type Proposal = components["schemas"]["ProposeSettlement"];
+type Figures = NonNullable<paths["/claims/dossiers/{dossier_id}/proposals"]["get"]["parameters"]["query"]>;
 type Shown = { preview: Preview } | { problem: string } | null;
 
 const KINDS: readonly ProposalKind[] = ["instalments", "buy_out"];
@@ -16,8 +17,9 @@ const PREVIEW_DELAY_MS = 300; // typing pauses this long before the preview is a
 
 type Props = { p: PlanTexts; language: Language; client: ApiClient; dossierId: string; onProposed: () => void };
 
-/** The proposal form with its live preview: the API computes the plan (POST …/proposals/preview, the
- * calculation the proposal itself uses), so the figures shown are the ones the offices will receive. */
+/** The proposal form with its live preview: the API computes the plan (GET …/proposals with the
+ * proposal's figures: the calculation the proposal itself uses), so the figures shown are the ones the
+ * offices will receive. */
 export function PlanPanel({ p, language, client, dossierId, onProposed }: Props) {
   const [kind, setKind] = useState<ProposalKind>("instalments");
   const [typed, setTyped] = useState({ instalments: "", buy_out: "" });
@@ -36,9 +38,8 @@ export function PlanPanel({ p, language, client, dossierId, onProposed }: Props)
     }
     setUpdating(true);
     const timer = setTimeout(async () => {
-      const { data, error } = await client.POST("/claims/dossiers/{dossier_id}/proposals/preview", {
-        params: { path: { dossier_id: dossierId } },
-        body: proposal,
+      const { data, error } = await client.GET("/claims/dossiers/{dossier_id}/proposals", {
+        params: { path: { dossier_id: dossierId }, query: figuresOf(proposal) },
       });
       if (asked !== latest.current) return;
       setUpdating(false);
@@ -127,6 +128,16 @@ function proposalOf(kind: ProposalKind, typed: string): Proposal | null {
   }
   const points = basisPoints(typed);
   return points === null ? null : { ...NO_PLAN, kind, percentage_bp: points };
+}
+
+/** The proposal's figures as the preview's query: only those it has. */
+function figuresOf(proposal: Proposal): Figures {
+  const { kind, monthly_capacity, percentage_bp } = proposal;
+  return {
+    kind,
+    ...(monthly_capacity === null ? {} : { monthly_capacity }),
+    ...(percentage_bp === null ? {} : { percentage_bp }),
+  };
 }
 
 function PreviewTables({ p, language, preview }: { p: PlanTexts; language: Language; preview: Preview }) {
