@@ -16,7 +16,8 @@ export default defineConfig({
   },
   server: {
     proxy: Object.fromEntries(
-      ["/consent", "/claims", "/notifications", "/local"].map((prefix) => [prefix, gateway]),
+      // the app's configuration too: the running stack's pool and Cognito endpoint
+      ["/consent", "/claims", "/notifications", "/local", "/config.json"].map((prefix) => [prefix, gateway]),
     ),
   },
 });

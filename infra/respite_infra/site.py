@@ -15,8 +15,31 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 
+SITE_CONFIG = "config.json"
+
+
+def cognito_origin(region: str) -> str:
+    """Where the app signs in: Cognito's API in the pool's region (its calls answer browsers, CORS)."""
+    return f"https://cognito-idp.{region}.amazonaws.com"
+
+
+def site_config(
+    *, api_url: str, user_pool_id: str, web_client_id: str, cognito_endpoint: str | None
+) -> dict[str, str | None]:
+    """The app's `/config.json` (web/src/config.ts): where this deployment's APIs and Cognito answer,
+    so that one build serves every stage. `cognito_endpoint` None: Cognito's own, from the pool's
+    region."""
+    return {
+        "api_url": api_url,
+        "user_pool_id": user_pool_id,
+        "web_client_id": web_client_id,
+        "cognito_endpoint": cognito_endpoint,
+    }
+
+
 def content_security_policy(api_origins: Sequence[str] = ()) -> str:
-    """The site's policy; `api_origins`: where the app may call the APIs besides its own origin."""
+    """The site's policy; `api_origins`: where the app may call besides its own origin (the APIs,
+    Cognito)."""
     connect = " ".join(["'self'", *api_origins])
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

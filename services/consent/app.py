@@ -280,7 +280,8 @@ def list_dossiers() -> Response:
     page = found[: wanted.limit]
     more = len(found) > wanted.limit
     body = DossierPage(
-        dossiers=[dossiers.summary(d) for d, _ in page], next_cursor=page[-1][1] if more and page else None
+        dossiers=[dossiers.summary(d, today) for d, _ in page],
+        next_cursor=page[-1][1] if more and page else None,
     )
     return json_response(body)
 

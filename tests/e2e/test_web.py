@@ -159,3 +159,8 @@ def test_the_site_and_the_apis_share_the_gateway(stack: RunningStack) -> None:
     assert "immutable" in asset.headers["Cache-Control"]
     api = requests.get(f"{stack.base_url}/consent/dossiers", timeout=10)
     assert api.status_code == 401  # the API, as before: a token is required
+    # the app's configuration: the APIs on this origin, sign-in at moto's Cognito, which the policy allows
+    config = requests.get(f"{stack.base_url}/config.json", timeout=10).json()
+    assert config["api_url"] == ""
+    assert config["cognito_endpoint"].rstrip("/") == stack.aws_endpoint
+    assert f"connect-src 'self' {stack.aws_endpoint};" in page.headers["Content-Security-Policy"]

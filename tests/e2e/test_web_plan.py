@@ -124,12 +124,12 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
         screens.choose(language)
         expect(page.get_by_role("heading", name=ACTIONS[language], exact=True)).to_be_visible()
         expect(page.get_by_label(CAPACITY[language])).to_have_value("43.21")  # kept across languages
-        screens.shoot_and_check(f"10-plan-preview-{language}")
+        screens.shoot_and_check(f"20-plan-preview-{language}")
     screens.choose("en")
 
     # at a phone's width nothing runs off the side (the tables scroll in their own region)
     page.set_viewport_size(PHONE)
-    screens.shoot_and_check("11-plan-preview-phone-en")
+    screens.shoot_and_check("21-plan-preview-phone-en")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -137,7 +137,7 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     page.get_by_role("button", name="Send the proposal").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Each of the 2 creditors receives its part of this plan")
-    screens.shoot_and_check("12-plan-confirm-en")
+    screens.shoot_and_check("22-plan-confirm-en")
     with page.expect_response(lambda r: r.url.endswith("/proposals") and r.request.method == "POST") as sent:
         dialog.get_by_role("button", name="Send the proposal").click()
     assert sent.value.status == 201
@@ -168,12 +168,12 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     expect(negotiation.get_by_text("Rejected", exact=True)).to_have_count(1)
     expect(page.get_by_text("Not every creditor accepted yet: lambert.")).to_be_visible()
     expect(page.get_by_role("button", name="Record the settlement")).to_be_disabled()
-    screens.shoot_and_check("13-negotiation-rejected-en")
+    screens.shoot_and_check("23-negotiation-rejected-en")
     page.get_by_role("button", name="Ask to reconsider").click()
     expect(dialog.get_by_role("checkbox", name="lambert")).to_be_checked()  # the offices that rejected
     expect(dialog.get_by_role("checkbox", name="vanhove")).not_to_be_checked()
     dialog.get_by_label("A word for the offices (optional)").fill("Het budget laat niet meer toe.")
-    screens.shoot_and_check("13-reconsider-confirm-en")
+    screens.shoot_and_check("23-reconsider-confirm-en")
     with page.expect_response(lambda r: r.url.endswith("/reconsiderations")) as asked:
         dialog.get_by_role("button", name="Ask to reconsider").click()
     assert asked.value.status == 201
@@ -186,7 +186,7 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     for language in LANGUAGES:
         screens.choose(language)
         expect(page.get_by_role("heading", name=NEGOTIATION[language], exact=True)).to_be_visible()
-        screens.shoot_and_check(f"13-negotiation-{language}")
+        screens.shoot_and_check(f"23-negotiation-{language}")
     screens.choose("en")
 
     page.get_by_role("button", name="Record the settlement").click()
@@ -194,7 +194,7 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     dialog.get_by_role("button", name="Record the settlement").click()
     expect(page.locator(".subtitle .state")).to_have_text("settled")
     assert agency.claims_get(f"/dossiers/{dossier_id}/negotiation").json()["state"] == "settled"
-    screens.shoot_and_check("14-settled-en")
+    screens.shoot_and_check("24-settled-en")
     assert screens.problems == []
 
 
@@ -216,7 +216,7 @@ def test_a_caseworker_withdraws_consent_after_confirming_and_escape_cancels(
         assert page.evaluate("document.querySelector('dialog[open]').contains(document.activeElement)")
         page.keyboard.press("Tab")  # the focus stays in the dialog
         assert page.evaluate("document.querySelector('dialog[open]').contains(document.activeElement)")
-        screens.shoot_and_check(f"15-withdraw-confirm-{language}")
+        screens.shoot_and_check(f"25-withdraw-confirm-{language}")
         page.keyboard.press("Escape")
         expect(dialog).to_be_hidden()
     assert agency.get(f"/dossiers/{dossier_id}").status_code == 200  # nothing happened
@@ -245,7 +245,7 @@ def test_an_operator_moves_a_dossier_and_only_an_operator_sees_the_move(
     for language in LANGUAGES:
         screens.choose(language)
         expect(page.get_by_role("heading", level=1)).to_have_text(TRANSFER[language])
-        screens.shoot_and_check(f"16-transfer-{language}")
+        screens.shoot_and_check(f"26-transfer-{language}")
     screens.choose("en")
     page.get_by_label("Dossier id").fill(dossier_id)
     page.get_by_label("To agency (id)").fill("shv-utrecht")

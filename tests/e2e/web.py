@@ -33,14 +33,21 @@ class Screens:
         self.page = page
         self.axe = Axe()
         self.problems: list[str] = []  # the policy's refusals and uncaught script errors
-        page.on("console", lambda m: self._console(m.type, m.text))
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def _console(self, kind: str, text: str) -> None:
-        # a refused sign-in is a 401 the browser reports too: expected, not a problem
-        if kind == "error" and "status of 401" not in text:
-            self.problems.append(text)
+    def _console(self, message: Any) -> None:
+        # Cognito refusing a password or a code is an error status the browser reports too: expected
+        refused_sign_in = "status of 400" in message.text and self._at_cognito(
+            message.location.get("url", "")
+        )
+        if message.type == "error" and not refused_sign_in:
+            self.problems.append(message.text)
+
+    def _at_cognito(self, url: str) -> bool:
+        config = self.page.evaluate("fetch('/config.json').then((r) => r.json())")
+        return bool(url) and url.rstrip("/") == str(config["cognito_endpoint"]).rstrip("/")
 
     def choose(self, language: str) -> None:
         self.page.locator("header select").select_option(language)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from respite_core.callers import USER_SCOPE
 from respite_infra.api_definition import extract, render
 from respite_infra.catalogue import CATALOGUE, REPO_ROOT
 from respite_infra.cdk.apis import Authorization, api_function_name, routes
@@ -69,7 +70,8 @@ def test_there_is_no_proxy_resource_and_every_route_has_its_own_authorization(
                     "COGNITO_USER_POOLS",
                     "caseworkers",
                 )
-                wanted = [route.scope] if route.authorization is Authorization.OFFICE else []
+                # an office route takes its system's scope, or a person's access token (USER_SCOPE)
+                wanted = [route.scope, USER_SCOPE] if route.authorization is Authorization.OFFICE else []
                 assert method["scopes"] == wanted, route
 
 

@@ -14,9 +14,18 @@ from aws_cdk.assertions import Match, Template
 from respite_infra.cdk import cdk_context
 from respite_infra.cdk.nag import REPORT_FILE, add_nag_checks
 from respite_infra.cdk.site import RespiteSiteStack, SiteDomain
-from respite_infra.site import IMMUTABLE, REVALIDATE, content_security_policy, security_headers
+from respite_infra.site import (
+    IMMUTABLE,
+    REVALIDATE,
+    cognito_origin,
+    content_security_policy,
+    security_headers,
+)
 
 API_ORIGIN = "https://api.respite.test"
+REGION = "eu-west-1"
+# the app calls the APIs, and signs in at Cognito's API in the stage's region
+CONNECT = [API_ORIGIN, cognito_origin(REGION)]
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
     outdir = tmp_path_factory.mktemp("site") / "cdk.out"
     app = cdk.App(context=cdk_context(), outdir=str(outdir))
     add_nag_checks(app)
-    stack = RespiteSiteStack(app, "respite-dev-site", stage="dev", api_origins=[API_ORIGIN])
+    stack = RespiteSiteStack(
+        app, "respite-dev-site", stage="dev", api_origins=[API_ORIGIN], env=cdk.Environment(region=REGION)
+    )
     error = None
     try:
         app.synth()
@@ -112,11 +123,11 @@ def header_policies(site: Synthesised) -> dict[str, dict[str, Any]]:
 def test_the_security_headers_are_the_sites_and_the_policy_has_no_unsafe_inline(site: Synthesised) -> None:
     policies = header_policies(site)
     assert set(policies) == {IMMUTABLE, REVALIDATE}
-    expected = security_headers([API_ORIGIN])
+    expected = security_headers(CONNECT)
     for config in policies.values():
         security = config["SecurityHeadersConfig"]
         policy = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-        assert policy == content_security_policy([API_ORIGIN])
+        assert policy == content_security_policy(CONNECT)
         assert "unsafe-inline" not in policy
         assert security["FrameOptions"]["FrameOption"] == expected["X-Frame-Options"]
         assert security["ReferrerPolicy"]["ReferrerPolicy"] == expected["Referrer-Policy"]

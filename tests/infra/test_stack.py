@@ -8,6 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 
+from respite_core.callers import USER_SCOPE
 from respite_core.resources import (
     BucketName,
     QueueName,
@@ -44,6 +45,7 @@ from respite_infra.cdk.apis import (
 )
 from respite_infra.cdk.settings import construct_id
 from respite_infra.cdk.wiring import USER_POOL_WRITE_ACTIONS
+from respite_infra.local.identity import WEB_CLIENT_AUTH_FLOWS
 from tests.infra.conftest import FRONTEND_ORIGINS, PUBLIC_URL, Synthesised
 
 STAGE = "dev"
@@ -493,7 +495,8 @@ def test_the_web_client_reads_the_agency_and_role_but_cannot_write_them(
     assert custom == {"custom:agency_id", "custom:role"}
     assert web["ClientName"] == "web"
     assert web["GenerateSecret"] is False
-    assert sorted(web["ExplicitAuthFlows"]) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
+    # the local pool's web client (moto) is made with the same flows: the app signs in alike
+    assert sorted(web["ExplicitAuthFlows"]) == sorted(WEB_CLIENT_AUTH_FLOWS)
     assert (web["IdTokenValidity"], web["TokenValidityUnits"]["IdToken"]) == (60, "minutes")
     assert web["AllowedOAuthFlowsUserPoolClient"] is False
     assert "AllowedOAuthFlows" not in web
@@ -589,8 +592,9 @@ def test_an_api_with_an_authorizer_verifies_cognito_tokens_but_on_its_public_pat
         else:
             assert method["AuthorizationType"] == "COGNITO_USER_POOLS", key
             assert method["AuthorizerId"] == {"Ref": authorizer_id}
-            # an office system's access token with the route's scope; elsewhere a caseworker's ID token
-            wanted = [route.scope] if route.authorization is Authorization.OFFICE else None
+            # an office system's access token with the route's scope, or a person's at an office (their
+            # one scope; the app checks their office group); elsewhere a caseworker's ID token
+            wanted = [route.scope, USER_SCOPE] if route.authorization is Authorization.OFFICE else None
             assert method.get("AuthorizationScopes") == wanted, key
         assert method["Integration"]["Type"] == "AWS_PROXY"
 

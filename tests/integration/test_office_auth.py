@@ -13,7 +13,16 @@ from chalice.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from respite_core.api import Problem, caller, office_caller, problem_responses
-from respite_core.callers import OFFICE_READ, OFFICE_WRITE, Caller, OfficeCaller, Role
+from respite_core.callers import (
+    OFFICE_READ,
+    OFFICE_WRITE,
+    USER_SCOPE,
+    Caller,
+    NotAtAnOffice,
+    OfficeCaller,
+    Role,
+    office_from,
+)
 from respite_infra.local import api_definition
 from respite_infra.local.gateway import ApiGateway, Gateway, TokenVerifier, authorizer_claims
 from respite_infra.local.identity import Caseworker as CaseworkerAccount
@@ -21,8 +30,10 @@ from respite_infra.local.identity import (
     CaseworkerPool,
     OAuthError,
     OfficeClients,
+    OfficeUser,
     add_caseworker,
     add_office_client,
+    add_office_user,
     create_caseworker_pool,
     issue_office_token,
     sign_in,
@@ -95,13 +106,20 @@ def test_office_caller_needs_the_scope() -> None:
         CASEWORKER_CLAIMS,
         {**OFFICE_CLAIMS, "token_use": "id"},
         {k: v for k, v in OFFICE_CLAIMS.items() if k != "client_id"},
-        {**OFFICE_CLAIMS, "sub": "a-user", "username": "a-user"},  # a user's access token
     ],
-    ids=["no-authorizer", "no-claims", "caseworker", "id-token", "no-client-id", "user-access-token"],
+    ids=["no-authorizer", "no-claims", "caseworker", "id-token", "no-client-id"],
 )
 def test_office_caller_refuses_anything_else(claims: dict[str, Any] | None) -> None:
     assert status_of(lambda: office_caller(request_with(claims))) == 401
     assert status_of(lambda: office_caller(None)) == 401
+
+
+def test_a_users_access_token_outside_one_office_group_is_403() -> None:
+    user = {**OFFICE_CLAIMS, "sub": "a-user", "username": "a-user", "scope": USER_SCOPE}
+    assert status_of(lambda: office_caller(request_with(user))) == 403  # a caseworker's access token
+    both = {**user, "cognito:groups": "office-a,office-b"}
+    assert status_of(lambda: office_caller(request_with(both))) == 403
+    assert office_caller(request_with({**user, "cognito:groups": "office-a"})).office_id == "a"
 
 
 def test_caller_is_for_caseworker_id_tokens_only() -> None:
@@ -242,6 +260,42 @@ def test_the_verifier_still_takes_caseworker_id_tokens_and_refuses_their_access_
     )
     with pytest.raises(jwt.PyJWTError):  # the web client is no office system
         verifier.verify(result["AccessToken"])
+
+
+def test_a_user_access_token_carries_what_office_routes_rely_on(pool: tuple[Any, CaseworkerPool]) -> None:
+    """moto's InitiateAuth access token as AWS's: `token_use` access, the web client's `client_id`, the
+    user's `sub`, the one scope `aws.cognito.signin.user.admin` and the user's groups (a list)."""
+    cognito, user_pool = pool
+    add_office_user(cognito, user_pool, OfficeUser("desk@office.example", "Respite-test-2026!", "office-5"))
+    add_caseworker(
+        cognito, user_pool, CaseworkerAccount("y@agency.example", "Respite-test-2026!", "a", "caseworker")
+    )
+    verifier = TokenVerifier(user_pool.issuer, OfficeClients(cognito, user_pool.pool_id))
+    office_scopes = [OFFICE_READ, USER_SCOPE]  # an office route's, as the template gives them
+
+    desk = sign_in(cognito, user_pool, "desk@office.example", "Respite-test-2026!")
+    claims = jwt.decode(desk["access_token"], options={"verify_signature": False})
+    assert claims["token_use"] == "access"
+    assert claims["client_id"] == user_pool.web_client_id != claims["sub"]
+    assert claims["scope"] == USER_SCOPE
+    assert claims["cognito:groups"] == ["office-office-5"]
+    id_claims = jwt.decode(desk["id_token"], options={"verify_signature": False})
+    assert id_claims["cognito:groups"] == ["office-office-5"]  # the app picks the portal from it
+
+    passed = authorizer_claims(verifier.for_method(desk["access_token"], office_scopes))
+    assert passed["cognito:groups"] == "office-office-5"  # a REST authorizer's list: "a,b"
+    assert office_from(passed, scope=OFFICE_WRITE).office_id == "office-5"
+    with pytest.raises(jwt.PyJWTError):  # without the user scope on the method, API Gateway says no
+        verifier.for_method(desk["access_token"], [OFFICE_READ])
+    with pytest.raises(jwt.PyJWTError):  # and an office route never takes an id token
+        verifier.for_method(desk["id_token"], office_scopes)
+
+    # a caseworker's access token passes API Gateway (the scope is there) and the app refuses it
+    worker = sign_in(cognito, user_pool, "y@agency.example", "Respite-test-2026!")["access_token"]
+    worker_claims = authorizer_claims(verifier.for_method(worker, office_scopes))
+    assert "cognito:groups" not in worker_claims
+    with pytest.raises(NotAtAnOffice):
+        office_from(worker_claims, scope=OFFICE_READ)
 
 
 def test_the_office_directory_learns_new_clients_and_remembers_them(pool: tuple[Any, CaseworkerPool]) -> None:

@@ -1,11 +1,13 @@
 import { useMemo, useRef, useState } from "preact/hooks";
 import { apiClient } from "./api/client";
-import { type Session, signOut, storedSession } from "./auth";
+import { bearerOf, type Session, signOut, storedSession } from "./auth";
 import { initialLanguage, type Language, LANGUAGES, rememberLanguage, texts } from "./i18n";
 import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
+import { OfficePortal } from "./screens/office/OfficePortal";
 import { TransferScreen } from "./screens/operator/TransferScreen";
+import { officeTexts } from "./texts/office";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -25,7 +27,7 @@ export function App() {
   const client = useMemo(
     () =>
       apiClient(
-        () => storedSession()?.idToken ?? null,
+        () => bearerOf(storedSession()),
         () => currentLanguage.current,
         () => {
           signOut();
@@ -76,7 +78,11 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {!session ? (
-          <SignIn t={t} onSignedIn={setSession} />
+          <SignIn t={t} language={language} onSignedIn={setSession} />
+        ) : session.officeId ? (
+          <OfficePortal t={t} language={language} client={client} route={route} go={go} />
+        ) : !session.role ? (
+          <p role="alert">{officeTexts(language).notAnOffice}</p>
         ) : session.role === "operator" ? (
           <TransferScreen language={language} client={client} />
         ) : route.screen === "dossier" ? (

@@ -424,10 +424,3 @@ export function moment(isoDateTime: string, language: Language): string {
     new Date(isoDateTime),
   );
 }
-
-/** Is a deadline (YYYY-MM-DD) past, by this device's date. */
-export function isOverdue(isoDate: string | null | undefined, today: Date = new Date()): boolean {
-  if (!isoDate) return false;
-  const todayIso = today.toISOString().slice(0, 10);
-  return isoDate < todayIso;
-}

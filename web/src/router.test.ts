@@ -14,8 +14,22 @@ describe("the app's paths", () => {
   });
 
   it("makes the path each screen is opened by", () => {
-    for (const route of [{ screen: "list" }, { screen: "dossier", dossierId: "a b/c" }] as const) {
+    const routes = [
+      { screen: "list" },
+      { screen: "dossier", dossierId: "a b/c" },
+      { screen: "inbox" },
+      { screen: "message", dossierId: "d/1", messageId: "m 2" },
+      { screen: "webhook" },
+    ] as const;
+    for (const route of routes) {
       expect(routeOf(pathOf(route))).toEqual(route);
     }
+  });
+
+  it("opens the office portal under /office", () => {
+    expect(routeOf("/office")).toEqual({ screen: "inbox" });
+    expect(routeOf("/office/elsewhere")).toEqual({ screen: "inbox" });
+    expect(routeOf("/office/messages/D1/M1")).toEqual({ screen: "message", dossierId: "D1", messageId: "M1" });
+    expect(routeOf("/office/webhook/")).toEqual({ screen: "webhook" });
   });
 });

@@ -1,16 +1,39 @@
-// Two screens, two paths: `/` (the dossier list) and `/dossiers/<id>`. The gateway answers index.html
-// for any path that is not an API's, so a reload or a shared link opens the same screen.
+// The caseworker's screens: `/` (the dossier list) and `/dossiers/<id>`; the office portal's under
+// `/office`. The gateway answers index.html for any path that is not an API's, so a reload or a shared
+// link opens the same screen.
 import { useEffect, useState } from "preact/hooks";
 
-export type Route = { screen: "list" } | { screen: "dossier"; dossierId: string };
+export type Route =
+  | { screen: "list" }
+  | { screen: "dossier"; dossierId: string }
+  | { screen: "inbox" }
+  | { screen: "message"; dossierId: string; messageId: string }
+  | { screen: "webhook" };
 
 export function routeOf(pathname: string): Route {
+  const message = /^\/office\/messages\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
+  if (message?.[1] && message[2]) {
+    return { screen: "message", dossierId: decodeURIComponent(message[1]), messageId: decodeURIComponent(message[2]) };
+  }
+  if (/^\/office\/webhook\/?$/.test(pathname)) return { screen: "webhook" };
+  if (/^\/office(\/.*)?$/.test(pathname)) return { screen: "inbox" };
   const dossier = /^\/dossiers\/([^/]+)\/?$/.exec(pathname);
   return dossier?.[1] ? { screen: "dossier", dossierId: decodeURIComponent(dossier[1]) } : { screen: "list" };
 }
 
 export function pathOf(route: Route): string {
-  return route.screen === "dossier" ? `/dossiers/${encodeURIComponent(route.dossierId)}` : "/";
+  switch (route.screen) {
+    case "dossier":
+      return `/dossiers/${encodeURIComponent(route.dossierId)}`;
+    case "inbox":
+      return "/office";
+    case "message":
+      return `/office/messages/${encodeURIComponent(route.dossierId)}/${encodeURIComponent(route.messageId)}`;
+    case "webhook":
+      return "/office/webhook";
+    default:
+      return "/";
+  }
 }
 
 export function useRoute(): [Route, (route: Route) => void] {

@@ -28,6 +28,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from respite_core.callers import USER_SCOPE
 from respite_core.resources import ResourceName
 from respite_infra.catalogue import Access, Catalogue, HttpApi
 from respite_infra.cdk.functions import ServiceCode, respite_function
@@ -333,7 +334,9 @@ class Apis(Construct):
             integration,
             authorizer=authorizer,
             authorization_type=apigateway.AuthorizationType.COGNITO,
-            authorization_scopes=[route.scope]
+            # a person at the office signs in as a user: their access token carries only USER_SCOPE
+            # (the office is their group, which the app checks: `respite_core.callers.office_from`)
+            authorization_scopes=[route.scope, USER_SCOPE]
             if route.authorization is Authorization.OFFICE and route.scope
             else None,
             request_parameters=parameters or None,

@@ -131,11 +131,14 @@ class Identity(Construct):
             "WebClient",
             user_pool_client_name=WEB_CLIENT_NAME,
             generate_secret=False,  # a browser cannot keep a secret
-            # SRP only; CDK always adds ALLOW_REFRESH_TOKEN_AUTH. No USER_PASSWORD_AUTH: the
-            # password never leaves the browser.
-            auth_flows=cognito.AuthFlow(user_srp=True),
-            # Sign-in is SRP from the web app, not the hosted pages: no OAuth flows, so no
-            # callback URLs (CDK would otherwise enable the implicit grant with example.com).
+            # USER_PASSWORD_AUTH only (CDK adds ALLOW_REFRESH_TOKEN_AUTH): the web app sends the
+            # password over TLS to Cognito alone, never to Respite's APIs. Not SRP: moto, the local
+            # model of Cognito, does not check an SRP proof (any password would sign in), so an app on
+            # SRP could not be tested to refuse a wrong one; with this flow moto checks the password
+            # and the MFA code as Cognito does. The local pool's client has the same flows.
+            auth_flows=cognito.AuthFlow(user_password=True),
+            # Sign-in is from the web app, not the hosted pages: no OAuth flows, so no callback
+            # URLs (CDK would otherwise enable the implicit grant with example.com).
             disable_o_auth=True,
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             id_token_validity=ID_TOKEN_VALIDITY,

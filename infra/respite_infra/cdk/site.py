@@ -23,6 +23,7 @@ from respite_infra.site import (
     IMMUTABLE,
     REVALIDATE,
     SITE_ROOT_DOCUMENT,
+    cognito_origin,
     security_headers,
 )
 
@@ -221,7 +222,9 @@ class RespiteSiteStack(cdk.Stack):
             "This is the access-log bucket of the site's bucket and distribution: logging it into itself "
             "would log its own log deliveries without end.",
         )
-        self.site = WebSite(self, "Site", api_origins=api_origins, logs=logs, domain=domain)
+        # the app signs in at Cognito's API in this region (the platform's pool is in the same env)
+        connect = (*api_origins, cognito_origin(self.region))
+        self.site = WebSite(self, "Site", api_origins=connect, logs=logs, domain=domain)
         cdk.CfnOutput(self, "SiteUrl", value=self.site.url, description="the web app")
         cdk.CfnOutput(
             self, "SiteBucketName", value=self.site.bucket.bucket_name, description="upload web/dist here"

@@ -44,9 +44,10 @@ PUBLIC_URL_VARIABLE = "RESPITE_PUBLIC_URL"  # what the services read (claims, no
 # and unwrap (Decrypt). No ReEncrypt, no key administration, no Describe/List.
 _KEY_WRITE_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
 
-# Writing to a user pool is administering its users and its (office systems') app clients: the
-# admin API's work. No AdminDeleteUser, AdminSetUserPassword, pool or domain changes; no
-# AdminInitiateAuth (nobody signs in as somebody else).
+# Writing to a user pool is administering its users, its (office systems') app clients and the offices'
+# groups (created with the office, so ops only add people to them): the admin API's work. No
+# AdminDeleteUser, AdminSetUserPassword, pool or domain changes; no AdminInitiateAuth (nobody signs in
+# as somebody else).
 USER_POOL_WRITE_ACTIONS = (
     "cognito-idp:AdminCreateUser",
     "cognito-idp:AdminUpdateUserAttributes",
@@ -56,6 +57,7 @@ USER_POOL_WRITE_ACTIONS = (
     "cognito-idp:CreateUserPoolClient",
     "cognito-idp:DeleteUserPoolClient",
     "cognito-idp:DescribeUserPoolClient",
+    "cognito-idp:CreateGroup",
 )
 
 

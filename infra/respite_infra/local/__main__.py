@@ -11,7 +11,7 @@ from pathlib import Path
 
 from respite_core import clock, settings
 from respite_infra.local.clock import clock_state
-from respite_infra.local.seed import CASEWORKERS, DEMO_PASSWORD
+from respite_infra.local.seed import CASEWORKERS, DEMO_PASSWORD, OFFICE_USERS
 from respite_infra.local.stack import LocalStack, Settings
 
 
@@ -78,6 +78,7 @@ def ready_description(stack: LocalStack, base: str) -> dict[str, object]:
         "caseworkers": [
             {"username": c.username, "agency_id": c.agency_id, "role": c.role} for c in CASEWORKERS
         ],
+        "office_users": [{"username": u.username, "office_id": u.office_id} for u in OFFICE_USERS],
         "password": DEMO_PASSWORD,
         "office_clients": [vars(o) for o in stack.office_credentials],
         "clock": clock_state(stack.clock) if stack.clock else None,
@@ -89,6 +90,7 @@ def banner(stack: LocalStack, base: str) -> str:
     app = f"{base}/" if site_built else f"{base}/   (not built: run `make web`)"
     apis = "\n".join(f"  {base}/{prefix}/" for prefix in (stack.gateway.prefixes if stack.gateway else []))
     users = "\n".join(f"  {c.username:28} {c.role:13} {c.agency_id}" for c in CASEWORKERS)
+    office_users = "\n".join(f"  {u.username:28} {u.office_id}" for u in OFFICE_USERS)
     offices = "\n".join(
         f"  {o.office_id:20} client_id={o.client_id} client_secret={o.client_secret}"
         for o in stack.office_credentials
@@ -109,7 +111,7 @@ def banner(stack: LocalStack, base: str) -> str:
     return f"""
 Respite is running on the local stack.
 
-  web app       {app}   (caseworkers sign in with the demo users below)
+  web app       {app}   (caseworkers and office users sign in with the demo users below)
   health        {base}/health
   clock         {clock_line}   (operators move it: POST {base}/local/clock)
   embedded AWS  {stack.moto.endpoint if stack.moto else "?"}   (moto; AWS_ENDPOINT_URL for boto3 / aws cli)
@@ -117,6 +119,8 @@ APIs:
 {apis}
 Caseworkers (password {DEMO_PASSWORD}):
 {users}
+Office users, the office portal (same password):
+{office_users}
 Office systems (OAuth2 client credentials at {base}/oauth2/token):
 {offices}
 

@@ -128,8 +128,13 @@ class TokenVerifier:
         granted = str(claims.get("scope") or "").split()
         if not any(scope in granted for scope in scopes):
             raise jwt.InvalidTokenError("the access token has none of the method's scopes")
-        # locally moto's signing key is public: an access token must also be an office client's
-        if self._office_clients is not None and not self._office_clients(str(claims.get("client_id") or "")):
+        # locally moto's signing key is public: an access token must also be an office client's, or a
+        # user's of the pool's web client (a person at an office; `office_from` checks their group).
+        # The web client has no client-credentials flow: a token whose subject is that client is forged
+        client_id = str(claims.get("client_id") or "")
+        if client_id in self._issuer.audiences and claims.get("sub") != client_id:
+            return claims
+        if self._office_clients is not None and not self._office_clients(client_id):
             raise jwt.InvalidTokenError("the access token is not an office system's")
         return claims
 
@@ -153,7 +158,8 @@ class TokenVerifier:
 def authorizer_claims(claims: Mapping[str, Any]) -> dict[str, str]:
     """The claims as API Gateway's Cognito authorizer puts them in `requestContext.authorizer.claims`
     of a REST API's proxy event: every value a string — booleans "true"/"false", `exp` and `iat` as
-    dates ("Fri Jul 29 18:52:53 UTC 2016"), other numbers in decimal (`auth_time` "1469814773")."""
+    dates ("Fri Jul 29 18:52:53 UTC 2016"), other numbers in decimal (`auth_time` "1469814773"), a list
+    its items joined by commas (`cognito:groups` "office-a,office-b")."""
 
     def text(name: str, value: Any) -> str:
         if isinstance(value, bool):
@@ -164,6 +170,8 @@ def authorizer_claims(claims: Mapping[str, Any]) -> dict[str, str]:
             return value
         if isinstance(value, int | float):
             return str(value)
+        if isinstance(value, list):
+            return ",".join(str(item) for item in value)
         return json.dumps(value)
 
     return {name: text(name, value) for name, value in claims.items()}

@@ -9,6 +9,7 @@ grant, signing with that same published key (which is why this exists only local
 
 import base64
 import binascii
+import contextlib
 import functools
 import gzip
 import hmac
@@ -25,13 +26,19 @@ from urllib.parse import parse_qs
 import jwt
 from botocore.exceptions import BotoCoreError, ClientError
 
-from respite_core.callers import OFFICE_READ, OFFICE_WRITE
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, office_group
 from respite_infra.local.gateway import ExtraRoute, TokenIssuer
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.literals import ExplicitAuthFlowsTypeType
 
 CUSTOM_ATTRIBUTES = ("agency_id", "role")  # set by administrators only, never by the user
+# the deployed web client's (respite_infra.cdk.identity; tests/infra compares the two)
+WEB_CLIENT_AUTH_FLOWS: tuple["ExplicitAuthFlowsTypeType", ...] = (
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+)
 
 
 @dataclass(frozen=True)
@@ -58,11 +65,18 @@ def create_caseworker_pool(
         PoolName=f"respite-{stage}-caseworkers",
         Schema=[{"Name": name, "AttributeDataType": "String", "Mutable": True} for name in CUSTOM_ATTRIBUTES],
         Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireNumbers": True, "RequireSymbols": True}},
+        # MFA required with an authenticator app, as in AWS. moto differs in one way the app meets: a
+        # user who never set one up signs in without (AWS answers MFA_SETUP), so the demo users need
+        # none; a user created with a temporary password is asked to set one up, as in AWS.
+        MfaConfiguration="ON",
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"], SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+    )
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName="web",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=list(WEB_CLIENT_AUTH_FLOWS),
         ReadAttributes=["email", *(f"custom:{name}" for name in CUSTOM_ATTRIBUTES)],
         WriteAttributes=["email"],
     )["UserPoolClient"]
@@ -93,16 +107,64 @@ def add_caseworker(cognito: "CognitoIdentityProviderClient", pool: CaseworkerPoo
     )
 
 
+class SecondStepNeeded(Exception):
+    """Cognito asks for more than the password (a new password, the authenticator's code): only the
+    web app walks those steps."""
+
+
 def sign_in(
     cognito: "CognitoIdentityProviderClient", pool: CaseworkerPool, username: str, password: str
 ) -> dict[str, Any]:
-    """The tokens a front end gets from Cognito; raises NotAuthorizedException on a wrong password."""
-    result = cognito.initiate_auth(
+    """The tokens the web app gets from Cognito for a password alone; raises NotAuthorizedException on
+    a wrong password, SecondStepNeeded when Cognito challenges."""
+    answer = cognito.initiate_auth(
         ClientId=pool.web_client_id,
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )["AuthenticationResult"]
-    return {"id_token": result["IdToken"], "expires_in": result["ExpiresIn"], "token_type": "Bearer"}
+    )
+    if "AuthenticationResult" not in answer:
+        raise SecondStepNeeded(answer.get("ChallengeName", ""))
+    result = answer["AuthenticationResult"]
+    # both tokens, as InitiateAuth answers: caseworkers call with the id token, people at an office
+    # with the access token (office routes take access tokens only)
+    return {
+        "id_token": result["IdToken"],
+        "access_token": result["AccessToken"],
+        "expires_in": result["ExpiresIn"],
+        "token_type": "Bearer",
+    }
+
+
+@dataclass(frozen=True)
+class OfficeUser:
+    """A person at an office: a user of the same pool, in the office's group (no agency, no role)."""
+
+    username: str
+    password: str
+    office_id: str
+
+
+def add_office_group(cognito: "CognitoIdentityProviderClient", pool_id: str, office_id: str) -> None:
+    """The office's group, as registering the office creates it (`respite_claims.store.OfficeAccounts`)."""
+    with contextlib.suppress(cognito.exceptions.GroupExistsException):
+        cognito.create_group(UserPoolId=pool_id, GroupName=office_group(office_id))
+
+
+def add_office_user(cognito: "CognitoIdentityProviderClient", pool: CaseworkerPool, who: OfficeUser) -> None:
+    """What ops do in AWS: admin-create-user, then admin-add-user-to-group."""
+    cognito.admin_create_user(
+        UserPoolId=pool.pool_id,
+        Username=who.username,
+        UserAttributes=[{"Name": "email", "Value": who.username}],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool.pool_id, Username=who.username, Password=who.password, Permanent=True
+    )
+    add_office_group(cognito, pool.pool_id, who.office_id)
+    cognito.admin_add_user_to_group(
+        UserPoolId=pool.pool_id, Username=who.username, GroupName=office_group(who.office_id)
+    )
 
 
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)

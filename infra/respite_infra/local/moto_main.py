@@ -15,9 +15,13 @@ its partition, as DynamoDB does; queries on an index keep moto's path.
 moto shows the mail SES sent only in `/moto-api/data.json`, a dump of every model it holds (every
 DynamoDB item included), which takes tens of seconds once a stack has run a while. Here
 `/moto-api/ses/sent-mail.json` answers with the raw messages alone.
+
+moto accepts any authenticator code unless told to check them; here it checks them (against its one
+fixed TOTP secret, which AssociateSoftwareToken hands every user: in AWS each user gets their own).
 """
 
 import json
+import os
 import sys
 import threading
 from typing import Any
@@ -168,6 +172,7 @@ def serve_sent_mail() -> None:
 
 
 def main() -> None:
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # a wrong code is refused, as in AWS
     make_transactions_atomic()
     make_queries_read_one_partition()
     serve_sent_mail()

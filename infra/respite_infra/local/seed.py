@@ -1,8 +1,9 @@
-"""Demo data for the local stack: two agencies, three offices, caseworkers for each agency."""
+"""Demo data for the local stack: two agencies, three offices, caseworkers for each agency, a person
+at each office."""
 
 from respite_core.domain import Agency, Office
 from respite_core.store.directory import Directory
-from respite_infra.local.identity import Caseworker
+from respite_infra.local.identity import Caseworker, OfficeUser
 
 DEMO_PASSWORD = "Respite-demo-2026!"  # noqa: S105 - local demo users only; never deployed
 
@@ -110,6 +111,13 @@ CASEWORKERS = (
     Caseworker("dora@ocmw-gent.example", DEMO_PASSWORD, "ocmw-gent", "supervisor"),  # the DPO
     Caseworker("sanne@utrecht.example", DEMO_PASSWORD, "shv-utrecht", "caseworker"),
     Caseworker("olga@respite.example", DEMO_PASSWORD, "respite-operations", "operator"),
+)
+
+
+OFFICE_USERS = (
+    OfficeUser("desk@vanhove.example", DEMO_PASSWORD, "vanhove"),
+    OfficeUser("accueil@lambert.example", DEMO_PASSWORD, "lambert"),
+    OfficeUser("incasso@wbnoord.example", DEMO_PASSWORD, "waterbedrijf-noord"),
 )
 
 

@@ -58,15 +58,16 @@ def is_screen(relative: str) -> bool:
 class StaticSite:
     """Answers GET and HEAD from `root`; every answer carries the site's security headers."""
 
-    def __init__(self, root: Path = BUILT_SITE) -> None:
+    def __init__(self, root: Path = BUILT_SITE, *, api_origins: tuple[str, ...] = ()) -> None:
         self.root = root.resolve()
+        self.api_origins = api_origins  # the content security policy's connect-src beside 'self'
 
     @property
     def built(self) -> bool:
         return (self.root / SITE_ROOT_DOCUMENT).is_file()
 
     def answer(self, method: str, raw_path: str) -> Answer:
-        headers = dict(security_headers())
+        headers = dict(security_headers(self.api_origins))
         if method not in ("GET", "HEAD"):
             return (
                 405,

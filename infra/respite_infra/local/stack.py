@@ -32,8 +32,11 @@ from respite_infra.local.handlers import resolve
 from respite_infra.local.identity import (
     CaseworkerPool,
     OfficeClients,
+    SecondStepNeeded,
     add_caseworker,
     add_office_client,
+    add_office_group,
+    add_office_user,
     create_caseworker_pool,
     sign_in,
     token_endpoint,
@@ -42,9 +45,10 @@ from respite_infra.local.moto_process import MotoServer
 from respite_infra.local.provision import LOCAL_EMAIL_SENDER, provision, verify_email_identities
 from respite_infra.local.pumps import SqsPump, StreamPump
 from respite_infra.local.scheduler import Scheduler
-from respite_infra.local.seed import CASEWORKERS, OFFICES, seed_directory
+from respite_infra.local.seed import CASEWORKERS, OFFICE_USERS, OFFICES, seed_directory
 from respite_infra.local.site import BUILT_SITE, StaticSite
 from respite_infra.local.ttl import TtlEmulator, TtlMarks, ttl_tables
+from respite_infra.site import SITE_CONFIG, site_config
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +76,13 @@ class OfficeCredentials:
 
 
 def seed_office_system(cognito: Any, pool: CaseworkerPool, office_id: str) -> OfficeCredentials:
-    """An office's system as an operator registers it: its OAuth2 client, linked, and a webhook secret."""
+    """An office as an operator registers it: its system's OAuth2 client, linked, its people's group
+    and a webhook secret."""
     from respite_core.ids import utc_now
     from respite_core.store.directory import Directory
 
     client_id, client_secret = add_office_client(cognito, pool, office_id)
+    add_office_group(cognito, pool.pool_id, office_id)
     directory = Directory()
     directory.link_client(client_id, office_id)
     webhook = directory.add_webhook_secret(office_id, utc_now())
@@ -130,8 +136,9 @@ class LocalStack:
             verifier,
             port=self.settings.port,
             extra_routes=self._local_routes(cognito, verifier),
-            # same origin as the APIs: the app's calls need no CORS here (in AWS its origin is allowed)
-            site=StaticSite(self.settings.site_root),
+            # same origin as the APIs: the app's calls need no CORS here (in AWS its origin is allowed);
+            # it signs in at moto's Cognito, as it does at Cognito's own endpoint in AWS
+            site=StaticSite(self.settings.site_root, api_origins=(self.moto.endpoint,)),
         )
         # where offices' email links point (the link page): this gateway
         self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"
@@ -151,6 +158,8 @@ class LocalStack:
         self.office_credentials = [
             seed_office_system(cognito, self.pool, office.office_id) for office in OFFICES
         ]
+        for office_user in OFFICE_USERS:
+            add_office_user(cognito, self.pool, office_user)
 
     def _start_event_sources(self, session: boto3.Session) -> None:
         sqs, dynamodb, streams = (
@@ -200,6 +209,8 @@ class LocalStack:
         return {
             "/health": json_route(self.health),
             "/local/sign-in": self._sign_in_route(cognito),
+            # the app's configuration, written into the site's bucket by the deploy step in AWS
+            f"/{SITE_CONFIG}": json_route(self.site_config),
             "/oauth2/token": token_endpoint(cognito, self.pool),  # the Cognito domain's, which moto lacks
             # local only: the demo offices' system credentials (random per start), for curl and scripts
             "/local/offices": json_route(lambda: {"offices": [vars(o) for o in self.office_credentials]}),
@@ -244,9 +255,26 @@ class LocalStack:
             except cognito.exceptions.UserNotFoundException:
                 detail = {"title": "Unauthorized", "status": 401, "detail": "Wrong username or password."}
                 return 401, problem, json.dumps(detail).encode()
+            except SecondStepNeeded:
+                detail = {
+                    "title": "Unauthorized",
+                    "status": 401,
+                    "detail": "This user must also give a new password or an authenticator code: sign in "
+                    "through the web app.",
+                }
+                return 401, problem, json.dumps(detail).encode()
             return 200, {"Content-Type": "application/json"}, json.dumps(tokens).encode()
 
         return route
+
+    def site_config(self) -> dict[str, Any]:
+        assert self.pool is not None
+        return site_config(
+            api_url="",  # the gateway serves the app and the APIs on one origin
+            user_pool_id=self.pool.pool_id,
+            web_client_id=self.pool.web_client_id,
+            cognito_endpoint=f"{self.pool.endpoint}/",
+        )
 
     def health(self) -> dict[str, Any]:
         components: dict[str, dict[str, Any]] = {

@@ -30,14 +30,15 @@ def agency_dossier(who: Caller, dossier_id: str, store: ClaimsStore) -> DossierR
 
 
 def calling_office(request: Request | None, scope: str) -> tuple[Office, str]:
-    """The office whose system calls, from its verified client-credentials token, and its client id."""
-    client = office_caller(request, scope=scope)
+    """The office calling and who acted for it (the access log's actor): its system, linked to it in
+    the directory, or a person in its group."""
+    who = office_caller(request, scope=scope)
     directory = Directory()
-    office_id = directory.office_of_client(client.office_client_id)
+    office_id = who.office_id or directory.office_of_client(who.office_client_id)
     office = directory.office(office_id) if office_id else None
     if office is None:
         raise Problem(403, "This client is not linked to an office.")
-    return office, client.office_client_id
+    return office, who.actor_id
 
 
 def the_agency(dossier: Dossier) -> Agency:

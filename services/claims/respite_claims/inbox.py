@@ -7,6 +7,7 @@ as its reader. Each function takes the calling office and the parsed request and
 the API returns, or raises the `Problem` it answers with.
 """
 
+from datetime import date
 from itertools import islice
 
 from respite_claims import csv_intake
@@ -62,8 +63,10 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         raise Problem(400, str(error), kind="invalid-cursor") from None
     page, messages = pointers[: wanted.limit], []
     agencies: dict[str, Agency] = {}
+    # one batch read for the page; each dossier's data key opened once, however many of its messages
+    records = store.dossiers_of_messages([(str(p["dossier_id"]), str(p["message_id"])) for p, _ in page])
     for pointer, _ in page:
-        record = store.dossier(str(pointer["dossier_id"]))
+        record = records.get(str(pointer["dossier_id"]))
         if record is None:
             continue
         try:
@@ -74,9 +77,9 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         if message is None:
             continue
         # the agency that sent it, though the dossier may have moved since
-        agency = agencies.setdefault(
-            message.sender, directory.agency(message.sender) or the_agency(record.dossier)
-        )
+        if message.sender not in agencies:  # read once a page (setdefault would read it every time)
+            agencies[message.sender] = directory.agency(message.sender) or the_agency(record.dossier)
+        agency = agencies[message.sender]
         try:
             store.log(
                 office_entry(
@@ -92,6 +95,7 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
         except DataKeyDestroyed:
             continue  # erased since its key was opened: not logged, so not served
         store.mark_fetched(message.dossier_id, message.message_id, now)
+        ack_due_on = date.fromisoformat(str(pointer["ack_due_on"]))
         messages.append(
             InboxMessage(
                 message_id=message.message_id,
@@ -100,7 +104,9 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
                 type=message.type,
                 created_at=message.created_at,
                 reply_due_on=message.reply_due_on,
-                ack_due_on=str(pointer["ack_due_on"]),
+                ack_due_on=ack_due_on,
+                reply_overdue=message.reply_due_on is not None and message.reply_due_on < now.date(),
+                ack_overdue=ack_due_on < now.date(),
                 agency_id=agency.agency_id,
                 agency_name=agency.name,
                 agency_language=agency.language,

@@ -335,6 +335,8 @@ class InboxMessage(Answer):
     created_at: datetime
     reply_due_on: date | None
     ack_due_on: date
+    reply_overdue: bool = Field(default=False, description="past `reply_due_on` by the platform's date")
+    ack_overdue: bool = Field(default=False, description="past `ack_due_on` by the platform's date")
     agency_id: str
     agency_name: str
     agency_language: Language

@@ -39,7 +39,9 @@ def register(office: Office, now: datetime) -> OfficeCredentials:
         raise Problem(409, "An office with this id exists.", kind="office-exists")
     check_webhook_url(office.webhook_url)  # as the sender will, before every delivery
     directory.put_office(office)
-    client_id, client_secret = OfficeAccounts().create_client(office.office_id)
+    accounts = OfficeAccounts()
+    client_id, client_secret = accounts.create_client(office.office_id)
+    accounts.create_group(office.office_id)
     directory.link_client(client_id, office.office_id)
     secret = directory.add_webhook_secret(office.office_id, now)
     return OfficeCredentials(

@@ -13,6 +13,8 @@ destroyed it raises DataKeyDestroyed and writes nothing, so nothing written duri
 outlives it.
 """
 
+import contextlib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,13 +23,13 @@ from typing import Any
 
 from respite_core import aws, table_keys
 from respite_core.access_log import AccessEntry, LookupMiss
-from respite_core.callers import OFFICE_READ, OFFICE_WRITE
+from respite_core.callers import OFFICE_READ, OFFICE_WRITE, office_group
 from respite_core.creditor_records import StandstillObjection, UtilityReadings
 from respite_core.domain import Claim, DebtorIdentity, Dossier, Message
 from respite_core.ids import to_iso
 from respite_core.resources import TableName, UserPoolName, locate
 from respite_core.store.access_log import AccessLog
-from respite_core.store.claims_intake import ClaimsIntake, intake_item
+from respite_core.store.claims_intake import ClaimsIntake, intake_ops
 from respite_core.store.creditor_items import (
     objection_item,
     objection_key,
@@ -52,7 +54,7 @@ from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
-CLAIMS_PER_BATCH = 98  # an upload's transactions: DynamoDB's 100 operations, less the fence and the intake
+CLAIMS_PER_BATCH = 97  # an upload's transactions: DynamoDB's 100 operations, less the fence and 2 intake ops
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
 
@@ -126,6 +128,26 @@ class ClaimsStore:
             return None
         dossier = model_of(Dossier, meta[0])
         return DossierRecord(dossier, items, self._keys)
+
+    def dossiers_of_messages(self, wanted: Sequence[tuple[str, str]]) -> dict[str, DossierRecord]:
+        """For an inbox page, (dossier id, message id) pairs: each dossier with its meta, its person
+        and the messages asked for, never its claims (a dossier may hold thousands), in one batch
+        read. A dossier gone (erased) is not in the answer."""
+        keys = [
+            (table_keys.dossier(dossier_id), sk)
+            for dossier_id, message_id in wanted
+            for sk in (table_keys.DOSSIER_META, table_keys.DOSSIER_PERSON, table_keys.message(message_id))
+        ]
+        by_partition: dict[str, list[Item]] = defaultdict(list)
+        for item in self._dossiers.get_many(keys):
+            by_partition[str(item["PK"])].append(item)
+        records: dict[str, DossierRecord] = {}
+        for dossier_id, _ in wanted:
+            items = by_partition.get(table_keys.dossier(dossier_id), [])
+            meta = DossierItems(items).meta
+            if meta is not None and dossier_id not in records:
+                records[dossier_id] = DossierRecord(model_of(Dossier, meta), items, self._keys)
+        return records
 
     def persons_standstill_ends_on(self, dossier_id: str) -> date | None:
         """The last day of the standstill the dossier's person has already (any agency, any dossier)."""
@@ -225,7 +247,7 @@ class ClaimsStore:
             ),
         ]
         if claims:
-            operations.append(self._intake_op(dossier, reply.message_id, len(claims), now))
+            operations.extend(self._intake_ops(dossier, reply.message_id, len(claims), now))
         if objection is not None:
             item = objection_item(dossier.dossier_id, objection, key, agency_id=dossier.agency_id)
             operations.append(self._dossiers.put_op(item))
@@ -312,10 +334,12 @@ class ClaimsStore:
         for start in range(0, len(puts), CLAIMS_PER_BATCH):
             batch = puts[start : start + CLAIMS_PER_BATCH]
             if start + CLAIMS_PER_BATCH >= len(puts):  # the last: consolidated once all are in
-                batch.append(self._intake_op(dossier, intake_id, len(claims), now))
+                batch.extend(self._intake_ops(dossier, intake_id, len(claims), now))
             write_about(dossier.dossier_id, batch)
 
-    def _intake_op(self, dossier: Dossier, intake_id: str, received: int, now: datetime) -> dict[str, Any]:
+    def _intake_ops(
+        self, dossier: Dossier, intake_id: str, received: int, now: datetime
+    ) -> list[dict[str, Any]]:
         """The trigger of the dossier's consolidation, written with the claims (no personal data)."""
         intake = ClaimsIntake(
             dossier_id=dossier.dossier_id,
@@ -324,7 +348,7 @@ class ClaimsStore:
             received=received,
             received_at=now,
         )
-        return self._dossiers.put_op(intake_item(intake))
+        return intake_ops(self._dossiers, intake)
 
     # --- the office's inbox ---------------------------------------------------------------------
 
@@ -427,7 +451,8 @@ class ClaimsStore:
 
 
 class OfficeAccounts:
-    """Office systems' OAuth2 clients in the user pool (client credentials, office scopes)."""
+    """Office systems' OAuth2 clients in the user pool (client credentials, office scopes), and the
+    offices' groups of people."""
 
     def create_client(self, office_id: str) -> tuple[str, str]:
         pool_id = locate(UserPoolName.CASEWORKERS).rsplit("/", 1)[-1]
@@ -440,6 +465,19 @@ class OfficeAccounts:
             AllowedOAuthFlowsUserPoolClient=True,
         )["UserPoolClient"]
         return client["ClientId"], client["ClientSecret"]
+
+    def create_group(self, office_id: str) -> None:
+        """The group of the office's people (`office-<id>`): ops add users to it, the office's
+        routes read it from their tokens. Made with the office, so that adding a person is one step."""
+        pool_id = locate(UserPoolName.CASEWORKERS).rsplit("/", 1)[-1]
+        cognito = aws.cognito()
+        # registered again after a failure: the group is the same
+        with contextlib.suppress(cognito.exceptions.GroupExistsException):
+            cognito.create_group(
+                UserPoolId=pool_id,
+                GroupName=office_group(office_id),
+                Description="The people of this office (Respite's office portal)",
+            )
 
 
 def claims_from(items: Iterable[Item], key: DataKey) -> list[Claim]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from respite_core import table_keys
 from respite_core.ids import to_iso
 from respite_core.resources import TableName
-from respite_core.store.claims_intake import intake_key
+from respite_core.store.claims_intake import CLAIMS_VERSION, claims_version_key, intake_key
 from respite_core.store.dossier_items import StoredAmounts
 from respite_core.store.dossier_partition import DossierItems
 from respite_core.store.fence import write_about
@@ -16,21 +16,28 @@ from respite_core.store.table import Table, TransactionConflict
 from respite_core.totals import Totals
 
 TOTALS = "totals"  # the attribute of the dossier's summary item that holds its consolidated totals
+TOTALS_VERSION = "totals_version"  # the claims version those totals were computed from
 
 
 class TotalsStore:
     def __init__(self) -> None:
         self._dossiers = Table(TableName.DOSSIERS)
 
+    def claims_version(self, dossier_id: str) -> int:
+        """How many intakes have written the dossier's claims (read before the claims themselves)."""
+        item = self._dossiers.get(*claims_version_key(dossier_id))
+        return int(item[CLAIMS_VERSION]) if item else 0
+
     def claim_amounts(self, dossier_id: str) -> list[StoredAmounts] | None:
         """The amounts of every claim of the dossier; None when the dossier is gone (erased)."""
         items = DossierItems(self._dossiers.query_partition(table_keys.dossier(dossier_id)))
         return None if items.meta is None else items.claim_amounts()
 
-    def save(self, dossier_id: str, totals: Totals) -> None:
-        """The totals on the dossier's summary item, in one update, and only while the dossier lives:
-        DataKeyDestroyed once its data key is gone (the erasure has begun), a TransactionConflict
-        when the item is gone (retried, to find the dossier gone)."""
+    def save(self, dossier_id: str, totals: Totals, version: int) -> bool:
+        """The totals of the claims as of `version` on the dossier's summary item, in one update, and
+        only while the dossier lives and holds no totals of a newer version: False (nothing written)
+        when it does. DataKeyDestroyed once its data key is gone (the erasure has begun), a
+        TransactionConflict when the item is gone (retried, to find the dossier gone)."""
         update = self._dossiers.update_op(
             table_keys.dossier(dossier_id),
             table_keys.DOSSIER_META,
@@ -39,8 +46,16 @@ class TotalsStore:
                 "total_outstanding": totals.overall.outstanding,  # the agency's lists sort and show these
                 "claims_count": totals.claims,
             },
+            version=(TOTALS_VERSION, version),
         )
-        write_about(dossier_id, [update])
+        try:
+            write_about(dossier_id, [update])
+        except TransactionConflict:
+            meta = self._dossiers.get(table_keys.dossier(dossier_id), table_keys.DOSSIER_META)
+            if meta is not None and int(meta.get(TOTALS_VERSION, 0)) > version:
+                return False  # a consolidation that read later has written already
+            raise
+        return True
 
     def receipt(self, agency_id: str, dossier_id: str, intake_id: str, received: int, at: datetime) -> None:
         """One receipt per intake: its key is the intake's time and id, so a redelivery writes nothing.

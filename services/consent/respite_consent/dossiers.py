@@ -68,8 +68,10 @@ def transfer(dossier: Dossier, to_agency_id: str) -> Dossier:
     return dossier.apply(DossierEvent.TRANSFERRED, agency_id=to_agency_id)
 
 
-def summary(dossier: Dossier) -> DossierSummary:
-    return DossierSummary.model_validate(dossier.model_dump(include=set(DossierSummary.model_fields)))
+def summary(dossier: Dossier, today: date) -> DossierSummary:
+    listed = DossierSummary.model_validate(dossier.model_dump(include=set(DossierSummary.model_fields)))
+    due = dossier.next_deadline_on
+    return listed.model_copy(update={"overdue": due is not None and due < today})
 
 
 def is_due_within(dossier: Dossier, today: date, days: int) -> bool:

@@ -106,6 +106,10 @@ class DossierSummary(Answer):
     agency_reference: str | None = None
     standstill_ends_on: date | None = None
     next_deadline_on: date | None = None
+    overdue: bool = Field(
+        default=False,
+        description="a reply is awaited past `next_deadline_on`, by the platform's date (not the reader's)",
+    )
     closed_at: datetime | None = None
 
 

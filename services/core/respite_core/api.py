@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from respite_core import __version__, openapi, settings
 from respite_core.callers import (
     Caller,
+    NotAtAnOffice,
     NotAuthenticated,
     OfficeCaller,
     Role,
@@ -214,12 +215,14 @@ def caller(request: Request | None) -> Caller:
 
 
 def office_caller(request: Request | None, *, scope: str | None = None) -> OfficeCaller:
-    """The office system calling; 401 unless the token is an office's access token, 403 when it
-    lacks `scope` (e.g. `respite/office.write`)."""
+    """The office calling; 401 unless the token is an access token, 403 for a user at no office (a
+    caseworker) and when a system's token lacks `scope` (e.g. `respite/office.write`)."""
     try:
         return office_from(_claims(request), scope=scope)
     except NotAuthenticated:
         raise Problem(401, "An office system's access token is required.") from None
+    except NotAtAnOffice:
+        raise Problem(403, "Only the people of one office may do this.", kind="not-an-office-user") from None
     except ScopeMissing as missing:
         raise Problem(403, f"The token lacks the scope {missing.scope}.", kind="insufficient-scope") from None
 
@@ -336,7 +339,7 @@ class Api:
                 tenant = (
                     f"{who.agency_id}:{who.user_id}"
                     if who
-                    else f"office:{office.office_client_id}"
+                    else f"office:{office.actor_id}"
                     if office
                     else "-"
                 )

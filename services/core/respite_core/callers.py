@@ -1,4 +1,5 @@
-"""Who is calling: a caseworker (an id token) or an office's system (a client-credentials access token).
+"""Who is calling: a caseworker (an id token), an office's system (a client-credentials access token)
+or a person at an office (a user's access token, in the Cognito group `office-<office_id>`).
 
 API Gateway's Cognito authorizer verifies the token and passes its claims (all strings); this module
 turns them into a caller, without Chalice, so the stream and queue consumers that record who did
@@ -33,19 +34,39 @@ ID_TOKEN, ACCESS_TOKEN = "id", "access"  # the `token_use` claim of Cognito's to
 
 OFFICE_READ = "respite/office.read"
 OFFICE_WRITE = "respite/office.write"
+# the one scope of a user's access token from InitiateAuth; office routes accept it beside theirs
+USER_SCOPE = "aws.cognito.signin.user.admin"
+OFFICE_GROUP_PREFIX = "office-"
+
+
+def office_group(office_id: str) -> str:
+    """The Cognito group of the people at an office."""
+    return f"{OFFICE_GROUP_PREFIX}{office_id}"
 
 
 @dataclass(frozen=True)
 class OfficeCaller:
-    """An office's system calling with an OAuth2 client-credentials access token: its app client and
-    the scopes granted. Which office that is, is the directory's answer for `office_client_id`."""
+    """An office calling: its system with an OAuth2 client-credentials access token (which office that
+    is, is the directory's answer for `office_client_id`), or a person at the office with their own
+    access token (`office_id` from their group, `user_id` their subject; both scopes)."""
 
     office_client_id: str
     scopes: frozenset[str]
+    office_id: str | None = None
+    user_id: str | None = None
+
+    @property
+    def actor_id(self) -> str:
+        """Who acted, for the access log and idempotency: the person, else the office's system."""
+        return self.user_id or self.office_client_id
 
 
 class NotAuthenticated(ValueError):
     """The claims are not those of the token the operation requires (401)."""
+
+
+class NotAtAnOffice(ValueError):
+    """A user's valid access token, but the user is in no office's group, or in several (403)."""
 
 
 class ScopeMissing(ValueError):
@@ -71,13 +92,47 @@ def caseworker_from(claims: Mapping[str, Any]) -> Caller:
 
 
 def office_from(claims: Mapping[str, Any], *, scope: str | None = None) -> OfficeCaller:
-    """The office system whose access token carried `claims`: NotAuthenticated unless it is an
-    office's client-credentials token, ScopeMissing when it lacks `scope`."""
+    """The office whose access token carried `claims`: its system's client-credentials token, or the
+    token of a user in exactly one office group. NotAuthenticated for any other token (an id token);
+    NotAtAnOffice for a user in no office group or in several; ScopeMissing
+    when a system's token lacks `scope`."""
     client_id = str(claims.get("client_id") or "")
-    # a client-credentials token's subject is the client itself; a user's access token has the user's
-    if claims.get("token_use") != ACCESS_TOKEN or not client_id or claims.get("sub") != client_id:
-        raise NotAuthenticated("not an office system's access token")
-    who = OfficeCaller(office_client_id=client_id, scopes=frozenset(str(claims.get("scope") or "").split()))
+    subject = str(claims.get("sub") or "")
+    if claims.get("token_use") != ACCESS_TOKEN or not client_id or not subject:
+        raise NotAuthenticated("not an access token")
+    if subject == client_id:  # a client-credentials token's subject is the client itself
+        granted = frozenset(str(claims.get("scope") or "").split())
+        who = OfficeCaller(office_client_id=client_id, scopes=granted)
+    else:
+        who = _office_user(claims, client_id, subject)
     if scope is not None and scope not in who.scopes:
         raise ScopeMissing(scope)
     return who
+
+
+def _office_user(claims: Mapping[str, Any], client_id: str, subject: str) -> OfficeCaller:
+    """A person at an office: exactly one `office-<id>` group; the group grants read and write."""
+    offices = [
+        group.removeprefix(OFFICE_GROUP_PREFIX)
+        for group in groups_of(claims)
+        if group.startswith(OFFICE_GROUP_PREFIX) and len(group) > len(OFFICE_GROUP_PREFIX)
+    ]
+    if len(offices) != 1:  # no office (a caseworker), or more than one: which would it be?
+        raise NotAtAnOffice("not a user of one office")
+    return OfficeCaller(
+        office_client_id=client_id,
+        scopes=frozenset({OFFICE_READ, OFFICE_WRITE}),
+        office_id=offices[0],
+        user_id=subject,
+    )
+
+
+def groups_of(claims: Mapping[str, Any]) -> list[str]:
+    """The token's `cognito:groups`: a list in the token itself; a REST API's Cognito authorizer
+    passes every claim as a string, a list as its items joined by commas ("a,b"), and an HTTP API's
+    JWT authorizer as "[a b]": all three are read."""
+    groups = claims.get("cognito:groups")
+    if isinstance(groups, list | tuple):
+        return [str(group) for group in groups]
+    text = str(groups or "").strip().removeprefix("[").removesuffix("]")
+    return [group for group in text.replace(",", " ").split() if group]

@@ -156,6 +156,11 @@ DETAILS: Final[tuple[Wording, ...]] = (
         "Un jeton d'accès du système d'une étude est requis.",
     ),
     _W(
+        "Only the people of one office may do this.",
+        "Alleen de medewerkers van één kantoor mogen dit.",
+        "Seuls les collaborateurs d'une étude peuvent le faire.",
+    ),
+    _W(
         "The token lacks the scope {scope}.",
         "Het token mist de scope {scope}.",
         "Le jeton n'a pas la portée {scope}.",

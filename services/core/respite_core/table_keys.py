@@ -75,6 +75,9 @@ def claims_intake(intake_id: str) -> str:
     return f"INTAKE#{intake_id}"
 
 
+CLAIMS_VERSION = "CLAIMS_VERSION"  # SK in a dossier's partition: counts the writes of its claims
+
+
 def creditor_record(kind: str, office_id: str) -> str:
     """What the agency keeps about one creditor of the dossier (SK): `METERS` (a utility's meter
     readings) or `OBJECTION` (its office's objection to the standstill)."""

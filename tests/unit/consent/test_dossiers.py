@@ -1,6 +1,6 @@
 """The dossier's pure logic: the one-dossier view, state changes, deadlines, the overview."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -324,7 +324,7 @@ def test_the_overview_counts_states_and_lists_this_weeks_deadlines() -> None:
 
 
 def test_a_summary_carries_no_personal_data() -> None:
-    fields = set(dossiers.summary(dossier(agency_reference="2026/17")).model_dump())
+    fields = set(dossiers.summary(dossier(agency_reference="2026/17"), date(2027, 1, 4)).model_dump())
     assert fields == {
         "dossier_id",
         "state",
@@ -332,8 +332,16 @@ def test_a_summary_carries_no_personal_data() -> None:
         "agency_reference",
         "standstill_ends_on",
         "next_deadline_on",
+        "overdue",
         "closed_at",
     }
+
+
+def test_a_reply_is_overdue_in_the_list_once_its_day_has_passed_by_the_platforms_date() -> None:
+    due = dossier().model_copy(update={"next_deadline_on": date(2027, 3, 5)})
+    assert dossiers.summary(due, date(2027, 3, 6)).overdue
+    assert not dossiers.summary(due, date(2027, 3, 5)).overdue  # due today is not yet late
+    assert not dossiers.summary(dossier(), date(2030, 1, 1)).overdue  # nothing awaited
 
 
 @pytest.mark.parametrize("reason", ["moved\nabroad", "\u202edevom", "\u200b"])

@@ -1,6 +1,7 @@
 // The typed client of the public API: its types are generated from docs/openapi.json at build time
 // (`npm run generate`), so an API change that breaks a screen fails `npm run build`.
 import createClient, { type Middleware } from "openapi-fetch";
+import { config } from "../config";
 import type { components, paths } from "./schema";
 
 export type DossierSummary = components["schemas"]["DossierSummary"];
@@ -29,13 +30,9 @@ export const DOSSIER_STATES: readonly DossierState[] = [
   "erased",
 ];
 
-/** Where the APIs answer. Locally the gateway serves the app and the APIs on one port (""). In AWS
- * the site is its own CloudFront origin, so the build is told the platform's public URL
- * (`VITE_RESPITE_API_URL`, the CSP's connect-src), and the APIs allow the site's origin (CORS). */
-export const API_URL: string = import.meta.env.VITE_RESPITE_API_URL ?? "";
-
 export function apiClient(token: () => string | null, language: () => string, onUnauthorized: () => void) {
-  const client = createClient<paths>({ baseUrl: API_URL });
+  // where the APIs answer: "" behind the local gateway (one origin), the stage's public URL in AWS
+  const client = createClient<paths>({ baseUrl: config().api_url });
   const credentials: Middleware = {
     onRequest({ request }) {
       const idToken = token();

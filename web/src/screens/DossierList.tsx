@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type ApiClient, DOSSIER_STATES, type DossierState, type DossierSummary } from "../api/client";
 import { useHeadingFocus } from "../focus";
-import { day, isOverdue, type Language, moment, type texts } from "../i18n";
+import { day, type Language, moment, type texts } from "../i18n";
 
 type Props = {
   t: ReturnType<typeof texts>;
@@ -108,7 +108,7 @@ export function DossierList({ t, language, client, onOpen }: Props) {
                   <dt>{t.nextDeadline}</dt>
                   <dd>
                     {dossier.next_deadline_on ? day(dossier.next_deadline_on, language) : "—"}
-                    {isOverdue(dossier.next_deadline_on) && <span class="overdue"> {t.overdue}</span>}
+                    {dossier.overdue && <span class="overdue"> {t.overdue}</span>}
                   </dd>
                 </div>
               </dl>

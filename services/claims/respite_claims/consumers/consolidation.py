@@ -5,7 +5,8 @@ The messages come from the dossier-events consumer, one per intake item the clai
 with (`respite_core.store.claims_intake`); once consolidated, the intake's item is deleted.
 
 Exactly once under redelivery: the totals are recomputed from the claims as they are (a second run
-writes the same totals), and the receipt's key comes from the intake, so it is written once; the
+writes the same totals; side by side, the one that read the newer claims wins: see
+`respite_core.store.claims_intake`), and the receipt's key comes from the intake, so it is written once; the
 item's delete finds it gone. A message that fails is reported alone (`batchItemFailures`) and
 retried; the others are not redone.
 """
@@ -32,13 +33,15 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def on_message(record: SQSRecord) -> None:
     change = ClaimsIntake.model_validate(json.loads(record.body))
     store = TotalsStore()
+    version = store.claims_version(change.dossier_id)  # first: the claims read next are at least this new
     amounts = store.claim_amounts(change.dossier_id)
     if amounts is None:  # erased, and its intake with it
         logger.info("dossier gone; nothing to consolidate", extra={"dossier_id": change.dossier_id})
         return
     totals = totals_of(amounts)
     try:
-        store.save(change.dossier_id, totals)
+        if not store.save(change.dossier_id, totals, version):
+            logger.info("newer totals written meanwhile", extra={"dossier_id": change.dossier_id})
         store.receipt(
             change.agency_id, change.dossier_id, change.intake_id, change.received, change.received_at
         )

@@ -32,6 +32,7 @@ class Entity(StrEnum):
     REFERENCE_TOKEN = "reference_token"  # noqa: S105 (a kind, not a secret): a pointer to a token of the deliveries table (and the token)
     IDEMPOTENCY_RECORD = "idempotency_record"  # a pointer to a stored answer about the dossier
     CLAIMS_INTAKE = "claims_intake"  # claims stored, their consolidation to come (`store.claims_intake`)
+    CLAIMS_VERSION = "claims_version"  # how many intakes wrote claims: orders consolidations (a number)
     # elsewhere
     INBOX = "inbox"  # an office's inbox entry
     RECEIPT = "receipt"  # an agency's receipt of a claims intake

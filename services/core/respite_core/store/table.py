@@ -1,5 +1,6 @@
 """One DynamoDB table, read only through `live` (expired items are never served)."""
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -9,6 +10,13 @@ from respite_core.resources import TableName, locate
 from respite_core.store.items import Item, from_dynamo, live, to_dynamo
 
 type Clock = Callable[[], float]
+
+BATCH_GET_LIMIT = 100  # DynamoDB's keys per BatchGetItem
+BATCH_GET_ATTEMPTS = 6
+
+
+class TableBusy(Exception):
+    """DynamoDB kept leaving keys of a batch read unprocessed (throttling)."""
 
 
 class Table:
@@ -26,6 +34,29 @@ class Table:
         )
         found = live([from_dynamo(response["Item"])], self._now()) if "Item" in response else []
         return found[0] if found else None
+
+    def get_many(self, keys: Sequence[tuple[str, str]], *, consistent: bool = True) -> list[Item]:
+        """The live items of `keys` that exist, in any order: BatchGetItem, 100 keys a call, keys it
+        leaves unprocessed asked again."""
+        unique = list(dict.fromkeys(keys))
+        found: list[Item] = []
+        for start in range(0, len(unique), BATCH_GET_LIMIT):
+            wanted: list[dict[str, Any]] = [
+                to_dynamo({"PK": pk, "SK": sk}) for pk, sk in unique[start : start + BATCH_GET_LIMIT]
+            ]
+            for attempt in range(BATCH_GET_ATTEMPTS):
+                if not wanted:
+                    break
+                if attempt:
+                    time.sleep(min(0.05 * 2**attempt, 1.0))  # throttled: AWS asks for a back-off
+                request: dict[str, Any] = {self.physical_name: {"Keys": wanted, "ConsistentRead": consistent}}
+                response: dict[str, Any] = dict(aws.dynamodb().batch_get_item(RequestItems=request))
+                found += [from_dynamo(item) for item in response["Responses"].get(self.physical_name, [])]
+                unprocessed: dict[str, Any] = response.get("UnprocessedKeys") or {}
+                wanted = list(unprocessed.get(self.physical_name, {}).get("Keys", []))
+            if wanted:
+                raise TableBusy(f"{len(wanted)} keys unread after {BATCH_GET_ATTEMPTS} attempts")
+        return live(found, self._now())
 
     def query_partition(self, pk: str, *, consistent: bool = True) -> list[Item]:
         """Every live item of one partition (follows pagination)."""
@@ -133,10 +164,12 @@ class Table:
         expected: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
         if_absent: Mapping[str, Any] | None = None,
+        version: tuple[str, int] | None = None,
     ) -> dict[str, Any]:
         """Set `changes` (a None value removes the attribute) on an existing item whose attributes
         still have the `expected` values: optimistic concurrency for state changes. `if_absent` sets
-        attributes only where the item has none yet (the first time counts)."""
+        attributes only where the item has none yet (the first time counts). `version` (name, n)
+        sets it to n unless the item holds a greater one: what a later reader wrote stays."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets, removes = [], [*remove]
@@ -155,6 +188,10 @@ class Table:
         for n, (name, value) in enumerate((expected or {}).items()):
             names[f"#e{n}"], values[f":e{n}"] = name, value
             conditions.append(f"#e{n} = :e{n}")
+        if version is not None:
+            names["#v"], values[":v"] = version
+            sets.append("#v = :v")
+            conditions.append("(attribute_not_exists(#v) OR #v <= :v)")
         expression = " ".join(
             part
             for part in (
@@ -172,6 +209,20 @@ class Table:
         }
         if values:
             update["ExpressionAttributeValues"] = to_dynamo(values)
+        return {"Update": update}
+
+    def count_op(self, pk: str, sk: str, counter: str, *, also: Mapping[str, Any]) -> dict[str, Any]:
+        """Add one to `counter`, making the item on the first count; `also` sets attributes beside it."""
+        names = {"#n": counter} | {f"#s{n}": name for n, name in enumerate(also)}
+        values = {":zero": 0, ":one": 1} | {f":s{n}": value for n, value in enumerate(also.values())}
+        sets = ["#n = if_not_exists(#n, :zero) + :one", *(f"#s{n} = :s{n}" for n in range(len(also)))]
+        update = {
+            "TableName": self.physical_name,
+            "Key": to_dynamo({"PK": pk, "SK": sk}),
+            "UpdateExpression": f"SET {', '.join(sets)}",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values),
+        }
         return {"Update": update}
 
     def exists_op(self, pk: str, sk: str) -> dict[str, Any]:
