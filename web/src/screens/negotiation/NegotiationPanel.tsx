@@ -92,10 +92,10 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
                       {p.verdicts[verdictOf(part.office_id)]}
                     </span>
                     {answer && <span class="when"> {moment(answer.answered_at, language)}</span>}
-                    {answer?.reason && <span class="said">{p.said(p.reason, answer.reason)}</span>}
-                    {answer?.comment && <span class="said">{p.said(p.comment, answer.comment)}</span>}
+                    {answer?.reason && <span class="words">{p.said(p.reason, answer.reason)}</span>}
+                    {answer?.comment && <span class="words">{p.said(p.comment, answer.comment)}</span>}
                     {objection && (
-                      <span class="said error">
+                      <span class="words error">
                         {objection.objection_reason ? p.said(p.objected, objection.objection_reason) : p.objected}
                       </span>
                     )}

@@ -25,7 +25,7 @@ export function TransferScreen({ language, client }: { language: Language; clien
     </label>
   );
   return (
-    <section class="narrow-form">
+    <section class="transfer">
       <h1 ref={heading} tabIndex={-1}>
         {p.transfer}
       </h1>
