@@ -90,6 +90,7 @@ class Bucket:
     expire_after_days: int | None = None  # lifecycle backstop; erasure deletes objects first
     categories: tuple[str, ...] = ()  # the categories of personal data it holds (record of processing)
     short_lived: tuple[ShortLived, ...] = ()  # copies kept apart, for a day or so
+    browser_uploads: bool = False  # the web app posts presigned uploads to it: CORS for its origins
 
 
 @dataclass(frozen=True)
@@ -558,6 +559,7 @@ CATALOGUE = Catalogue(
                 ),
                 ShortLived(OUTGOING_PREFIX, 1, "decrypted download copies"),
             ),
+            browser_uploads=True,  # the caseworker app uploads the signed consent form
         ),
     ),
     keys=(Key(KeyName.DOSSIER_DATA, purpose="wraps per-dossier data keys"),),

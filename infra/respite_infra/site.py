@@ -7,6 +7,8 @@ The content security policy has no 'unsafe-inline': the build has no inline scri
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 SITE_ROOT_DOCUMENT = "index.html"
 # Vite names what it emits under assets/ by content hash: a new build is a new name
@@ -46,6 +48,29 @@ def content_security_policy(api_origins: Sequence[str] = ()) -> str:
         f"connect-src {connect}; manifest-src 'self'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'; object-src 'none'"
     )
+
+
+@dataclass(frozen=True)
+class UploadCors:
+    """A browser posts a presigned upload (the signed consent form) straight to the documents bucket,
+    which answers the site's origins only, as the APIs do. The upload is form fields and the file (a
+    simple request: no preflight), so POST is the only method and no request header need be allowed."""
+
+    origins: tuple[str, ...]
+    methods: tuple[str, ...] = ("POST",)
+    max_age_s: int = 600
+
+    def rules(self) -> list[dict[str, Any]]:
+        """S3's CORS rules (PutBucketCors); none without an origin."""
+        if not self.origins:
+            return []
+        return [
+            {
+                "AllowedMethods": list(self.methods),
+                "AllowedOrigins": list(self.origins),
+                "MaxAgeSeconds": self.max_age_s,
+            }
+        ]
 
 
 def security_headers(api_origins: Sequence[str] = ()) -> Mapping[str, str]:

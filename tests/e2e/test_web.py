@@ -118,7 +118,7 @@ def test_a_caseworker_signs_in_finds_the_dossier_and_reads_every_answer(
         "€350.50",
         "VH/2026/0815",
         "the person is not known to this office",
-        "lambert",
+        "Étude Lambert, huissiers de justice",  # offices by their names in the directory
     ):
         assert expected in text, expected
 

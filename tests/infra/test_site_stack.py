@@ -23,9 +23,27 @@ from respite_infra.site import (
 )
 
 API_ORIGIN = "https://api.respite.test"
-REGION = "eu-west-1"
-# the app calls the APIs, and signs in at Cognito's API in the stage's region
-CONNECT = [API_ORIGIN, cognito_origin(REGION)]
+# the app posts the signed consent form straight to the documents bucket (its name ends in the
+# stack's account and region: written here as CloudFormation would resolve them)
+DOCUMENTS = "respite-dev-documents-${AWS::AccountId}-${AWS::Region}"
+DOCUMENTS_ORIGINS = (
+    f"https://{DOCUMENTS}.s3.${{AWS::Region}}.amazonaws.com",
+    f"https://{DOCUMENTS}.s3.amazonaws.com",
+)
+
+
+def resolved(value: Any) -> str:
+    """A string of the template, its pseudo parameters written as `${AWS::...}`."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(resolved(part) for part in parts)
+    return "${" + str(value["Ref"]) + "}"
+
+
+# and signs in at Cognito's API in the stack's region
+CONNECT = [API_ORIGIN, cognito_origin("${AWS::Region}"), *DOCUMENTS_ORIGINS]
 
 
 @dataclass(frozen=True)
@@ -39,9 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:
     outdir = tmp_path_factory.mktemp("site") / "cdk.out"
     app = cdk.App(context=cdk_context(), outdir=str(outdir))
     add_nag_checks(app)
-    stack = RespiteSiteStack(
-        app, "respite-dev-site", stage="dev", api_origins=[API_ORIGIN], env=cdk.Environment(region=REGION)
-    )
+    stack = RespiteSiteStack(app, "respite-dev-site", stage="dev", api_origins=[API_ORIGIN])
     error = None
     try:
         app.synth()
@@ -126,7 +142,7 @@ def test_the_security_headers_are_the_sites_and_the_policy_has_no_unsafe_inline(
     expected = security_headers(CONNECT)
     for config in policies.values():
         security = config["SecurityHeadersConfig"]
-        policy = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        policy = resolved(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
         assert policy == content_security_policy(CONNECT)
         assert "unsafe-inline" not in policy
         assert security["FrameOptions"]["FrameOption"] == expected["X-Frame-Options"]

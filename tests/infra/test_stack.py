@@ -272,6 +272,24 @@ def test_uploads_not_yet_confirmed_and_download_copies_live_one_day(template: Te
     assert sorted((r["Prefix"], r["ExpirationInDays"]) for r in rules) == [("incoming/", 1), ("outgoing/", 1)]
 
 
+def test_only_the_front_ends_may_post_uploads_to_the_documents_bucket(template: Template) -> None:
+    """The web app posts the signed consent form straight to S3 with a presigned POST: the documents
+    bucket answers the front ends' origins (CORS), for POST only; no other bucket answers a browser."""
+    buckets = of_type(template, "AWS::S3::Bucket")
+    cors = {
+        json.dumps(r["Properties"]["BucketName"]): r["Properties"]["CorsConfiguration"]
+        for r in buckets.values()
+        if "CorsConfiguration" in r["Properties"]
+    }
+    (name,) = cors
+    assert physical_name(STAGE, BucketName.DOCUMENTS) in name
+    assert [b.name for b in CATALOGUE.buckets if b.browser_uploads] == [BucketName.DOCUMENTS]
+    (rule,) = cors[name]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == list(FRONTEND_ORIGINS)
+    assert "AllowedHeaders" not in rule  # a form post sends no header a preflight must allow
+
+
 # --- messaging ------------------------------------------------------------------------------------
 
 

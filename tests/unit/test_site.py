@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from respite_infra.local.site import StaticSite, content_type, site_file
-from respite_infra.site import content_security_policy
+from respite_infra.site import UploadCors, content_security_policy
 
 DOCUMENT = b"<!doctype html><title>Respite</title>"
 SCRIPT = b"console.log('app')"
@@ -70,6 +70,21 @@ def test_the_policy_allows_only_the_sites_own_scripts_and_styles() -> None:
     assert directives["frame-ancestors"] == "'none'"
     assert directives["default-src"] == "'none'"
     assert "https://api.respite.example" in content_security_policy(["https://api.respite.example"])
+
+
+def test_the_app_may_post_uploads_to_the_local_s3_and_nowhere_else(tmp_path: Path) -> None:
+    site = StaticSite(tmp_path, connect_origins=("http://127.0.0.1:5001",))
+    _, headers, _ = site.answer("GET", "/")
+    directives = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert directives["connect-src"] == "'self' http://127.0.0.1:5001"
+    assert directives["form-action"] == "'self'"
+
+
+def test_the_upload_cors_rule_is_for_the_front_ends_post_only() -> None:
+    assert UploadCors(()).rules() == []  # no front end: no browser may post
+    (rule,) = UploadCors(("https://app.respite.example",)).rules()
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == ["https://app.respite.example"]
 
 
 def test_only_get_and_head_are_answered(site: StaticSite) -> None:

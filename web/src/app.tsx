@@ -8,6 +8,9 @@ import { DossierScreen } from "./screens/DossierScreen";
 import { OfficePortal } from "./screens/office/OfficePortal";
 import { TransferScreen } from "./screens/operator/TransferScreen";
 import { officeTexts } from "./texts/office";
+import { Feed } from "./screens/Feed";
+import { Registration } from "./screens/Registration";
+import { FeedLink } from "./panels/FeedLink";
 import { SignIn } from "./screens/SignIn";
 
 const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", fr: "Français", en: "English" };
@@ -60,6 +63,9 @@ export function App() {
           </select>
         </label>
         {session && (
+          <FeedLink client={client} language={language} onOpen={() => go({ screen: "feed" })} />
+        )}
+        {session && (
           <span class="who">
             <span class="visually-hidden">{t.signedInAs} </span>
             {session.username}
@@ -85,6 +91,16 @@ export function App() {
           <p role="alert">{officeTexts(language).notAnOffice}</p>
         ) : session.role === "operator" ? (
           <TransferScreen language={language} client={client} />
+        ) : route.screen === "register" ? (
+          <Registration
+            t={t}
+            language={language}
+            client={client}
+            onRegistered={(dossierId) => go({ screen: "dossier", dossierId })}
+            onCancel={() => go({ screen: "list" })}
+          />
+        ) : route.screen === "feed" ? (
+          <Feed t={t} language={language} client={client} onOpen={(dossierId) => go({ screen: "dossier", dossierId })} />
         ) : route.screen === "dossier" ? (
           <DossierScreen
             key={route.dossierId}
@@ -100,6 +116,7 @@ export function App() {
             language={language}
             client={client}
             onOpen={(dossierId) => go({ screen: "dossier", dossierId })}
+            onRegister={() => go({ screen: "register" })}
           />
         )}
       </main>

@@ -13,6 +13,11 @@ describe("the app's paths", () => {
     expect(routeOf("/dossiers/01JD0SS1ER/")).toEqual({ screen: "dossier", dossierId: "01JD0SS1ER" });
   });
 
+  it("opens the registration at /dossiers/new and the feed at /feed", () => {
+    expect(routeOf("/dossiers/new")).toEqual({ screen: "register" });
+    expect(routeOf("/feed/")).toEqual({ screen: "feed" });
+  });
+
   it("makes the path each screen is opened by", () => {
     const routes = [
       { screen: "list" },
@@ -20,6 +25,8 @@ describe("the app's paths", () => {
       { screen: "inbox" },
       { screen: "message", dossierId: "d/1", messageId: "m 2" },
       { screen: "webhook" },
+      { screen: "register" },
+      { screen: "feed" },
     ] as const;
     for (const route of routes) {
       expect(routeOf(pathOf(route))).toEqual(route);

@@ -8,7 +8,9 @@ export type Route =
   | { screen: "dossier"; dossierId: string }
   | { screen: "inbox" }
   | { screen: "message"; dossierId: string; messageId: string }
-  | { screen: "webhook" };
+  | { screen: "webhook" }
+  | { screen: "register" }
+  | { screen: "feed" };
 
 export function routeOf(pathname: string): Route {
   const message = /^\/office\/messages\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
@@ -17,6 +19,8 @@ export function routeOf(pathname: string): Route {
   }
   if (/^\/office\/webhook\/?$/.test(pathname)) return { screen: "webhook" };
   if (/^\/office(\/.*)?$/.test(pathname)) return { screen: "inbox" };
+  if (/^\/dossiers\/new\/?$/.test(pathname)) return { screen: "register" }; // no dossier id is "new" (ULIDs)
+  if (/^\/feed\/?$/.test(pathname)) return { screen: "feed" };
   const dossier = /^\/dossiers\/([^/]+)\/?$/.exec(pathname);
   return dossier?.[1] ? { screen: "dossier", dossierId: decodeURIComponent(dossier[1]) } : { screen: "list" };
 }
@@ -25,6 +29,10 @@ export function pathOf(route: Route): string {
   switch (route.screen) {
     case "dossier":
       return `/dossiers/${encodeURIComponent(route.dossierId)}`;
+    case "register":
+      return "/dossiers/new";
+    case "feed":
+      return "/feed";
     case "inbox":
       return "/office";
     case "message":

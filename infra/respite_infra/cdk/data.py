@@ -8,9 +8,10 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from respite_core.resources import BucketName, KeyName, SecretName, TableName, physical_name
-from respite_infra.catalogue import Bucket, Catalogue, Key, Secret, Table
+from respite_infra.catalogue import CATALOGUE, Bucket, Catalogue, Key, Secret, Table
 from respite_infra.cdk.nag import acknowledge
 from respite_infra.cdk.settings import StageSettings, construct_id
+from respite_infra.site import UploadCors
 
 # S3 server access logs: who touched which object key (ULIDs, no personal data), kept this long.
 ACCESS_LOG_DAYS = 90
@@ -18,6 +19,22 @@ ACCESS_LOG_DAYS = 90
 # Hex digits only, so `2 * length_bytes` characters carry exactly `length_bytes` random bytes
 # (a 62-symbol alphabet would need ~1.35 characters a byte and is easier to get wrong).
 _NOT_HEX = "ghijklmnopqrstuvwxyz"
+
+
+def bucket_name(stage: str, name: BucketName) -> str:
+    """Bucket names are global: the account and region keep two deployments of a stage apart."""
+    return f"{physical_name(stage, name)}-{cdk.Aws.ACCOUNT_ID}-{cdk.Aws.REGION}"
+
+
+def upload_origins(stage: str, catalogue: Catalogue = CATALOGUE) -> tuple[str, ...]:
+    """Where a browser posts presigned uploads (the site's connect-src): each such bucket's virtual-
+    hosted origin, regional and global (the URL boto3 signs depends on the function's region)."""
+    return tuple(
+        f"https://{bucket_name(stage, bucket.name)}.{host}"
+        for bucket in catalogue.buckets
+        if bucket.browser_uploads
+        for host in (f"s3.{cdk.Aws.REGION}.amazonaws.com", "s3.amazonaws.com")
+    )
 
 
 class DataStores(Construct):
@@ -123,9 +140,8 @@ class DataStores(Construct):
             )
             for short in bucket.short_lived
         ]
-        # Bucket names are global: the account and region keep two deployments of a stage apart.
         # Functions learn the name from their environment, as for every resource.
-        name = f"{physical_name(self._settings.stage, bucket.name)}-{cdk.Aws.ACCOUNT_ID}-{cdk.Aws.REGION}"
+        name = bucket_name(self._settings.stage, bucket.name)
         return s3.Bucket(
             self,
             f"{construct_id(bucket.name.value)}Bucket",
@@ -151,7 +167,21 @@ class DataStores(Construct):
             auto_delete_objects=not self._settings.production,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{bucket.name.value}/",
+            cors=self._upload_cors(bucket),
         )
+
+    def _upload_cors(self, bucket: Bucket) -> list[s3.CorsRule] | None:
+        """The front ends' origins may post presigned uploads (and read the answer): no other origin."""
+        cors = UploadCors(self._settings.frontend_origins)
+        if not bucket.browser_uploads or not cors.origins:
+            return None
+        return [
+            s3.CorsRule(
+                allowed_methods=[s3.HttpMethods(method) for method in cors.methods],
+                allowed_origins=list(cors.origins),
+                max_age=cors.max_age_s,
+            )
+        ]
 
     def _key(self, key: Key) -> kms.Key:
         return kms.Key(

@@ -17,6 +17,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from respite_infra.cdk.data import upload_origins
 from respite_infra.cdk.nag import acknowledge
 from respite_infra.site import (
     HASHED_ASSETS_PREFIX,
@@ -222,8 +223,9 @@ class RespiteSiteStack(cdk.Stack):
             "This is the access-log bucket of the site's bucket and distribution: logging it into itself "
             "would log its own log deliveries without end.",
         )
-        # the app signs in at Cognito's API in this region (the platform's pool is in the same env)
-        connect = (*api_origins, cognito_origin(self.region))
+        # the app calls the APIs, signs in at Cognito's API in this region (the platform's pool is in
+        # the same env), and posts the signed consent form straight to the documents bucket
+        connect = (*api_origins, cognito_origin(self.region), *upload_origins(stage))
         self.site = WebSite(self, "Site", api_origins=connect, logs=logs, domain=domain)
         cdk.CfnOutput(self, "SiteUrl", value=self.site.url, description="the web app")
         cdk.CfnOutput(

@@ -16,6 +16,12 @@ moto shows the mail SES sent only in `/moto-api/data.json`, a dump of every mode
 DynamoDB item included), which takes tens of seconds once a stack has run a while. Here
 `/moto-api/ses/sent-mail.json` answers with the raw messages alone.
 
+moto's server answers every origin (a global CORS allow-all), so a browser upload that S3 would
+refuse passes; and its answer to a presigned POST carries no CORS headers, so one S3 accepts is
+unreadable to the page. Here the bucket's own CORS rules decide, as in S3.
+
+Cognito's API, though, answers browsers of any origin, as in AWS (the web app signs in there).
+
 moto accepts any authenticator code unless told to check them; here it checks them (against its one
 fixed TOTP secret, which AssociateSoftwareToken hands every user: in AWS each user gets their own).
 """
@@ -171,7 +177,59 @@ def serve_sent_mail() -> None:
     urls.url_paths["{0}" + SENT_MAIL_PATH] = sent_mail
 
 
+def answer_posts_by_bucket_cors() -> None:
+    """Global CORS off (read when moto's server app is made), and a presigned POST's answer carries
+    the headers of the bucket's matching CORS rule, as S3's does."""
+    from moto.moto_server import werkzeug_app
+    from moto.s3.responses import S3Response
+
+    werkzeug_app.DISABLE_GLOBAL_CORS = True  # type: ignore[attr-defined]
+    moto_post = S3Response._bucket_response_post
+
+    def post(self: S3Response, request: Any, bucket_name: str) -> Any:
+        status, headers, body = moto_post(self, request, bucket_name)
+        return status, {**self._get_cors_headers_other(), **headers}, body
+
+    S3Response._bucket_response_post = post  # type: ignore[method-assign]
+
+
+COGNITO_TARGETS = "AWSCognitoIdentityProviderService."
+
+
+def answer_browsers_at_cognito() -> None:
+    """With the global CORS off, Cognito's user-pool API still answers a browser of any origin, as in
+    AWS, where the web app calls InitiateAuth and the other steps of signing in itself. Its preflight
+    names `x-amz-target` (the operation travels in that header), which no S3 request does."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    dispatch = DomainDispatcherApplication.__call__
+
+    def call(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
+        asked = str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")).lower()
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and "x-amz-target" in asked:
+            allow = [
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Methods", "POST"),
+                ("Access-Control-Allow-Headers", asked),
+                ("Access-Control-Max-Age", "86400"),
+                ("Content-Length", "0"),
+            ]
+            start_response("200 OK", allow)
+            return [b""]
+        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith(COGNITO_TARGETS):
+            return dispatch(self, environ, start_response)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, [*headers, ("Access-Control-Allow-Origin", "*")], exc_info)
+
+        return dispatch(self, environ, start)
+
+    DomainDispatcherApplication.__call__ = call  # type: ignore[method-assign]
+
+
 def main() -> None:
+    answer_posts_by_bucket_cors()
+    answer_browsers_at_cognito()
     os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # a wrong code is refused, as in AWS
     make_transactions_atomic()
     make_queries_read_one_partition()

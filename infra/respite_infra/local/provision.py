@@ -22,8 +22,11 @@ from botocore.exceptions import ClientError
 
 from respite_core.resources import env_var, physical_name
 from respite_infra.catalogue import Bucket, Catalogue, Key, Queue, Secret, Table
+from respite_infra.site import UploadCors
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import (
         AttributeDefinitionTypeDef,
@@ -191,6 +194,19 @@ def create_queue(sqs: SQSClient, queue: Queue, stage: str) -> str:
 
 
 # --- buckets -----------------------------------------------------------------------------------
+
+
+def allow_browser_uploads(
+    session: boto3.Session, catalogue: Catalogue, stage: str, origins: Sequence[str]
+) -> None:
+    """The CORS rules CDK gives the buckets browsers upload to, for the local front end's origins."""
+    s3 = session.client("s3")
+    rules = UploadCors(tuple(origins)).rules()
+    for bucket in catalogue.buckets:
+        if bucket.browser_uploads and rules:
+            s3.put_bucket_cors(
+                Bucket=physical_name(stage, bucket.name), CORSConfiguration={"CORSRules": cast("Any", rules)}
+            )
 
 
 def create_bucket(s3: S3Client, bucket: Bucket, stage: str, region: str) -> str:

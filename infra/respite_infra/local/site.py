@@ -6,7 +6,7 @@ their prefixes: the gateway asks the site only for paths no API and no local rou
 
 import mimetypes
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -58,16 +58,16 @@ def is_screen(relative: str) -> bool:
 class StaticSite:
     """Answers GET and HEAD from `root`; every answer carries the site's security headers."""
 
-    def __init__(self, root: Path = BUILT_SITE, *, api_origins: tuple[str, ...] = ()) -> None:
+    def __init__(self, root: Path = BUILT_SITE, connect_origins: Sequence[str] = ()) -> None:
         self.root = root.resolve()
-        self.api_origins = api_origins  # the content security policy's connect-src beside 'self'
+        self.connect_origins = tuple(connect_origins)  # besides its own: moto (Cognito, S3's uploads)
 
     @property
     def built(self) -> bool:
         return (self.root / SITE_ROOT_DOCUMENT).is_file()
 
     def answer(self, method: str, raw_path: str) -> Answer:
-        headers = dict(security_headers(self.api_origins))
+        headers = dict(security_headers(self.connect_origins))
         if method not in ("GET", "HEAD"):
             return (
                 405,

@@ -42,7 +42,12 @@ from respite_infra.local.identity import (
     token_endpoint,
 )
 from respite_infra.local.moto_process import MotoServer
-from respite_infra.local.provision import LOCAL_EMAIL_SENDER, provision, verify_email_identities
+from respite_infra.local.provision import (
+    LOCAL_EMAIL_SENDER,
+    allow_browser_uploads,
+    provision,
+    verify_email_identities,
+)
 from respite_infra.local.pumps import SqsPump, StreamPump
 from respite_infra.local.scheduler import Scheduler
 from respite_infra.local.seed import CASEWORKERS, OFFICE_USERS, OFFICES, seed_directory
@@ -137,9 +142,11 @@ class LocalStack:
             port=self.settings.port,
             extra_routes=self._local_routes(cognito, verifier),
             # same origin as the APIs: the app's calls need no CORS here (in AWS its origin is allowed);
-            # it signs in at moto's Cognito, as it does at Cognito's own endpoint in AWS
-            site=StaticSite(self.settings.site_root, api_origins=(self.moto.endpoint,)),
+            # it signs in at moto's Cognito, as it does at Cognito's own endpoint in AWS, and its uploads
+            # go to S3 (moto), whose bucket allows the site's origin as in AWS
+            site=StaticSite(self.settings.site_root, connect_origins=(self.moto.endpoint,)),
         )
+        allow_browser_uploads(session, self.catalogue, self.settings.stage, self._site_origins())
         # where offices' email links point (the link page): this gateway
         self.environment["RESPITE_PUBLIC_URL"] = f"http://127.0.0.1:{self.gateway.port}"
         os.environ["RESPITE_PUBLIC_URL"] = self.environment["RESPITE_PUBLIC_URL"]
@@ -149,6 +156,11 @@ class LocalStack:
         self.environment["RESPITE_FRONTEND_ORIGINS"] = ",".join(origins)
         os.environ["RESPITE_FRONTEND_ORIGINS"] = self.environment["RESPITE_FRONTEND_ORIGINS"]
         self.gateway.start()
+
+    def _site_origins(self) -> tuple[str, ...]:
+        """Where a browser opens the local front end: the gateway, by address or by name."""
+        assert self.gateway is not None
+        return tuple(f"http://{host}:{self.gateway.port}" for host in ("127.0.0.1", "localhost"))
 
     def _seed(self, cognito: Any) -> None:
         assert self.pool is not None

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type ApiClient, DOSSIER_STATES, type DossierState, type DossierSummary } from "../api/client";
 import { useHeadingFocus } from "../focus";
+import { NewDossier } from "../panels/NewDossier";
 import { day, type Language, moment, type texts } from "../i18n";
 
 type Props = {
@@ -8,12 +9,13 @@ type Props = {
   language: Language;
   client: ApiClient;
   onOpen: (dossierId: string) => void;
+  onRegister: () => void;
 };
 
 const PAGE_SIZE = 25;
 const DUE_SOON_DAYS = 7;
 
-export function DossierList({ t, language, client, onOpen }: Props) {
+export function DossierList({ t, language, client, onOpen, onRegister }: Props) {
   const heading = useHeadingFocus<HTMLHeadingElement>();
   const [state, setState] = useState<DossierState | "">("");
   const [dueSoon, setDueSoon] = useState(false);
@@ -55,6 +57,7 @@ export function DossierList({ t, language, client, onOpen }: Props) {
       <h1 ref={heading} tabIndex={-1}>
         {t.dossiers}
       </h1>
+      <NewDossier language={language} onRegister={onRegister} />
       <label class="filter">
         <span>{t.filterState}</span>
         <select value={state} onChange={(e) => setState(e.currentTarget.value as DossierState | "")}>

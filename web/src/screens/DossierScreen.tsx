@@ -9,8 +9,14 @@ import type {
   MessageContent,
   MessageView,
 } from "../api/client";
+import { officeName } from "../casework";
+import { useOffices } from "../directory";
 import { useHeadingFocus } from "../focus";
 import { day, type Language, money, moment, type texts } from "../i18n";
+import { AccessLog } from "../panels/AccessLog";
+import { OfficeMessages } from "../panels/OfficeMessages";
+import { SignedForm } from "../panels/SignedForm";
+import { Statement } from "../panels/Statement";
 import { CaseworkerActions } from "./negotiation/CaseworkerActions";
 
 type T = ReturnType<typeof texts>;
@@ -24,7 +30,9 @@ const AMOUNTS: readonly (keyof Amounts)[] = ["principal", "interest", "costs", "
 export function DossierScreen({ t, language, client, dossierId, onBack }: Props) {
   const heading = useHeadingFocus<HTMLHeadingElement>();
   const [loaded, setLoaded] = useState<Loaded>(null);
-  const [reads, setReads] = useState(0); // an action changed the dossier: read it again
+  const [version, setVersion] = useState(0); // an action changed the dossier: read it again
+  const reload = () => setVersion((read) => read + 1);
+  const offices = useOffices(client);
 
   useEffect(() => {
     void (async () => {
@@ -35,7 +43,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
       else if (response.status === 404 || response.status === 410) setLoaded({ missing: true });
       else setLoaded({ failed: true });
     })();
-  }, [client, dossierId, reads]);
+  }, [client, dossierId, version]);
 
   const back = (
     <a
@@ -68,7 +76,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
   }
   const dossier = loaded.dossier;
   const person = dossier.person;
-  const ctx = { t, language };
+  const ctx = { t, language, offices };
   return (
     <article class="dossier">
       {back}
@@ -109,7 +117,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
           <ul class="plain">
             {dossier.pending_replies.map((reply) => (
               <li key={reply.message_id}>
-                {t.messageTypes[reply.type]} — {reply.office_id} — {t.replyDue} {day(reply.reply_due_on, language)}
+                {t.messageTypes[reply.type]} — {officeName(offices, reply.office_id)} — {t.replyDue} {day(reply.reply_due_on, language)}
                 {reply.overdue && <span class="overdue"> {t.overdue}</span>}
               </li>
             ))}
@@ -137,11 +145,13 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
         <h2 id="creditors">{t.creditors}</h2>
         {dossier.creditors.length === 0 && <p>—</p>}
         {dossier.creditors.map((creditor) => (
-          <section key={creditor.office_id} class="creditor" aria-label={creditor.office_id}>
-            <h3>{creditor.office_id}</h3>
+          <section key={creditor.office_id} class="creditor" aria-labelledby={`creditor-${creditor.office_id}`}>
+            <h3 id={`creditor-${creditor.office_id}`}>
+              {officeName(offices, creditor.office_id)}
+            </h3>
             <AmountsTable
               {...ctx}
-              caption={`${t.claims}: ${creditor.office_id}`}
+              caption={`${t.claims}: ${officeName(offices, creditor.office_id)}`}
               rowHeader={t.claim}
               rows={CLASSES.flatMap((c) =>
                 (creditor.claims[c] ?? []).map((claim: ClaimView): [string, Amounts] => [
@@ -154,11 +164,15 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
         ))}
       </section>
 
+      {dossier.state === "awaiting_signed_form" && (
+        <SignedForm client={client} language={language} dossierId={dossier.dossier_id} onAdded={reload} />
+      )}
+      <OfficeMessages client={client} language={language} dossier={dossier} onSent={reload} />
       <CaseworkerActions
         language={language}
         client={client}
         dossier={dossier}
-        onChanged={() => setReads(reads + 1)}
+        onChanged={reload}
         onWithdrawn={onBack}
       />
 
@@ -181,6 +195,9 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
           </ol>
         </section>
       )}
+
+      <Statement t={t} language={language} client={client} dossierId={dossier.dossier_id} />
+      <AccessLog t={t} language={language} client={client} dossierId={dossier.dossier_id} />
     </article>
   );
 }
@@ -239,14 +256,16 @@ function AmountsTable({
   );
 }
 
-function Message({ t, language, message }: { t: T; language: Language; message: MessageView }) {
+type Offices = ReturnType<typeof useOffices>;
+
+function Message({ t, language, offices, message }: { t: T; language: Language; offices: Offices; message: MessageView }) {
   const body: Partial<MessageContent> = message.body ?? {};
   return (
     <li class="message">
       <h3>{t.messageTypes[message.type]}</h3>
       <dl class="facts">
-        <Fact term={t.from}>{message.sender}</Fact>
-        <Fact term={t.to}>{message.receiver}</Fact>
+        <Fact term={t.from}>{officeName(offices, message.sender)}</Fact>
+        <Fact term={t.to}>{officeName(offices, message.receiver)}</Fact>
         <Fact term={t.sent}>{moment(message.created_at, language)}</Fact>
         {message.reply_due_on && <Fact term={t.replyDue}>{day(message.reply_due_on, language)}</Fact>}
         {message.answered_at && <Fact term={t.answered}>{moment(message.answered_at, language)}</Fact>}
@@ -279,12 +298,12 @@ function reasonText(t: T, type: MessageView["type"], reason: string): string {
   return type === "no_cooperation" ? (t.noCooperation[reason as keyof T["noCooperation"]] ?? reason) : reason;
 }
 
-function Mail({ t, language, mail }: { t: T; language: Language; mail: MailView }) {
+function Mail({ t, language, offices, mail }: { t: T; language: Language; offices: Offices; mail: MailView }) {
   return (
     <li class="message">
       <h3>{mail.subject}</h3>
       <dl class="facts">
-        <Fact term={t.from}>{mail.office_id}</Fact>
+        <Fact term={t.from}>{officeName(offices, mail.office_id)}</Fact>
         <Fact term={t.sent}>{moment(mail.received_at, language)}</Fact>
         {mail.attachments && mail.attachments.length > 0 && (
           <Fact term={t.attachments}>{mail.attachments.map((a) => a.name).join(", ")}</Fact>

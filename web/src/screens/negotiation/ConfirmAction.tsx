@@ -72,7 +72,7 @@ export function ConfirmAction({ p, label, title, explain, danger, disabled, reas
       </button>
       <dialog
         ref={dialog}
-        class="confirm"
+        class="neg-dialog"
         aria-labelledby={titleId}
         onCancel={() => setOpen(false)} // Escape: nothing happens
         onClose={() => setOpen(false)}
@@ -98,7 +98,7 @@ export function ConfirmAction({ p, label, title, explain, danger, disabled, reas
                 {problem}
               </p>
             )}
-            <div class="buttons">
+            <div class="neg-buttons">
               <button type="button" class="secondary" onClick={() => setOpen(false)}>
                 {p.cancel}
               </button>

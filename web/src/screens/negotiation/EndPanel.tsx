@@ -32,7 +32,7 @@ export function EndPanel({ p, client, dossierId, state, onChanged, onWithdrawn }
   if (!WITHDRAWABLE.includes(state)) return null;
   const path = { dossier_id: dossierId };
   return (
-    <section aria-labelledby="end" class="panel">
+    <section aria-labelledby="end" class="neg-panel">
       <h3 id="end">{p.end}</h3>
       <div class="actions">
         {TERMINABLE.includes(state) && (

@@ -39,7 +39,7 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
   const { tally, parts } = negotiation;
   if (parts.length === 0) {
     return (
-      <section aria-labelledby="negotiation" class="panel">
+      <section aria-labelledby="negotiation" class="neg-panel">
         <h3 id="negotiation">{p.negotiation}</h3>
         <p>{p.noProposal}</p>
       </section>
@@ -61,7 +61,7 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
   const open = negotiation.state === "negotiating";
 
   return (
-    <section aria-labelledby="negotiation" class="panel">
+    <section aria-labelledby="negotiation" class="neg-panel">
       <h3 id="negotiation">{p.negotiation}</h3>
       <div class="scroll" tabIndex={0} role="region" aria-label={p.answers}>
         <table>

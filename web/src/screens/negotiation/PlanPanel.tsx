@@ -52,7 +52,7 @@ export function PlanPanel({ p, language, client, dossierId, onProposed }: Props)
   const field = kind === "instalments" ? p.capacity : p.percentage;
   const hint = kind === "instalments" ? p.amountHint : p.percentageHint;
   return (
-    <section aria-labelledby="plan" class="panel">
+    <section aria-labelledby="plan" class="neg-panel">
       <h3 id="plan">{p.plan}</h3>
       <fieldset class="choice">
         <legend>{p.kind}</legend>
