@@ -23,6 +23,7 @@ CLAIMS = {
     "vanhove": [claim("VH-P1", 120_001), claim("VH-P2", 45_677, creditor_class="preferential", costs=990)],
     "lambert": [claim("L-P1", 81_243)],
 }
+NAMES = {"vanhove": "Gerechtsdeurwaarders Van Hove", "lambert": "Étude Lambert, huissiers de justice"}
 OUTSTANDING = 120_001 + 45_677 + 990 + 81_243
 ACTIONS = {"nl": "Acties", "fr": "Actions", "en": "Actions"}
 CAPACITY = {
@@ -115,9 +116,11 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     expect(page.get_by_text("Enter an amount in euros, for example 250.00.")).to_be_visible()
     capacity.fill("43.21")
     expect(status).to_have_text(f"Offered: {euros(4_321 * 36)} of {euros(OUTSTANDING)} outstanding.")
+    per_creditor = page.get_by_role("region", name="Per creditor", exact=True)
+    expect(per_creditor.get_by_text(NAMES["vanhove"])).to_be_visible()  # offices by their names
     previewed = rows_of(page, "Per creditor")
     by_class = rows_of(page, "Per creditor class")
-    assert set(previewed) == set(CLAIMS)
+    assert set(previewed) == {NAMES[office_id] for office_id in CLAIMS}
     assert set(by_class) == {"Preferential", "Ordinary"}
 
     for language in LANGUAGES:
@@ -150,7 +153,11 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     for part in stored["parts"]:
         low, high = min(part["monthly"]), max(part["monthly"])
         monthly = f"36 {TIMES} {euros(low)}" + ("" if low == high else f" {DASH} {euros(high)}")
-        assert previewed[part["office_id"]] == [euros(part["outstanding"]), monthly, euros(part["offered"])]
+        assert previewed[NAMES[part["office_id"]]] == [
+            euros(part["outstanding"]),
+            monthly,
+            euros(part["offered"]),
+        ]
         office = Office(stack, part["office_id"])
         proposal = office.message(dossier_id, "proposal")
         carried = (proposal["body"]["offered"], proposal["body"]["monthly"])
@@ -166,12 +173,12 @@ def test_a_caseworker_previews_proposes_and_records_the_settlement(
     negotiation = page.get_by_role("region", name="Answers per creditor", exact=True)
     expect(negotiation).to_contain_text("Reason: Te weinig per maand")
     expect(negotiation.get_by_text("Rejected", exact=True)).to_have_count(1)
-    expect(page.get_by_text("Not every creditor accepted yet: lambert.")).to_be_visible()
+    expect(page.get_by_text(f"Not every creditor accepted yet: {NAMES['lambert']}.")).to_be_visible()
     expect(page.get_by_role("button", name="Record the settlement")).to_be_disabled()
     screens.shoot_and_check("23-negotiation-rejected-en")
     page.get_by_role("button", name="Ask to reconsider").click()
-    expect(dialog.get_by_role("checkbox", name="lambert")).to_be_checked()  # the offices that rejected
-    expect(dialog.get_by_role("checkbox", name="vanhove")).not_to_be_checked()
+    expect(dialog.get_by_role("checkbox", name=NAMES["lambert"])).to_be_checked()  # the offices that rejected
+    expect(dialog.get_by_role("checkbox", name=NAMES["vanhove"])).not_to_be_checked()
     dialog.get_by_label("A word for the offices (optional)").fill("Het budget laat niet meer toe.")
     screens.shoot_and_check("23-reconsider-confirm-en")
     with page.expect_response(lambda r: r.url.endswith("/reconsiderations")) as asked:

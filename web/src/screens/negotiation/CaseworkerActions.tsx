@@ -1,10 +1,15 @@
 import type { ApiClient, DossierView } from "../../api/client";
+import { listOf, officeName } from "../../casework";
+import { useOffices } from "../../directory";
 import type { Language } from "../../i18n";
 import { planTexts } from "../../texts/plan";
 import { EndPanel } from "./EndPanel";
 import { NegotiationPanel } from "./NegotiationPanel";
 import { PlanPanel } from "./PlanPanel";
 import "./negotiation.css";
+
+/** Offices by their names (the directory's), as the rest of the dossier shows them. */
+export type OfficeNames = { of: (officeId: string) => string; list: (officeIds: string[]) => string };
 
 type Props = {
   language: Language;
@@ -18,6 +23,11 @@ type Props = {
  * negotiation to a settlement, and end the dossier. */
 export function CaseworkerActions({ language, client, dossier, onChanged, onWithdrawn }: Props) {
   const p = planTexts(language);
+  const offices = useOffices(client);
+  const names: OfficeNames = {
+    of: (officeId) => officeName(offices, officeId),
+    list: (officeIds) => listOf(officeIds.map((officeId) => officeName(offices, officeId)), language),
+  };
   const id = dossier.dossier_id;
   const proposable = dossier.state === "notified" || dossier.state === "negotiating";
   const negotiated = ["negotiating", "settled", "terminated"].includes(dossier.state);
@@ -33,11 +43,19 @@ export function CaseworkerActions({ language, client, dossier, onChanged, onWith
           client={client}
           dossierId={id}
           version={version}
+          names={names}
           onChanged={onChanged}
         />
       )}
       {proposable && (
-        <PlanPanel p={p} language={language} client={client} dossierId={id} onProposed={onChanged} />
+        <PlanPanel
+          p={p}
+          language={language}
+          client={client}
+          dossierId={id}
+          names={names}
+          onProposed={onChanged}
+        />
       )}
       <EndPanel
         p={p}

@@ -4,6 +4,7 @@ import type { components } from "../../api/schema";
 import { type Language, money, moment } from "../../i18n";
 import type { PlanTexts, Verdict } from "../../texts/plan";
 import { scheduleText } from "./amounts";
+import type { OfficeNames } from "./CaseworkerActions";
 import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Negotiation = components["schemas"]["Negotiation"];
@@ -13,12 +14,13 @@ type Props = {
   client: ApiClient;
   dossierId: string;
   version: string; // changes when the dossier changed: read the negotiation again
+  names: OfficeNames;
   onChanged: () => void;
 };
 
 /** Where the negotiation stands: each creditor's part and answer, then the requests to reconsider and
  * the settlement once every creditor agreed. */
-export function NegotiationPanel({ p, language, client, dossierId, version, onChanged }: Props) {
+export function NegotiationPanel({ p, language, client, dossierId, version, names, onChanged }: Props) {
   const [negotiation, setNegotiation] = useState<Negotiation | null>(null);
   const [chosen, setChosen] = useState<string[] | null>(null); // null: the offices that rejected
 
@@ -84,7 +86,7 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
               const objection = objectionOf(part.office_id);
               return (
                 <tr key={part.office_id}>
-                  <th scope="row">{part.office_id}</th>
+                  <th scope="row">{names.of(part.office_id)}</th>
                   <td class="number">{scheduleText(part.monthly, language, p.once)}</td>
                   <td class="number">{money(part.offered, language)}</td>
                   <td>
@@ -109,7 +111,7 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
 
       {open && (
         <div class="actions">
-          {waiting.length > 0 && <p>{p.settleWaiting(waiting.join(", "))}</p>}
+          {waiting.length > 0 && <p>{p.settleWaiting(names.list(waiting))}</p>}
           <ConfirmAction
             p={p}
             label={p.settle}
@@ -132,6 +134,7 @@ export function NegotiationPanel({ p, language, client, dossierId, version, onCh
               offices={parts.map((part) => part.office_id)}
               chosen={offices}
               onChoose={setChosen}
+              names={names}
               onDone={() => {
                 setChosen(null);
                 onChanged();
@@ -151,9 +154,10 @@ function ReconsiderAction(props: {
   offices: string[];
   chosen: string[];
   onChoose: (offices: string[]) => void;
+  names: OfficeNames;
   onDone: () => void;
 }) {
-  const { p, client, dossierId, offices, chosen, onChoose, onDone } = props;
+  const { p, client, dossierId, offices, chosen, onChoose, names, onDone } = props;
   const [comment, setComment] = useState("");
   const toggle = (office: string, on: boolean) =>
     onChoose(on ? [...chosen, office] : chosen.filter((o) => o !== office));
@@ -162,7 +166,7 @@ function ReconsiderAction(props: {
       p={p}
       label={p.reconsider}
       title={p.reconsider}
-      explain={p.reconsiderExplain(chosen.join(", ") || "—")}
+      explain={p.reconsiderExplain(chosen.length > 0 ? names.list(chosen) : "—")}
       run={async (key) => {
         if (chosen.length === 0) return { problem: p.chooseOffice };
         const { error, response } = await client.POST("/claims/dossiers/{dossier_id}/reconsiderations", {
@@ -182,7 +186,7 @@ function ReconsiderAction(props: {
               checked={chosen.includes(office)}
               onChange={(e) => toggle(office, e.currentTarget.checked)}
             />{" "}
-            {office}
+            {names.of(office)}
           </label>
         ))}
       </fieldset>

@@ -4,6 +4,7 @@ import type { components, paths } from "../../api/schema";
 import { type Language, money } from "../../i18n";
 import type { PlanTexts, ProposalKind } from "../../texts/plan";
 import { basisPoints, cents, scheduleText } from "./amounts";
+import type { OfficeNames } from "./CaseworkerActions";
 import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Preview = components["schemas"]["ProposalPreview"];
@@ -15,12 +16,19 @@ const KINDS: readonly ProposalKind[] = ["instalments", "buy_out"];
 const NO_PLAN = { monthly_capacity: null, percentage_bp: null, budget_document_id: null } as const;
 const PREVIEW_DELAY_MS = 300; // typing pauses this long before the preview is asked for
 
-type Props = { p: PlanTexts; language: Language; client: ApiClient; dossierId: string; onProposed: () => void };
+type Props = {
+  p: PlanTexts;
+  language: Language;
+  client: ApiClient;
+  dossierId: string;
+  names: OfficeNames;
+  onProposed: () => void;
+};
 
 /** The proposal form with its live preview: the API computes the plan (GET …/proposals with the
  * proposal's figures: the calculation the proposal itself uses), so the figures shown are the ones the
  * offices will receive. */
-export function PlanPanel({ p, language, client, dossierId, onProposed }: Props) {
+export function PlanPanel({ p, language, client, dossierId, names, onProposed }: Props) {
   const [kind, setKind] = useState<ProposalKind>("instalments");
   const [typed, setTyped] = useState({ instalments: "", buy_out: "" });
   const [shown, setShown] = useState<Shown>(null);
@@ -95,9 +103,9 @@ export function PlanPanel({ p, language, client, dossierId, onProposed }: Props)
                 ? shown.problem
                 : p.previewEmpty}
         </p>
-        {preview && <PreviewTables p={p} language={language} preview={preview} />}
+        {preview && <PreviewTables p={p} language={language} preview={preview} names={names} />}
         {preview && preview.vtlb_required.length > 0 && (
-          <p class="error">{p.vtlbNeeded(preview.vtlb_required.join(", "))}</p>
+          <p class="error">{p.vtlbNeeded(names.list(preview.vtlb_required))}</p>
         )}
       </section>
 
@@ -140,7 +148,8 @@ function figuresOf(proposal: Proposal): Figures {
   };
 }
 
-function PreviewTables({ p, language, preview }: { p: PlanTexts; language: Language; preview: Preview }) {
+function PreviewTables(props: { p: PlanTexts; language: Language; preview: Preview; names: OfficeNames }) {
+  const { p, language, preview, names } = props;
   const perMonth = (monthly: number[] | null | undefined) => scheduleText(monthly, language, p.once);
   const rows = (
     entries: { label: string; outstanding: number; offered: number; monthly?: number[] | null }[],
@@ -180,7 +189,7 @@ function PreviewTables({ p, language, preview }: { p: PlanTexts; language: Langu
       {table(
         p.perCreditor,
         p.creditor,
-        rows(preview.parts.map((part) => ({ ...part, label: part.office_id }))),
+        rows(preview.parts.map((part) => ({ ...part, label: names.of(part.office_id) }))),
       )}
       {table(
         p.perClass,
