@@ -126,6 +126,25 @@ def propose(dossier_id: str) -> Response:
     return json_response(negotiating.propose(caller(api.request), dossier_id, wanted), 201)
 
 
+# a GET on the proposals' own path, not a path of its own: the stack is at CloudFormation's limit of
+# 500 resources, and a new path costs three (the resource, its method, its CORS preflight)
+@api.operation(
+    "GET",
+    "/dossiers/{dossier_id}/proposals",
+    summary="Preview a payment plan without proposing it",
+    query=models.PlanQuery,
+    responses={200: models.ProposalPreview},
+    problems=(404, 410),
+    roles=AGENCY_STAFF,
+)
+def preview_proposal(dossier_id: str) -> Response:
+    """What `POST .../proposals` with these figures would offer each creditor office and each creditor
+    class, computed by the same calculation (exact to the cent): nothing is stored or sent. It names
+    the offices that need the budget calculation PDF too."""
+    wanted = query_params(api.request, models.PlanQuery)
+    return json_response(negotiating.preview(caller(api.request), dossier_id, wanted))
+
+
 @agency_step(
     "POST",
     "/dossiers/{dossier_id}/reconsiderations",

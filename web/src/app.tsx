@@ -6,6 +6,7 @@ import { useRoute } from "./router";
 import { DossierList } from "./screens/DossierList";
 import { DossierScreen } from "./screens/DossierScreen";
 import { OfficePortal } from "./screens/office/OfficePortal";
+import { TransferScreen } from "./screens/operator/TransferScreen";
 import { officeTexts } from "./texts/office";
 import { Feed } from "./screens/Feed";
 import { Registration } from "./screens/Registration";
@@ -88,6 +89,8 @@ export function App() {
           <OfficePortal t={t} language={language} client={client} route={route} go={go} />
         ) : !session.role ? (
           <p role="alert">{officeTexts(language).notAnOffice}</p>
+        ) : session.role === "operator" ? (
+          <TransferScreen language={language} client={client} />
         ) : route.screen === "register" ? (
           <Registration
             t={t}

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from respite_claims.models import ClaimInput, CreditorPart, ProposalAnswer, ProposalKind, Reply, Tally
-from respite_claims.plan import Debt, buy_out, instalment_plan
+from respite_claims.models import (
+    ClaimInput,
+    ClassPart,
+    CreditorPart,
+    ProposalAnswer,
+    ProposalKind,
+    Reply,
+    Tally,
+)
+from respite_claims.plan import Debt, PlanPart, buy_out, instalment_plan
 from respite_core.calendar import Country, local_date
 from respite_core.domain import (
     ANSWERS,
@@ -215,35 +223,49 @@ def standstill_warning_on(dossier: Dossier) -> date | None:
 # --- the negotiation ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What a proposal offers: each office's part (what its message carries) and each class's."""
+
+    parts: list[CreditorPart]
+    classes: list[ClassPart]
+    months: int | None  # instalments: the plan's length
+
+
 def proposal_parts(
     kind: ProposalKind, claims: Sequence[Claim], *, monthly_capacity: int | None, percentage_bp: int | None
 ) -> list[CreditorPart]:
     """What the proposal offers each creditor office, exact to the cent."""
-    debts = [Debt.from_claim(c) for c in claims if c.outstanding > 0]
+    return proposal_offer(kind, claims, monthly_capacity=monthly_capacity, percentage_bp=percentage_bp).parts
+
+
+def proposal_offer(
+    kind: ProposalKind, claims: Sequence[Claim], *, monthly_capacity: int | None, percentage_bp: int | None
+) -> Offer:
+    """What the proposal offers each creditor office and each creditor class, exact to the cent."""
+    owing = [c for c in claims if c.outstanding > 0]  # an office owed nothing more gets no proposal
+    debts = [Debt.from_claim(c) for c in owing]
     if not debts:
         raise NotNow("there are no claims with anything outstanding to propose a plan for")
     by_office: dict[str, list[Claim]] = {}
-    for claim in claims:
-        if claim.outstanding > 0:  # an office owed nothing more gets no proposal (and blocks nothing)
-            by_office.setdefault(claim.office_id, []).append(claim)
+    for claim in owing:
+        by_office.setdefault(claim.office_id, []).append(claim)
+    months: int | None = None
     if kind is ProposalKind.INSTALMENTS:
         if monthly_capacity is None:
             raise NotNow("an instalment proposal needs the monthly capacity")
         plan = instalment_plan(monthly_capacity, debts)
-        monthly = {
-            office: [
-                sum(col)
-                for col in zip(*(p.monthly for p in plan.parts if p.office_id == office), strict=True)
-            ]
-            for office in plan.by_office
-        }
-        offered = plan.by_office
+        months = plan.months
+        monthly = _monthly_by(plan.parts, lambda p: p.office_id)
+        class_monthly = _monthly_by(plan.parts, lambda p: p.creditor_class)
+        offered, class_offered = plan.by_office, plan.by_class
     else:
         if percentage_bp is None:
             raise NotNow("a buy-out proposal needs the percentage")
         offer = buy_out(percentage_bp, debts)
-        monthly, offered = {}, offer.by_office
-    return [
+        monthly, class_monthly = {}, {}
+        offered, class_offered = offer.by_office, offer.by_class
+    parts = [
         CreditorPart(
             office_id=office,
             claim_ids=sorted(c.claim_id for c in office_claims),
@@ -253,6 +275,28 @@ def proposal_parts(
         )
         for office, office_claims in sorted(by_office.items())
     ]
+    classes = [
+        ClassPart(
+            creditor_class=creditor_class,
+            outstanding=sum(d.outstanding for d in debts if d.creditor_class is creditor_class),
+            offered=amount,
+            monthly=class_monthly.get(creditor_class),
+        )
+        for creditor_class, amount in class_offered.items()
+        if any(d.creditor_class is creditor_class for d in debts)  # a class with no claims is not shown
+    ]
+    return Offer(parts, classes, months)
+
+
+def _monthly_by[K](parts: Sequence[PlanPart], key: Callable[[PlanPart], K]) -> dict[K, list[int]]:
+    """The plan's month-by-month amounts summed per `key` (an office, a class)."""
+    grouped: dict[K, list[PlanPart]] = {}
+    for part in parts:
+        grouped.setdefault(key(part), []).append(part)
+    return {
+        group: [sum(month) for month in zip(*(p.monthly for p in members), strict=True)]
+        for group, members in grouped.items()
+    }
 
 
 def latest_proposals(messages: Sequence[Message]) -> dict[str, Message]:

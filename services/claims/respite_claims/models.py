@@ -23,6 +23,7 @@ from respite_core.domain import (
     TitleKind,
     readable_line,
 )
+from respite_core.money import MAX_CENTS
 
 Reference = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(readable_line)
@@ -82,6 +83,16 @@ class ProposeSettlement(Request):
     )
 
 
+class PlanQuery(Request):
+    """A proposal's plan, asked for in the query string (the numbers arrive as text: not strict)."""
+
+    kind: ProposalKind
+    monthly_capacity: int | None = Field(
+        default=None, ge=0, le=MAX_CENTS, description="instalments: cents per month"
+    )
+    percentage_bp: int | None = Field(default=None, ge=1, le=10_000, description="buy-out: basis points")
+
+
 class Reconsider(Request):
     office_ids: list[EntityId] = Field(default_factory=list, max_length=MAX_OFFICES_PER_STEP)
     comment: Text | None = None
@@ -108,6 +119,31 @@ class CreditorPart(Answer):
     outstanding: int
     offered: int
     monthly: list[int] | None = None  # instalments: the office's amount per month
+
+
+class ClassPart(Answer):
+    """What the plan offers one creditor class, over every office."""
+
+    creditor_class: CreditorClass
+    outstanding: int
+    offered: int
+    monthly: list[int] | None = None  # instalments: the class's amount per month
+
+
+class ProposalPreview(Answer):
+    """The plan a proposal with these figures would send, computed as `POST .../proposals` computes it:
+    nothing is stored or sent."""
+
+    dossier_id: str
+    kind: ProposalKind
+    months: int | None = Field(description="instalments: the plan's length in months")
+    total_outstanding: int
+    total_offered: int
+    parts: list[CreditorPart] = Field(description="each office's part, as its proposal would carry it")
+    classes: list[ClassPart]
+    vtlb_required: list[str] = Field(
+        description="offices of the plan that receive a proposal only with the budget calculation PDF"
+    )
 
 
 class Tally(Answer):

@@ -15,7 +15,9 @@ from respite_claims.models import (
     MessagesSent,
     MeterReadingsRecorded,
     Negotiation,
+    PlanQuery,
     ProposalKind,
+    ProposalPreview,
     ProposeSettlement,
     Reconsider,
     RecordMeterReadings,
@@ -46,15 +48,7 @@ def propose(who: Caller, dossier_id: str, wanted: ProposeSettlement) -> Messages
         if budget_id is not None:
             discard_budget_of_erased(dossier_id, budget_id)
         raise
-    try:
-        parts = exchange.proposal_parts(
-            wanted.kind,
-            record.claims,
-            monthly_capacity=wanted.monthly_capacity,
-            percentage_bp=wanted.percentage_bp,
-        )
-    except exchange.NotNow as error:
-        raise Problem(422, str(error), kind="no-plan") from None
+    parts = offer_for(record, wanted).parts
     offices = offices_named([p.office_id for p in parts])
     budget, sealed_now = budget_document(record, budget_id)
     try:
@@ -75,6 +69,37 @@ def propose(who: Caller, dossier_id: str, wanted: ProposeSettlement) -> Messages
         if sealed_now:  # sealed for this proposal, which was not sent: nothing half-written stays
             documents.delete(budget_key(dossier_id, str(budget_id)))
         raise
+
+
+def offer_for(record: DossierRecord, wanted: ProposeSettlement | PlanQuery) -> exchange.Offer:
+    """What a proposal with these figures offers on the dossier's claims today (422 when there is no plan)."""
+    try:
+        return exchange.proposal_offer(
+            wanted.kind,
+            record.claims,
+            monthly_capacity=wanted.monthly_capacity,
+            percentage_bp=wanted.percentage_bp,
+        )
+    except exchange.NotNow as error:
+        raise Problem(422, str(error), kind="no-plan") from None
+
+
+def preview(who: Caller, dossier_id: str, wanted: PlanQuery) -> ProposalPreview:
+    """The plan `propose` would send with these figures, from the same calculation: nothing is stored
+    or sent."""
+    record = agency_dossier(who, dossier_id, ClaimsStore())
+    offer = offer_for(record, wanted)
+    offices = offices_named([p.office_id for p in offer.parts])
+    return ProposalPreview(
+        dossier_id=dossier_id,
+        kind=wanted.kind,
+        months=offer.months,
+        total_outstanding=sum(p.outstanding for p in offer.parts),
+        total_offered=sum(p.offered for p in offer.parts),
+        parts=offer.parts,
+        classes=offer.classes,
+        vtlb_required=sorted(o.office_id for o in offices.values() if o.vtlb_required),
+    )
 
 
 def budget_document(record: DossierRecord, document_id: str | None) -> tuple[dict[str, Any] | None, bool]:

@@ -19,6 +19,7 @@ from respite_claims.exchange import (
     notified_offices,
     pending,
     proposal_answers,
+    proposal_offer,
     proposal_parts,
     send,
     settlement_blockers,
@@ -973,6 +974,39 @@ def test_any_proposal_adds_up_to_the_cent(claims: list[Claim], capacity: int, bp
         else:
             assert sum(p.offered for p in parts) == total * bp // 10_000
             assert all(p.monthly is None for p in parts)
+
+
+@settings(max_examples=50, deadline=None)
+@given(claim_sets(), st.integers(0, 200_000), st.integers(1, 10_000))
+def test_the_offer_per_class_adds_up_to_the_offer_per_office(
+    claims: list[Claim], capacity: int, bp: int
+) -> None:
+    open_debts = [Debt.from_claim(c) for c in claims if c.outstanding > 0]
+    if not open_debts:
+        return
+    for kind in ProposalKind:
+        offer = proposal_offer(kind, claims, monthly_capacity=capacity, percentage_bp=bp)
+        assert offer.parts == proposal_parts(kind, claims, monthly_capacity=capacity, percentage_bp=bp)
+        # a class is shown only when it has claims, with what it is owed and offered
+        assert {c.creditor_class for c in offer.classes} == {d.creditor_class for d in open_debts}
+        for shown in offer.classes:
+            mine = [d for d in open_debts if d.creditor_class is shown.creditor_class]
+            assert shown.outstanding == sum(d.outstanding for d in mine)
+            assert 0 <= shown.offered <= shown.outstanding
+        assert sum(c.offered for c in offer.classes) == sum(p.offered for p in offer.parts)
+        if kind is ProposalKind.INSTALMENTS:
+            assert offer.months == 36
+            by_class = instalment_plan(capacity, open_debts).by_class
+            assert {c.creditor_class: c.offered for c in offer.classes} == {
+                k: v for k, v in by_class.items() if any(d.creditor_class is k for d in open_debts)
+            }
+            months = [sum(month) for month in zip(*(c.monthly or [] for c in offer.classes), strict=True)]
+            assert months == [
+                sum(month) for month in zip(*(p.monthly or [] for p in offer.parts), strict=True)
+            ]
+        else:
+            assert offer.months is None
+            assert all(c.monthly is None for c in offer.classes)
 
 
 # --- the tally ------------------------------------------------------------------------------------------

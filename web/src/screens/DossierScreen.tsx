@@ -17,6 +17,7 @@ import { AccessLog } from "../panels/AccessLog";
 import { OfficeMessages } from "../panels/OfficeMessages";
 import { SignedForm } from "../panels/SignedForm";
 import { Statement } from "../panels/Statement";
+import { CaseworkerActions } from "./negotiation/CaseworkerActions";
 
 type T = ReturnType<typeof texts>;
 type Props = { t: T; language: Language; client: ApiClient; dossierId: string; onBack: () => void };
@@ -167,6 +168,13 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
         <SignedForm client={client} language={language} dossierId={dossier.dossier_id} onAdded={reload} />
       )}
       <OfficeMessages client={client} language={language} dossier={dossier} onSent={reload} />
+      <CaseworkerActions
+        language={language}
+        client={client}
+        dossier={dossier}
+        onChanged={reload}
+        onWithdrawn={onBack}
+      />
 
       <section aria-labelledby="messages">
         <h2 id="messages">{t.messages}</h2>
