@@ -8,6 +8,7 @@ withdraws consent through its confirmation (Escape first: nothing happens). Ever
 NL, FR and EN under `test-artifacts/web/` and checked with axe-core.
 """
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ CLAIMS = {
     "vanhove": [claim("VH-P1", 120_001), claim("VH-P2", 45_677, creditor_class="preferential", costs=990)],
     "lambert": [claim("L-P1", 81_243)],
 }
+BUDGET_PDF = b"%PDF-1.7\n% VTLB budget calculation\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NAMES = {"vanhove": "Gerechtsdeurwaarders Van Hove", "lambert": "Étude Lambert, huissiers de justice"}
 OUTSTANDING = 120_001 + 45_677 + 990 + 81_243
 ACTIONS = {"nl": "Acties", "fr": "Actions", "en": "Actions"}
@@ -274,3 +276,41 @@ def test_an_operator_moves_a_dossier_and_only_an_operator_sees_the_move(
     sign_in(caseworker.page, stack.base_url, ANNA, stack.password)
     expect(caseworker.page.get_by_role("heading", level=1)).to_have_text("Dossiers")
     expect(caseworker.page.get_by_text(TRANSFER["en"])).to_have_count(0)
+
+
+def test_a_proposal_to_an_office_that_needs_the_budget_carries_the_pdf_chosen_in_the_form(
+    stack: RunningStack, agency: Agency, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    dossier_id = register(agency, new_person("Planbudget"))
+    sent = agency.claims(f"/dossiers/{dossier_id}/notices", {"office_ids": ["waterbedrijf-noord"]})
+    assert sent.status_code == 201, sent.text
+    water = Office(stack, "waterbedrijf-noord")
+    answer(water, dossier_id, "notice", {"type": "notice_ack", "claims": [claim("WB-1", 64_800)]})
+    screens = Screens(browser.new_page())
+    page = screens.page
+    open_dossier(screens, stack, dossier_id, "Planbudget")
+
+    page.get_by_label(CAPACITY["en"]).fill("25")
+    expect(
+        page.get_by_text("These offices accept a proposal only with the budget calculation")
+    ).to_be_visible()
+    page.get_by_label("Budget calculation (VTLB), PDF").set_input_files(
+        {"name": "vtlb-2027.pdf", "mimeType": "application/pdf", "buffer": BUDGET_PDF}
+    )
+    screens.shoot_and_check("27-plan-budget-en")
+    page.get_by_role("button", name="Send the proposal").click()
+    with page.expect_response(
+        lambda r: r.url.endswith("/proposals") and r.request.method == "POST"
+    ) as sent_now:
+        page.get_by_role("dialog").get_by_role("button", name="Send the proposal").click()
+    assert sent_now.value.status == 201
+    expect(page.get_by_role("dialog")).to_be_hidden()
+
+    # the office's proposal carries the budget the caseworker chose, byte for byte
+    proposal = water.message(dossier_id, "proposal")
+    (document,) = proposal["documents"]
+    assert document["size_bytes"] == len(BUDGET_PDF)
+    assert document["sha256"] == hashlib.sha256(BUDGET_PDF).hexdigest()
+    assert screens.problems == []

@@ -33,6 +33,9 @@ export type PlanTexts = {
   offered: string;
   once: string;
   vtlbNeeded: (offices: string) => string;
+  budget: string;
+  budgetHint: string;
+  budgetFailed: string;
   propose: string;
   proposeTitle: string;
   proposeExplain: (creditors: number) => string;
@@ -109,6 +112,9 @@ const nl: PlanTexts = {
   once: "in één keer",
   vtlbNeeded: (offices) =>
     `Deze kantoren aanvaarden een voorstel alleen met de budgetberekening (VTLB) als pdf: ${offices}.`,
+  budget: "Budgetberekening (VTLB), pdf",
+  budgetHint: "Gaat mee met het voorstel naar elke schuldeiser.",
+  budgetFailed: "De budgetberekening kon niet worden opgeladen: kies een pdf en probeer opnieuw.",
   propose: "Voorstel versturen",
   proposeTitle: "Dit voorstel versturen?",
   proposeExplain: (creditors) =>
@@ -198,6 +204,9 @@ const fr: PlanTexts = {
   once: "en une fois",
   vtlbNeeded: (offices) =>
     `Ces études n’acceptent une proposition qu’avec le calcul budgétaire (VTLB) en PDF : ${offices}.`,
+  budget: "Calcul budgétaire (VTLB), PDF",
+  budgetHint: "Il accompagne la proposition chez chaque créancier.",
+  budgetFailed: "Le calcul budgétaire n’a pas pu être envoyé : choisissez un PDF et réessayez.",
   propose: "Envoyer la proposition",
   proposeTitle: "Envoyer cette proposition ?",
   proposeExplain: (creditors) =>
@@ -287,6 +296,9 @@ const en: PlanTexts = {
   once: "at once",
   vtlbNeeded: (offices) =>
     `These offices accept a proposal only with the budget calculation (VTLB) PDF: ${offices}.`,
+  budget: "Budget calculation (VTLB), PDF",
+  budgetHint: "It goes with the proposal to every creditor.",
+  budgetFailed: "The budget calculation could not be uploaded: choose a PDF and try again.",
   propose: "Send the proposal",
   proposeTitle: "Send this proposal?",
   proposeExplain: (creditors) =>

@@ -5,6 +5,7 @@ import { type Language, money } from "../../i18n";
 import type { PlanTexts, ProposalKind } from "../../texts/plan";
 import { basisPoints, cents, scheduleText } from "./amounts";
 import type { OfficeNames } from "./CaseworkerActions";
+import { uploadBudget } from "../../upload";
 import { ConfirmAction, outcomeOf } from "./ConfirmAction";
 
 type Preview = components["schemas"]["ProposalPreview"];
@@ -34,6 +35,9 @@ export function PlanPanel({ p, language, client, dossierId, names, onProposed }:
   const [shown, setShown] = useState<Shown>(null);
   const [updating, setUpdating] = useState(false);
   const latest = useRef(0); // the newest input: an answer to an older one is dropped
+  const [budget, setBudget] = useState<File | null>(null);
+  // the budget uploaded once per file: a retried confirmation sends the same proposal again
+  const uploaded = useRef<{ file: File; documentId: string } | null>(null);
   const proposal = proposalOf(kind, typed[kind]);
   const invalid = typed[kind].trim() !== "" && proposal === null;
 
@@ -109,6 +113,19 @@ export function PlanPanel({ p, language, client, dossierId, names, onProposed }:
         )}
       </section>
 
+      <label class="stack narrow">
+        <span>{p.budget}</span>
+        <input
+          type="file"
+          accept="application/pdf"
+          aria-describedby="budget-hint"
+          onChange={(e) => setBudget(e.currentTarget.files?.[0] ?? null)}
+        />
+        <span id="budget-hint" class="hint">
+          {p.budgetHint}
+        </span>
+      </label>
+
       <ConfirmAction
         p={p}
         label={p.propose}
@@ -117,9 +134,18 @@ export function PlanPanel({ p, language, client, dossierId, names, onProposed }:
         disabled={!preview || updating || !proposal}
         run={async (key) => {
           if (!proposal) return { problem: p.failed };
+          let budgetDocumentId: string | null = null;
+          if (budget) {
+            if (uploaded.current?.file !== budget) {
+              const outcome = await uploadBudget(client, dossierId, budget);
+              if (!("documentId" in outcome)) return { problem: p.budgetFailed };
+              uploaded.current = { file: budget, documentId: outcome.documentId };
+            }
+            budgetDocumentId = uploaded.current.documentId;
+          }
           const { error, response } = await client.POST("/claims/dossiers/{dossier_id}/proposals", {
             params: { path: { dossier_id: dossierId }, header: { "Idempotency-Key": key } },
-            body: proposal,
+            body: { ...proposal, budget_document_id: budgetDocumentId },
           });
           return outcomeOf(p, error, response.ok);
         }}
