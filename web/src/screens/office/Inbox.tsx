@@ -1,9 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ApiClient } from "../../api/client";
 import { useHeadingFocus } from "../../focus";
-import { day, type Language, moment, type texts } from "../../i18n";
+import { type Language, moment, type texts } from "../../i18n";
 import type { OfficeTexts } from "../../texts/office";
 import type { InboxMessage } from "./answers";
+import { Deadlines } from "./Deadlines";
 import { joinCsvPages, saveFile } from "./files";
 
 type Props = {
@@ -120,22 +121,7 @@ export function Inbox({ t, o, language, client, inbox, onInbox, onOpen }: Props)
                   <dt>{o.received}</dt>
                   <dd>{moment(message.created_at, language)}</dd>
                 </div>
-                <div>
-                  <dt>{o.ackDue}</dt>
-                  <dd>
-                    {day(message.ack_due_on, language)}
-                    {message.ack_overdue && <span class="overdue"> {t.overdue}</span>}
-                  </dd>
-                </div>
-                {message.reply_due_on && (
-                  <div>
-                    <dt>{o.replyDue}</dt>
-                    <dd>
-                      {day(message.reply_due_on, language)}
-                      {message.reply_overdue && <span class="overdue"> {t.overdue}</span>}
-                    </dd>
-                  </div>
-                )}
+                <Deadlines t={t} o={o} language={language} message={message} />
               </dl>
             </li>
           ))}

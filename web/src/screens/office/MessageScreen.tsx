@@ -17,6 +17,7 @@ import {
   takesReason,
 } from "./answers";
 import { ClaimFields, Field } from "./ClaimFields";
+import { Deadlines } from "./Deadlines";
 
 type Props = {
   t: ReturnType<typeof texts>;
@@ -132,22 +133,7 @@ function Request({
           <dt>{o.dossier}</dt>
           <dd>{message.dossier_id}</dd>
         </div>
-        <div>
-          <dt>{o.ackDue}</dt>
-          <dd>
-            {day(message.ack_due_on, language)}
-            {message.ack_overdue && <span class="overdue"> {t.overdue}</span>}
-          </dd>
-        </div>
-        {message.reply_due_on && (
-          <div>
-            <dt>{o.replyDue}</dt>
-            <dd>
-              {day(message.reply_due_on, language)}
-              {message.reply_overdue && <span class="overdue"> {t.overdue}</span>}
-            </dd>
-          </div>
-        )}
+        <Deadlines t={t} o={o} language={language} message={message} />
         {body.kind && (
           <div>
             <dt>{o.proposalKind}</dt>
