@@ -8,16 +8,20 @@ checked with axe-core (0 serious or critical violations); the language choice su
 dossier is usable at a phone's width; no request breaks the content security policy.
 """
 
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
+import requests
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_dossiers import access_entries, new_person, register
+from tests.e2e.conftest import RunningStack, wait_for
+from tests.e2e.test_dossiers import PDF, access_entries, new_person, register
+from tests.e2e.test_link_page import answer_url, form_post, mails_about
 from tests.e2e.test_negotiation import Agency, Office, claim
 from tests.e2e.test_slice import ANNA
-from tests.e2e.web import LANGUAGES, Screens, app_browser
+from tests.e2e.web import LANGUAGES, Screens, app_browser, sign_in
 
 SIGN_IN = {"nl": "Aanmelden", "fr": "Se connecter", "en": "Sign in"}
 DOSSIERS = "Dossiers"  # the same word in all three
@@ -164,3 +168,49 @@ def test_the_site_and_the_apis_share_the_gateway(stack: RunningStack) -> None:
     assert config["api_url"] == ""
     assert config["cognito_endpoint"].rstrip("/") == stack.aws_endpoint
     assert f"connect-src 'self' {stack.aws_endpoint};" in page.headers["Content-Security-Policy"]
+
+
+def test_the_caseworker_opens_what_an_office_attached_and_sees_each_creditors_standstill(
+    stack: RunningStack, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    agency = Agency(stack, ANNA)
+    dossier_id = register(agency, new_person("Bijlage"))
+    sent = agency.claims(f"/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove"]})
+    assert sent.status_code == 201, sent.text
+    (mail,) = wait_for(lambda: mails_about(stack, dossier_id, "dossiers@vanhove.example"), timeout_s=30)
+    attachment = ("afrekening.pdf", PDF, "application/pdf")
+    answered = form_post(answer_url(stack, mail.token), {"type": "notice_ack"}, attachment)
+    assert answered.status_code == 303, answered.text
+    view = agency.get(f"/dossiers/{dossier_id}").json()
+    (standstill,) = view["standstill"]
+
+    screens = Screens(browser.new_page())
+    page = screens.page
+    sign_in(page, stack.base_url, ANNA, stack.password)
+    page.goto(f"{stack.base_url}/dossiers/{dossier_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bijlage")
+
+    # the standstill, per creditor: Van Hove's runs until the dossier's end date
+    table = page.get_by_role("region", name="Standstill per creditor")
+    row = table.get_by_role("row", name=re.compile("Van Hove"))
+    expect(row).to_contain_text("running")
+    expect(row).to_contain_text(day_in_english(standstill["ends_on"]))
+
+    # the office's attachment opens from its name: the bytes it sent
+    # (a new tab goes to the short-lived link, which downloads the file and closes the tab)
+    at_store = lambda request: request.url.startswith(stack.aws_endpoint)  # noqa: E731
+    with page.context.expect_event("request", at_store) as requested:
+        page.get_by_role("button", name="Download afrekening.pdf").click()
+    assert requests.get(requested.value.url, timeout=10).content == PDF
+    for language in LANGUAGES:
+        screens.choose(language)
+        screens.shoot_and_check(f"06-dossier-attachment-standstill-{language}")
+    assert screens.problems == []
+
+
+def day_in_english(iso: str) -> str:
+    """A date as the app writes it in English (en-GB, medium): 6 Mar 2027."""
+    moment = date.fromisoformat(iso)
+    return f"{moment.day} {moment.strftime('%b')} {moment.year}"

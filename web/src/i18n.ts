@@ -43,6 +43,13 @@ type Texts = {
   standstill: string;
   requested: string;
   standstillEnds: string;
+  standstillPerCreditor: string;
+  creditor: string;
+  standstillStatus: Record<"running" | "objected" | "ended", string>;
+  objection: string;
+  until: string;
+  download: (name: string) => string;
+  downloadFailed: string;
   totals: string;
   byClass: string;
   creditors: string;
@@ -113,6 +120,13 @@ const en: Texts = {
   standstill: "Standstill",
   requested: "requested",
   standstillEnds: "Standstill ends",
+  standstillPerCreditor: "Standstill per creditor",
+  creditor: "Creditor",
+  standstillStatus: { running: "running", objected: "objected", ended: "ended" },
+  objection: "Objection",
+  until: "Until",
+  download: (name) => `Download ${name}`,
+  downloadFailed: "The document could not be fetched. Try again.",
   totals: "Totals",
   byClass: "By class",
   creditors: "Creditors",
@@ -215,6 +229,13 @@ const nl: Texts = {
   standstill: "Adempauze",
   requested: "gevraagd",
   standstillEnds: "Adempauze loopt tot",
+  standstillPerCreditor: "Adempauze per schuldeiser",
+  creditor: "Schuldeiser",
+  standstillStatus: { running: "loopt", objected: "bezwaar", ended: "afgelopen" },
+  objection: "Bezwaar",
+  until: "Tot",
+  download: (name) => `${name} downloaden`,
+  downloadFailed: "Het document kon niet worden opgehaald. Probeer opnieuw.",
   totals: "Totalen",
   byClass: "Per klasse",
   creditors: "Schuldeisers",
@@ -317,6 +338,13 @@ const fr: Texts = {
   standstill: "Répit",
   requested: "demandé",
   standstillEnds: "Répit jusqu’au",
+  standstillPerCreditor: "Répit par créancier",
+  creditor: "Créancier",
+  standstillStatus: { running: "en cours", objected: "contesté", ended: "terminé" },
+  objection: "Objection",
+  until: "Jusqu’au",
+  download: (name) => `Télécharger ${name}`,
+  downloadFailed: "Le document n’a pas pu être obtenu. Réessayez.",
   totals: "Totaux",
   byClass: "Par classe",
   creditors: "Créanciers",

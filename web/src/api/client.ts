@@ -10,6 +10,7 @@ export type DossierView = components["schemas"]["DossierView"];
 export type MessageView = components["schemas"]["MessageView"];
 export type MessageContent = components["schemas"]["MessageContent"];
 export type MailView = components["schemas"]["MailView"];
+export type AttachmentView = components["schemas"]["AttachmentView"];
 export type CreditorView = components["schemas"]["CreditorView"];
 export type ClaimView = components["schemas"]["ClaimView"];
 export type Amounts = components["schemas"]["Amounts"];

@@ -5,6 +5,7 @@ import type {
   ClaimView,
   CreditorClass,
   DossierView,
+  AttachmentView,
   MailView,
   MessageContent,
   MessageView,
@@ -76,7 +77,7 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
   }
   const dossier = loaded.dossier;
   const person = dossier.person;
-  const ctx = { t, language, offices };
+  const ctx = { t, language, offices, client, dossierId: dossier.dossier_id };
   return (
     <article class="dossier">
       {back}
@@ -163,6 +164,40 @@ export function DossierScreen({ t, language, client, dossierId, onBack }: Props)
           </section>
         ))}
       </section>
+
+      {(dossier.standstill ?? []).length > 0 && (
+        <section aria-labelledby="standstill">
+          <h2 id="standstill">{t.standstillPerCreditor}</h2>
+          <div class="scroll" tabIndex={0} role="region" aria-label={t.standstillPerCreditor}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.creditor}</th>
+                  <th scope="col">{t.state}</th>
+                  <th scope="col">{t.until}</th>
+                  <th scope="col">{t.objection}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(dossier.standstill ?? []).map((creditor) => (
+                  <tr key={creditor.office_id}>
+                    <th scope="row">{officeName(offices, creditor.office_id)}</th>
+                    <td class={creditor.status === "objected" ? "overdue" : undefined}>
+                      {t.standstillStatus[creditor.status]}
+                    </td>
+                    <td>{creditor.ends_on ? day(creditor.ends_on, language) : "—"}</td>
+                    <td>
+                      {creditor.objected_at
+                        ? `${moment(creditor.objected_at, language)}: ${creditor.objection_reason ?? ""}`
+                        : "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
 
       {dossier.state === "awaiting_signed_form" && (
         <SignedForm client={client} language={language} dossierId={dossier.dossier_id} onAdded={reload} />
@@ -258,7 +293,9 @@ function AmountsTable({
 
 type Offices = ReturnType<typeof useOffices>;
 
-function Message({ t, language, offices, message }: { t: T; language: Language; offices: Offices; message: MessageView }) {
+type Shown = { t: T; language: Language; offices: Offices; client: ApiClient; dossierId: string };
+
+function Message({ t, language, offices, client, dossierId, message }: Shown & { message: MessageView }) {
   const body: Partial<MessageContent> = message.body ?? {};
   return (
     <li class="message">
@@ -286,7 +323,9 @@ function Message({ t, language, offices, message }: { t: T; language: Language; 
           <Fact term={t.fileReferences}>{body.file_references.join(", ")}</Fact>
         )}
         {message.attachments && message.attachments.length > 0 && (
-          <Fact term={t.attachments}>{message.attachments.map((a) => a.name).join(", ")}</Fact>
+          <Fact term={t.attachments}>
+            <Documents t={t} client={client} dossierId={dossierId} documents={message.attachments} />
+          </Fact>
         )}
       </dl>
     </li>
@@ -298,7 +337,7 @@ function reasonText(t: T, type: MessageView["type"], reason: string): string {
   return type === "no_cooperation" ? (t.noCooperation[reason as keyof T["noCooperation"]] ?? reason) : reason;
 }
 
-function Mail({ t, language, offices, mail }: { t: T; language: Language; offices: Offices; mail: MailView }) {
+function Mail({ t, language, offices, client, dossierId, mail }: Shown & { mail: MailView }) {
   return (
     <li class="message">
       <h3>{mail.subject}</h3>
@@ -306,10 +345,45 @@ function Mail({ t, language, offices, mail }: { t: T; language: Language; office
         <Fact term={t.from}>{officeName(offices, mail.office_id)}</Fact>
         <Fact term={t.sent}>{moment(mail.received_at, language)}</Fact>
         {mail.attachments && mail.attachments.length > 0 && (
-          <Fact term={t.attachments}>{mail.attachments.map((a) => a.name).join(", ")}</Fact>
+          <Fact term={t.attachments}>
+            <Documents t={t} client={client} dossierId={dossierId} documents={mail.attachments} />
+          </Fact>
         )}
       </dl>
       <p class="mail-body">{mail.body}</p>
     </li>
+  );
+}
+
+/** Documents an office sent (attachments of its answer or its mail): each name fetches a short-lived
+ * link (the read is logged) and opens it. */
+function Documents(props: { t: T; client: ApiClient; dossierId: string; documents: AttachmentView[] }) {
+  const { t, client, dossierId, documents } = props;
+  const [failed, setFailed] = useState(false);
+  const open = async (documentId: string) => {
+    const { data } = await client.GET("/consent/dossiers/{dossier_id}/documents/{document_id}", {
+      params: { path: { dossier_id: dossierId, document_id: documentId } },
+    });
+    setFailed(!data);
+    if (data) window.open(data.download_url, "_blank", "noopener");
+  };
+  return (
+    <>
+      <ul class="documents">
+        {documents.map((document) => (
+          <li key={document.document_id}>
+            <button type="button" class="link" onClick={() => void open(document.document_id)}>
+              <span aria-hidden="true">{document.name}</span>
+              <span class="visually-hidden">{t.download(document.name)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {failed && (
+        <p role="alert" class="error">
+          {t.downloadFailed}
+        </p>
+      )}
+    </>
   );
 }
