@@ -99,3 +99,31 @@ def test_the_inbox_says_what_is_overdue_by_the_platforms_date(stage_env: Stage) 
         assert late["ack_due_on"] == fresh["ack_due_on"]
     finally:
         clock.install(None)
+
+
+def test_an_acknowledged_message_waits_among_the_acknowledged_until_its_answer(stage_env: Stage) -> None:
+    apis, vanhove = stage_env.apis, stage_env.offices["vanhove"]
+    dossier_id = str(apis.ok("POST", "/consent/dossiers", new_person())["dossier_id"])
+    sent = apis.ok("POST", f"/claims/dossiers/{dossier_id}/notices", {"office_ids": ["vanhove"]})
+    notice = sent["messages"][0]["message_id"]
+
+    def listed(query: str = "") -> dict[str, Any]:
+        page = apis.ok("GET", f"/claims/inbox?limit=100{query}", claims=vanhove)
+        return {m["message_id"]: m for m in page["messages"] if m["dossier_id"] == dossier_id}
+
+    assert listed()[notice]["acknowledged_at"] is None
+    first = apis.ok(
+        "POST", f"/claims/dossiers/{dossier_id}/messages/{notice}/acknowledgement", claims=vanhove
+    )
+    again = apis.ok(
+        "POST", f"/claims/dossiers/{dossier_id}/messages/{notice}/acknowledgement", claims=vanhove
+    )
+    assert again["acknowledged_at"] == first["acknowledged_at"]  # the first one counts
+    assert listed() == {}  # the inbox of unacknowledged messages, as office systems read it
+    waiting = listed("&acknowledged=true")[notice]
+    assert waiting["acknowledged_at"] == first["acknowledged_at"]
+    assert waiting["ack_overdue"] is False
+
+    reply = {"type": "no_cooperation", "reason": "unknown_person"}
+    apis.ok("POST", f"/claims/dossiers/{dossier_id}/messages/{notice}/replies", reply, vanhove)
+    assert listed("&acknowledged=true") == {}  # answered: gone from both

@@ -506,6 +506,6 @@ def test_the_checked_in_claims_api_serves_generated_clients() -> None:
     assert "format" not in params(inbox, "query")
     as_csv = doc["paths"]["/claims/inbox.csv"]["get"]
     assert as_csv["responses"]["200"]["content"] == {"text/csv": {"schema": {"type": "string"}}}
-    assert set(params(as_csv, "query")) == {"limit", "cursor"}
+    assert set(params(as_csv, "query")) == {"limit", "cursor", "acknowledged"}
     upload = doc["paths"]["/claims/dossiers/{dossier_id}/messages/{message_id}/claims.csv"]["post"]
     assert set(upload["requestBody"]["content"]) == {"text/csv", "application/octet-stream"}

@@ -58,7 +58,8 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
     """The office's inbox page the query asks for; each message fetched is logged and marked."""
     store, now, directory = ClaimsStore(), utc_now(), Directory()
     try:
-        pointers = list(islice(store.inbox(office.office_id, wanted.cursor), wanted.limit + 1))
+        awaiting = store.inbox(office.office_id, wanted.cursor, acknowledged=wanted.acknowledged)
+        pointers = list(islice(awaiting, wanted.limit + 1))
     except InvalidCursor as error:
         raise Problem(400, str(error), kind="invalid-cursor") from None
     page, messages = pointers[: wanted.limit], []
@@ -106,7 +107,8 @@ def inbox_page(office: Office, client_id: str, wanted: InboxQuery) -> InboxPage:
                 reply_due_on=message.reply_due_on,
                 ack_due_on=ack_due_on,
                 reply_overdue=message.reply_due_on is not None and message.reply_due_on < now.date(),
-                ack_overdue=ack_due_on < now.date(),
+                ack_overdue=message.acknowledged_at is None and ack_due_on < now.date(),
+                acknowledged_at=message.acknowledged_at,
                 agency_id=agency.agency_id,
                 agency_name=agency.name,
                 agency_language=agency.language,
@@ -220,11 +222,11 @@ def download_document(
 
 
 def acknowledge(office: Office, dossier_id: str, message_id: str) -> Acknowledged:
-    """The message leaves the inbox; acknowledging what its answer acknowledged changes nothing."""
+    """The message leaves the inbox of unacknowledged messages (it stays among the acknowledged ones
+    until answered); acknowledging again, or what its answer acknowledged, changes nothing."""
     store = ClaimsStore()
     _, message = office_request(office, dossier_id, message_id, store)
-    if message.answered_at is not None and message.acknowledged_at is not None:
-        # its answer acknowledged it (and took it out of the inbox): acknowledging again changes nothing
+    if message.acknowledged_at is not None:
         return Acknowledged(message_id=message_id, acknowledged_at=message.acknowledged_at)
     now = utc_now()
     try:

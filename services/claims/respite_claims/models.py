@@ -335,6 +335,7 @@ class InboxMessage(Answer):
     created_at: datetime
     reply_due_on: date | None
     ack_due_on: date
+    acknowledged_at: datetime | None = Field(default=None, description="when you acknowledged it, if you did")
     reply_overdue: bool = Field(default=False, description="past `reply_due_on` by the platform's date")
     ack_overdue: bool = Field(default=False, description="past `ack_due_on` by the platform's date")
     agency_id: str
@@ -354,6 +355,11 @@ class InboxPage(Answer):
 class InboxQuery(Request):
     limit: int = Field(default=25, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2000)
+    acknowledged: bool = Field(
+        default=False,
+        description="also the messages you acknowledged and have not answered yet (each with its "
+        "`acknowledged_at`); an answer takes a message out of the inbox either way",
+    )
 
 
 class Acknowledged(Answer):

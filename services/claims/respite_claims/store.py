@@ -54,6 +54,7 @@ from respite_core.store.registrations import Registrations, person_key
 from respite_core.store.table import Table, TransactionConflict
 
 MAX_CLAIMS_PER_REPLY = 50  # a transaction holds at most 100 writes; CSV uploads go in batches instead
+ACKNOWLEDGED_AT = "acknowledged_at"  # on an inbox pointer: acknowledged, its answer still to come
 CLAIMS_PER_BATCH = 97  # an upload's transactions: DynamoDB's 100 operations, less the fence and 2 intake ops
 OFFICE_SCOPES = (OFFICE_READ, OFFICE_WRITE)
 RATE_ATTEMPTS = 5  # reads and conditional writes of a rate counter before a busy subject is told to wait
@@ -352,10 +353,17 @@ class ClaimsStore:
 
     # --- the office's inbox ---------------------------------------------------------------------
 
-    def inbox(self, office_id: str, cursor: str | None) -> Iterator[tuple[Item, str]]:
-        """The office's unacknowledged message pointers, oldest first, each with its cursor."""
+    def inbox(
+        self, office_id: str, cursor: str | None, *, acknowledged: bool = False
+    ) -> Iterator[tuple[Item, str]]:
+        """The office's message pointers awaiting it, oldest first, each with its cursor: the
+        unacknowledged ones, and with `acknowledged` also those acknowledged and not yet answered."""
         inbox = Partition(table_keys.inbox(office_id))
-        return listing(self._dossiers, inbox, cursor, consistent=True)
+        return (
+            (pointer, position)
+            for pointer, position in listing(self._dossiers, inbox, cursor, consistent=True)
+            if acknowledged or ACKNOWLEDGED_AT not in pointer
+        )
 
     def mark_fetched(self, dossier_id: str, message_id: str, now: datetime) -> None:
         """Stamp an existing message (no fence needed: an update that cannot recreate what the
@@ -372,28 +380,23 @@ class ClaimsStore:
             pass  # fetched before: the first time counts
 
     def acknowledge(self, office_id: str, message: Message, now: datetime) -> None:
-        """The pointer leaves the inbox and the message is stamped; ChangedMeanwhile if it was gone."""
+        """The pointer is marked acknowledged (it leaves the acknowledgement deadlines, and the inbox
+        unless acknowledged ones are asked for, until the answer removes it) and the message stamped;
+        ChangedMeanwhile if it was gone or acknowledged already."""
         dossier_id, message_id = message.dossier_id, message.message_id
-        pointer = {
-            "PK": table_keys.inbox(office_id),
-            "SK": table_keys.inbox_entry(to_iso(message.created_at), message_id),
-        }
+        pointer = self._dossiers.update_op(
+            table_keys.inbox(office_id),
+            table_keys.inbox_entry(to_iso(message.created_at), message_id),
+            changes={ACKNOWLEDGED_AT: to_iso(now), "GSI2PK": None, "GSI2SK": None},
+        )
+        pointer["Update"]["ConditionExpression"] += f" AND attribute_not_exists({ACKNOWLEDGED_AT})"
         stamp = self._dossiers.update_op(
             table_keys.dossier(dossier_id),
             table_keys.message(message_id),
             changes={"acknowledged_at": to_iso(now)},
             if_absent={"fetched_at": to_iso(now)},
         )
-        operations = [
-            {
-                "Delete": {
-                    "TableName": self._dossiers.physical_name,
-                    "Key": to_dynamo({"PK": pointer["PK"], "SK": pointer["SK"]}),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            },
-            stamp,
-        ]
+        operations = [pointer, stamp]
         try:
             write_about(dossier_id, operations)
         except TransactionConflict:

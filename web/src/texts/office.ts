@@ -70,6 +70,7 @@ type OfficeTexts = {
   acknowledge: string;
   acknowledgeHint: string;
   acknowledged: string;
+  acknowledgedOn: (when: string) => string;
   webhookUrl: string;
   webhookHint: string;
   noWebhook: string;
@@ -152,8 +153,9 @@ const en: OfficeTexts = {
   csvRejected: "Rows rejected:",
   line: "line",
   acknowledge: "Acknowledge",
-  acknowledgeHint: "Acknowledging says you received the message; it then leaves your inbox.",
+  acknowledgeHint: "Acknowledging says you received the message; it stays here, marked, until you answer it.",
   acknowledged: "Acknowledged.",
+  acknowledgedOn: (when) => `Acknowledged ${when}`,
   webhookUrl: "Webhook URL",
   webhookHint: "https only, a public host. Leave empty for email only.",
   noWebhook: "none (email only)",
@@ -236,8 +238,9 @@ const nl: OfficeTexts = {
   csvRejected: "Rijen geweigerd:",
   line: "rij",
   acknowledge: "Bevestigen",
-  acknowledgeHint: "Bevestigen zegt dat u het bericht ontving; het verdwijnt dan uit uw inbox.",
+  acknowledgeHint: "Bevestigen zegt dat u het bericht ontving; het blijft hier, gemarkeerd, tot u antwoordt.",
   acknowledged: "Bevestigd.",
+  acknowledgedOn: (when) => `Bevestigd ${when}`,
   webhookUrl: "Webhook-URL",
   webhookHint: "Alleen https, een publieke host. Leeg: alleen e-mail.",
   noWebhook: "geen (alleen e-mail)",
@@ -320,8 +323,9 @@ const fr: OfficeTexts = {
   csvRejected: "Lignes refusées :",
   line: "ligne",
   acknowledge: "Confirmer la réception",
-  acknowledgeHint: "Confirmer dit que vous avez reçu le message ; il quitte alors votre boîte.",
+  acknowledgeHint: "Confirmer dit que vous avez reçu le message ; il reste ici, marqué, jusqu’à votre réponse.",
   acknowledged: "Réception confirmée.",
+  acknowledgedOn: (when) => `Réception confirmée le ${when}`,
   webhookUrl: "URL du webhook",
   webhookHint: "https uniquement, un hôte public. Vide : e-mail seulement.",
   noWebhook: "aucune (e-mail seulement)",

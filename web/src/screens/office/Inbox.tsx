@@ -26,7 +26,9 @@ const CSV_PAGE_SIZE = 100; // the API's largest page
 const MAX_CSV_PAGES = 50;
 
 export async function inboxPage(client: ApiClient, cursor: string | null, limit: number = PAGE_SIZE) {
-  const { data, error } = await client.GET("/claims/inbox", { params: { query: { limit, cursor } } });
+  // with the acknowledged ones: a person who acknowledged a message still finds it to answer
+  const query = { limit, cursor, acknowledged: true };
+  const { data, error } = await client.GET("/claims/inbox", { params: { query } });
   return error || !data ? null : data;
 }
 
@@ -59,7 +61,7 @@ export function Inbox({ t, o, language, client, inbox, onInbox, onOpen }: Props)
       const { data, error, response }: { data?: string; error?: unknown; response: Response } = await client.GET(
         "/claims/inbox.csv",
         {
-          params: { query: { limit: CSV_PAGE_SIZE, cursor } },
+          params: { query: { limit: CSV_PAGE_SIZE, cursor, acknowledged: true } },
           parseAs: "text",
         },
       );

@@ -26,8 +26,10 @@ type Props = {
   client: ApiClient;
   message: InboxMessage;
   onBack: () => void;
-  /** The message left the inbox (answered or acknowledged): what to tell the user on the way back. */
+  /** The message left the inbox (answered): what to tell the user on the way back. */
   onDone: (said: string) => void;
+  /** The message was acknowledged (it stays in the list until answered), at this time. */
+  onAcknowledged: (at: string) => void;
 };
 
 type Failure = { detail: string; fields: Record<string, string> };
@@ -37,18 +39,18 @@ function problemOf(error: unknown, fallback: string): Failure {
   return { detail: detail ?? fallback, fields: fieldErrors(error) };
 }
 
-export function MessageScreen({ t, o, language, client, message, onBack, onDone }: Props) {
+export function MessageScreen({ t, o, language, client, message, onBack, onDone, onAcknowledged }: Props) {
   const heading = useHeadingFocus<HTMLHeadingElement>();
   const answers = ANSWERS[message.type] ?? [];
   const path = { dossier_id: message.dossier_id, message_id: message.message_id };
   const [failure, setFailure] = useState<Failure | null>(null);
 
   const acknowledge = async () => {
-    const { error } = await client.POST("/claims/dossiers/{dossier_id}/messages/{message_id}/acknowledgement", {
+    const { data, error } = await client.POST("/claims/dossiers/{dossier_id}/messages/{message_id}/acknowledgement", {
       params: { path },
     });
-    if (error) setFailure(problemOf(error, t.unavailable));
-    else onDone(o.acknowledged);
+    if (error || !data) setFailure(problemOf(error, t.unavailable));
+    else onAcknowledged(data.acknowledged_at);
   };
 
   return (
@@ -79,15 +81,21 @@ export function MessageScreen({ t, o, language, client, message, onBack, onDone 
       )}
 
       <h2>{o.acknowledge}</h2>
-      <p>{o.acknowledgeHint}</p>
-      {failure && !Object.keys(failure.fields).length && (
-        <p role="alert" class="error">
-          {failure.detail}
-        </p>
+      {message.acknowledged_at ? (
+        <p>{o.acknowledgedOn(moment(message.acknowledged_at, language))}</p>
+      ) : (
+        <>
+          <p>{o.acknowledgeHint}</p>
+          {failure && !Object.keys(failure.fields).length && (
+            <p role="alert" class="error">
+              {failure.detail}
+            </p>
+          )}
+          <button type="button" class="secondary" onClick={() => void acknowledge()}>
+            {o.acknowledge}
+          </button>
+        </>
       )}
-      <button type="button" class="secondary" onClick={() => void acknowledge()}>
-        {o.acknowledge}
-      </button>
     </section>
   );
 }

@@ -58,6 +58,13 @@ export function OfficePortal({ t, language, client, route, go }: Props) {
     })();
   }, [route, opened, searched]);
 
+  const acknowledged = (message: InboxMessage) => (at: string) => {
+    const marked = { ...message, acknowledged_at: at, ack_overdue: false };
+    setInbox({ ...inbox, messages: inbox.messages.map((m) => (m.message_id === message.message_id ? marked : m)) });
+    setSaid(o.acknowledged);
+    go({ screen: "inbox" });
+  };
+
   const done = (message: InboxMessage) => (what: string) => {
     setInbox({ ...inbox, messages: inbox.messages.filter((m) => m.message_id !== message.message_id) });
     setSaid(what);
@@ -105,6 +112,7 @@ export function OfficePortal({ t, language, client, route, go }: Props) {
             message={opened}
             onBack={() => go({ screen: "inbox" })}
             onDone={done(opened)}
+            onAcknowledged={acknowledged(opened)}
           />
         ) : searched ? (
           <p role="alert">{o.notInInbox}</p>
