@@ -117,6 +117,18 @@ class Agency(Client):
     def claims_get(self, path: str) -> requests.Response:
         return self.session.get(f"{self.base.replace('/consent', '/claims')}{path}", timeout=15)
 
+    def upload_budget(self, dossier_id: str, pdf: bytes = b"%PDF-1.7\n%%EOF\n") -> str:
+        """A budget calculation PDF posted to the presigned upload the claims API grants: its id."""
+        grant = self.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
+        posted = requests.post(
+            grant["url"],
+            data=grant["fields"],
+            files={"file": ("vtlb.pdf", pdf, "application/pdf")},
+            timeout=15,
+        )
+        assert posted.status_code in (200, 201, 204)
+        return str(grant["document_id"])
+
 
 def claim(reference: str, principal: int, **extra: Any) -> dict[str, Any]:
     return {"office_reference": reference, "principal_creditor": "Stad Gent", "principal": principal} | extra
@@ -489,25 +501,18 @@ def test_a_budget_pdf_is_required_for_offices_that_ask_for_one(
     assert without.status_code == 422
     assert without.json()["type"].endswith("/vtlb-required")
 
-    grant = agency.claims(f"/dossiers/{dossier_id}/documents", {"content_type": "application/pdf"}).json()
-    posted = requests.post(
-        grant["url"],
-        data=grant["fields"],
-        files={"file": ("vtlb.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
-        timeout=15,
-    )
-    assert posted.status_code in (200, 201, 204)
+    budget = agency.upload_budget(dossier_id)
     with_pdf = agency.claims(
         f"/dossiers/{dossier_id}/proposals",
-        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": grant["document_id"]},
+        {"kind": "buy_out", "percentage_bp": 3_500, "budget_document_id": budget},
     )
     assert with_pdf.status_code == 201, with_pdf.text
     proposal = offices["waterbedrijf-noord"].message(dossier_id, "proposal")
     assert proposal["body"]["offered"] == 14_000  # 35 % of 400.00 €
-    assert proposal["body"]["budget_document"]["document_id"] == grant["document_id"]
+    assert proposal["body"]["budget_document"]["document_id"] == budget
     stored = objects_of(stack, dossier_id)
-    assert list(stored) == [f"dossiers/{dossier_id}/budget/{grant['document_id']}"]  # sealed in place
-    assert b"%PDF" not in stored[f"dossiers/{dossier_id}/budget/{grant['document_id']}"]
+    assert list(stored) == [f"dossiers/{dossier_id}/budget/{budget}"]  # sealed in place
+    assert b"%PDF" not in stored[f"dossiers/{dossier_id}/budget/{budget}"]
 
 
 def test_a_budget_uploaded_after_the_erasure_is_deleted_by_the_proposal_naming_it(
